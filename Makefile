@@ -1,0 +1,54 @@
+# One command to run, one to test. Only Python 3.11+ is needed on the machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Development defaults; production sets DEBUG=false and a real SECRET_KEY (see README).
+export DEBUG ?= true
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup translations lint typecheck check serve lock clean
+
+$(STAMP): requirements-dev.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-dev.lock
+	touch $(STAMP)
+
+translations: $(STAMP)
+	$(BIN)/python scripts/compile_translations.py
+
+setup: $(STAMP) translations
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+
+run: setup
+	@echo "Portal: http://$(HOST):$(PORT)/  (demo logins above, password: demo)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP) translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy .
+
+check: lint typecheck
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Production-style serving: gunicorn, static files through whitenoise, DEBUG off.
+serve: $(STAMP) translations
+	DEBUG=false $(BIN)/python manage.py collectstatic --noinput -v0
+	DEBUG=false $(BIN)/python manage.py migrate --noinput
+	DEBUG=false $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 3
+
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 -q -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q -o requirements-dev.lock
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

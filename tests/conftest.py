@@ -1,0 +1,100 @@
+"""Personas and small builders shared by the whole suite.
+
+The `small_tree` is the province in miniature: a province, two districts with two CĐCS each,
+and on 1 July 2025 district 1 dissolved with its CĐCS moved under a new ward union.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import Role, User
+from unions.models import Sector, Unit, UnitKind
+from unions.services import UnitData, unit_create, unit_dissolve, unit_move
+
+START = dt.date(2020, 1, 1)
+REFORM = dt.date(2025, 7, 1)
+
+
+def make_unit(code: str, kind: str, parent: Unit | None, *, start: dt.date = START,
+              sector: str = "", budget_paid: bool = False, name: str | None = None) -> Unit:
+    if kind in (UnitKind.GRASSROOTS, UnitKind.OCCUPATIONAL) and not sector:
+        sector = Sector.PRIVATE
+    return unit_create(
+        UnitData(code=code, name=name or f"Unit {code}", kind=kind, valid_from=start,
+                 parent=parent, sector=sector, budget_paid=budget_paid)
+    )
+
+
+@dataclass
+class SmallTree:
+    province: Unit
+    d1: Unit
+    d2: Unit
+    ward: Unit
+    c11: Unit
+    c12: Unit
+    c21: Unit
+    c22: Unit
+
+    def refresh(self) -> None:
+        for unit in vars(self).values():
+            unit.refresh_from_db()
+
+
+@pytest.fixture
+def small_tree(db) -> SmallTree:
+    province = make_unit("P", UnitKind.PROVINCE, None, start=dt.date(2004, 1, 1))
+    d1 = make_unit("D1", UnitKind.DISTRICT, province)
+    d2 = make_unit("D2", UnitKind.DISTRICT, province)
+    c11 = make_unit("C11", UnitKind.GRASSROOTS, d1, sector=Sector.PRIVATE)
+    c12 = make_unit("C12", UnitKind.GRASSROOTS, d1, sector=Sector.ADMINISTRATIVE, budget_paid=True)
+    c21 = make_unit("C21", UnitKind.GRASSROOTS, d2, sector=Sector.STATE_ENTERPRISE)
+    c22 = make_unit("C22", UnitKind.GRASSROOTS, d2, sector=Sector.COOPERATIVE)
+    ward = make_unit("W1", UnitKind.COMMUNE, province, start=REFORM)
+    unit_move([c11, c12], ward, REFORM)
+    unit_dissolve(d1, REFORM, successor=ward)
+    tree = SmallTree(province, d1, d2, ward, c11, c12, c21, c22)
+    tree.refresh()
+    return tree
+
+
+def make_user(username: str, role: str, unit: Unit | None) -> User:
+    user = User.objects.create_user(username=username, password="pw-for-tests-123", role=role, unit=unit)
+    if role == Role.ADMIN:
+        user.is_staff = user.is_superuser = True
+        user.save()
+    return user
+
+
+@pytest.fixture
+def office_user(small_tree: SmallTree) -> User:
+    return make_user("office", Role.OFFICE, small_tree.province)
+
+
+@pytest.fixture
+def admin_user(small_tree: SmallTree) -> User:
+    return make_user("administrator", Role.ADMIN, small_tree.province)
+
+
+@pytest.fixture
+def committee_user(small_tree: SmallTree) -> User:
+    return make_user("committee", Role.COMMITTEE, small_tree.province)
+
+
+@pytest.fixture
+def district_reporter(small_tree: SmallTree) -> User:
+    return make_user("reporter_d2", Role.REPORTER, small_tree.d2)
+
+
+@pytest.fixture
+def other_district_reporter(small_tree: SmallTree) -> User:
+    return make_user("reporter_d1", Role.REPORTER, small_tree.d1)
+
+
+@pytest.fixture
+def ward_reporter(small_tree: SmallTree) -> User:
+    return make_user("reporter_w1", Role.REPORTER, small_tree.ward)

@@ -1,0 +1,23 @@
+from typing import Any
+
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from accounts.demo import DEMO_PASSWORD, demo_accounts_load
+from unions.demo import demo_hierarchy_load
+from unions.models import DEMO_CACHE_KEY
+
+
+class Command(BaseCommand):
+    help = "Loads the programme and the demo data (units, 2025 reform, accounts). Idempotent."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        created = demo_hierarchy_load()
+        self.stdout.write("Demo hierarchy " + ("created." if created else "already present."))
+        call_command("load_programme", stdout=self.stdout)
+        cache.delete(DEMO_CACHE_KEY)
+        accounts = demo_accounts_load()
+        self.stdout.write(self.style.SUCCESS("Demo logins (password “%s”):" % DEMO_PASSWORD))
+        for username, description in accounts:
+            self.stdout.write(f"  {username:10} {description}")

@@ -1,0 +1,217 @@
+"""The union hierarchy over time.
+
+A unit's parent is a dated relation (UnitLink), not a column, because the 2025 reorganisation
+moved CĐCS between parents in the middle of the term. UnitClosure is derived from the links by
+the reorganisation services (their only writer) and answers "the subtree of X on date D" in one
+indexed query on any database. All intervals are half-open: [valid_from, valid_to), with
+valid_to = None meaning "still valid"; a unit dissolved on 1 July 2025 has valid_to 2025-07-01.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.cache import cache
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE = "province", _("Provincial federation")
+    DISTRICT = "district", _("District/city federation")
+    SECTOR = "sector", _("Sector union")
+    CIVIL_SERVANTS = "civil_servants", _("Provincial civil servants' union")
+    COMMUNE = "commune", _("Commune/ward union")
+    GRASSROOTS = "grassroots", _("Grassroots union (CĐCS)")
+    OCCUPATIONAL = "occupational", _("Grassroots occupational union")
+
+
+UPPER_KINDS = frozenset({UnitKind.DISTRICT, UnitKind.SECTOR, UnitKind.CIVIL_SERVANTS, UnitKind.COMMUNE})
+GRASSROOTS_KINDS = frozenset({UnitKind.GRASSROOTS, UnitKind.OCCUPATIONAL})
+
+
+class Sector(models.TextChoices):
+    """Where a grassroots union's employer sits; the programme splits state from non-state."""
+
+    ADMINISTRATIVE = "hcsn", _("Administrative or public-service unit")
+    STATE_ENTERPRISE = "dnnn", _("State-owned enterprise")
+    PRIVATE = "private", _("Private enterprise")
+    FOREIGN = "fdi", _("Foreign-invested enterprise")
+    COOPERATIVE = "coop", _("Cooperative")
+    NON_PUBLIC = "nonpublic", _("Non-public unit")
+
+
+STATE_SECTORS = frozenset({Sector.ADMINISTRATIVE, Sector.STATE_ENTERPRISE})
+ENTERPRISE_SECTORS = frozenset({Sector.STATE_ENTERPRISE, Sector.PRIVATE, Sector.FOREIGN})
+
+
+def active_on_q(on: dt.date, prefix: str = "") -> Q:
+    """Rows whose half-open interval [valid_from, valid_to) contains `on`."""
+    return Q(**{f"{prefix}valid_from__lte": on}) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": on})
+    )
+
+
+def overlapping_q(start: dt.date, end: dt.date | None, prefix: str = "") -> Q:
+    """Rows whose interval overlaps [start, end)."""
+    q = Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": start})
+    if end is not None:
+        q &= Q(**{f"{prefix}valid_from__lt": end})
+    return q
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def active_on(self, on: dt.date) -> UnitQuerySet:
+        return self.filter(active_on_q(on))
+
+    def grassroots(self) -> UnitQuerySet:
+        return self.filter(kind__in=GRASSROOTS_KINDS)
+
+    def upper_level(self) -> UnitQuerySet:
+        return self.filter(kind__in=UPPER_KINDS)
+
+    def search(self, text: str) -> UnitQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(code__icontains=text) | Q(name__icontains=text))
+
+
+class Unit(models.Model):
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    sector = models.CharField(
+        _("sector"), max_length=12, choices=Sector.choices, blank=True, default=""
+    )
+    budget_paid = models.BooleanField(_("paid 100% from the state budget"), default=False)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until (exclusive)"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("successor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+    )
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="unions_unit_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=UnitKind.values), name="unions_unit_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(sector="", kind__in=[k.value for k in UnitKind if k not in GRASSROOTS_KINDS])
+                | Q(sector__in=Sector.values, kind__in=[k.value for k in GRASSROOTS_KINDS]),
+                name="unions_unit_sector_only_for_grassroots",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def is_active_on(self, on: dt.date) -> bool:
+        return self.valid_from <= on and (self.valid_to is None or on < self.valid_to)
+
+    @property
+    def is_grassroots(self) -> bool:
+        return self.kind in GRASSROOTS_KINDS
+
+    @property
+    def is_upper_level(self) -> bool:
+        return self.kind in UPPER_KINDS
+
+    @property
+    def is_state(self) -> bool:
+        return self.sector in STATE_SECTORS
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """The last day the unit existed, as people say it ("until 30/06/2025")."""
+        return None if self.valid_to is None else self.valid_to - dt.timedelta(days=1)
+
+
+class UnitLink(models.Model):
+    """`child` sat under `parent` during [valid_from, valid_to)."""
+
+    child = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="parent_links")
+    parent = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="child_links")
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until (exclusive)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("parent link")
+        verbose_name_plural = _("parent links")
+        ordering = ["child", "valid_from"]
+        indexes = [models.Index(fields=["parent", "valid_from"], name="unions_link_parent_from")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="unions_unitlink_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=~Q(child=models.F("parent")), name="unions_unitlink_not_own_parent"
+            ),
+            models.UniqueConstraint(
+                fields=["child", "valid_from"], name="unions_unitlink_one_parent_per_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} → {self.parent_id} [{self.valid_from}, {self.valid_to})"
+
+
+class UnitClosure(models.Model):
+    """`ancestor` was `depth` levels above `descendant` during [valid_from, valid_to).
+
+    Every unit is its own ancestor at depth 0 for its lifetime. Derived data: written only by
+    `unions.closure.closure_rebuild`.
+    """
+
+    ancestor = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    descendant = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    depth = models.PositiveSmallIntegerField()
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["ancestor", "valid_from"], name="unions_closure_anc_from"),
+            models.Index(fields=["descendant", "valid_from"], name="unions_closure_desc_from"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} ⊇ {self.descendant_id} ({self.depth})"
+
+
+DEMO_CACHE_KEY = "unions:demo-data-loaded"
+
+
+def demo_data_loaded() -> bool:
+    """Whether synthetic demo units exist (shown as a banner on every page); cached briefly."""
+    loaded = cache.get(DEMO_CACHE_KEY)
+    if loaded is None:
+        loaded = Unit.objects.filter(is_demo=True).exists()
+        cache.set(DEMO_CACHE_KEY, loaded, 300)
+    return bool(loaded)
+
+
+def localized(obj: object, attr: str) -> str:
+    """`attr_vi` or `attr_en` of a record, following the active language (Vietnamese default)."""
+    lang = (get_language() or "vi")[:2]
+    value = getattr(obj, f"{attr}_{lang}", "") or getattr(obj, f"{attr}_vi", "")
+    return str(value)
