@@ -1,1 +1,272 @@
-from django.db import models  # noqa: F401
+"""Reporting periods, who reports, quarterly reports, their values, narratives and history.
+
+A report is one revision for one unit and quarter. Reopening an approved report makes a new
+revision; the earlier approved revision stays, and keeps counting (`in_force`) until the new
+one is approved. Values keep "not reported", "not applicable" and a number apart.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class CutoffRule(models.TextChoices):
+    QUARTER_END = "quarter_end", _("Last day of the quarter")
+    DAY_14 = "day14", _("14th of the quarter's last month (Decree 09/2019/NĐ-CP)")
+
+
+class ReportingCalendar(models.Model):
+    programme = models.OneToOneField(
+        "targets.Programme", on_delete=models.CASCADE, related_name="calendar"
+    )
+    cutoff_rule = models.CharField(
+        _("cut-off"), max_length=12, choices=CutoffRule.choices, default=CutoffRule.QUARTER_END
+    )
+    due_days = models.PositiveSmallIntegerField(_("days from cut-off to due date"), default=15)
+
+    class Meta:
+        verbose_name = _("reporting calendar")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cutoff_rule__in=CutoffRule.values),
+                name="reports_reportingcalendar_rule_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme}: {self.get_cutoff_rule_display()}"
+
+
+class ReportingPeriod(models.Model):
+    programme = models.ForeignKey(
+        "targets.Programme", on_delete=models.CASCADE, related_name="periods"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    cutoff = models.DateField(_("cut-off date"))
+    due = models.DateField(_("due date"))
+
+    class Meta:
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        ordering = ["programme", "year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "year", "quarter"], name="reports_reportingperiod_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="reports_reportingperiod_quarter_1_to_4",
+            ),
+            models.CheckConstraint(
+                condition=Q(due__gte=models.F("cutoff")), name="reports_reportingperiod_due_after_cutoff"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def code(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+    @property
+    def label(self) -> str:
+        return _("Quarter %(q)s/%(y)s") % {"q": self.quarter, "y": self.year}
+
+    @property
+    def asks_annual_fields(self) -> bool:
+        """Fields reported once a year are asked for in the fourth-quarter report only."""
+        return self.quarter == 4
+
+
+class AssignmentScope(models.TextChoices):
+    SUBTREE = "subtree", _("Reports for the CĐCS under it")
+    SELF = "self", _("Reports for itself")
+    PROVINCE = "province", _("Reports the indicators the province measures itself")
+
+
+class Assignment(models.Model):
+    """`unit` reports from `first_period` to `last_period` (open if none)."""
+
+    programme = models.ForeignKey(
+        "targets.Programme", on_delete=models.CASCADE, related_name="assignments"
+    )
+    unit = models.ForeignKey("unions.Unit", on_delete=models.PROTECT, related_name="assignments")
+    scope = models.CharField(_("scope"), max_length=10, choices=AssignmentScope.choices)
+    first_period = models.ForeignKey(
+        ReportingPeriod, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
+    )
+    last_period = models.ForeignKey(
+        ReportingPeriod,
+        verbose_name=_("until"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("reporting assignment")
+        verbose_name_plural = _("reporting assignments")
+        ordering = ["programme", "unit__code", "first_period__year", "first_period__quarter"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope__in=AssignmentScope.values), name="reports_assignment_scope_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.first_period}–{self.last_period or '…'}"
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    APPROVED = "approved", _("Approved")
+
+
+class Report(models.Model):
+    unit = models.ForeignKey("unions.Unit", on_delete=models.PROTECT, related_name="reports")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="reports")
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    # The working revision; older revisions are kept read-only.
+    is_latest = models.BooleanField(default=True)
+    # The approved revision whose values count in roll-ups (at most one per unit and period).
+    in_force = models.BooleanField(default=False)
+    # Optimistic locking: every save must name the version it started from.
+    version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["period", "unit__code", "revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period", "revision"], name="reports_report_unique_revision"
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "period"], condition=Q(is_latest=True), name="reports_report_one_latest"
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "period"], condition=Q(in_force=True), name="reports_report_one_in_force"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ReportStatus.values), name="reports_report_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(in_force=False) | Q(status=ReportStatus.APPROVED),
+                name="reports_report_in_force_is_approved",
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "status"], name="reports_report_period_status")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} {self.period.code} r{self.revision} ({self.status})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.is_latest and self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class ValueState(models.TextChoices):
+    NUMBER = "number", _("Number")
+    BLANK = "blank", _("Not reported")
+    NOT_APPLICABLE = "na", _("Not applicable")
+
+
+class Value(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="values")
+    field = models.ForeignKey("targets.Field", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=6, choices=ValueState.choices, default=ValueState.BLANK)
+    number = models.BigIntegerField(null=True, blank=True)
+    # A soft warning (a sharp jump from the previous quarter) the reporter has confirmed.
+    warning_confirmed = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("value")
+        verbose_name_plural = _("values")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "field"], name="reports_value_one_per_field"),
+            models.CheckConstraint(
+                condition=Q(state=ValueState.NUMBER, number__isnull=False, number__gte=0)
+                | (~Q(state=ValueState.NUMBER) & Q(number__isnull=True)),
+                name="reports_value_number_iff_state_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ValueState.values), name="reports_value_state_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        shown = self.number if self.state == ValueState.NUMBER else self.state
+        return f"{self.field_id}={shown}"
+
+
+class Narrative(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="narratives")
+    task_group = models.ForeignKey("targets.TaskGroup", on_delete=models.PROTECT, related_name="+")
+    results = models.TextField(_("results"), blank=True)
+    shortfalls = models.TextField(_("shortfalls"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+
+    class Meta:
+        verbose_name = _("narrative")
+        verbose_name_plural = _("narratives")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "task_group"], name="reports_narrative_one_per_group"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.task_group_id}"
+
+
+class EventAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    SAVE = "save", _("Saved")
+    SUBMIT = "submit", _("Submitted")
+    RETURN = "return", _("Returned")
+    APPROVE = "approve", _("Approved")
+    REOPEN = "reopen", _("Reopened")
+    IMPORT = "import", _("Imported")
+
+
+class ReportEvent(models.Model):
+    """Append-only history of a report: who did what, when, and which values changed."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=8, choices=EventAction.choices)
+    reason = models.TextField(blank=True)
+    # [{"field": code, "old": "…", "new": "…"}]; old/new are numbers, "" (blank) or "NA".
+    changes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=EventAction.values), name="reports_reportevent_action_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
