@@ -62,7 +62,8 @@ class ReportingPeriod(models.Model):
                 name="reports_reportingperiod_quarter_1_to_4",
             ),
             models.CheckConstraint(
-                condition=Q(due__gte=models.F("cutoff")), name="reports_reportingperiod_due_after_cutoff"
+                condition=Q(due__gte=models.F("cutoff")),
+                name="reports_reportingperiod_due_after_cutoff",
             ),
         ]
 
@@ -160,10 +161,14 @@ class Report(models.Model):
                 fields=["unit", "period", "revision"], name="reports_report_unique_revision"
             ),
             models.UniqueConstraint(
-                fields=["unit", "period"], condition=Q(is_latest=True), name="reports_report_one_latest"
+                fields=["unit", "period"],
+                condition=Q(is_latest=True),
+                name="reports_report_one_latest",
             ),
             models.UniqueConstraint(
-                fields=["unit", "period"], condition=Q(in_force=True), name="reports_report_one_in_force"
+                fields=["unit", "period"],
+                condition=Q(in_force=True),
+                name="reports_report_one_in_force",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=ReportStatus.values), name="reports_report_status_valid"
@@ -257,6 +262,8 @@ class ReportEvent(models.Model):
     )
     action = models.CharField(max_length=8, choices=EventAction.choices)
     reason = models.TextField(blank=True)
+    # The report's version after this event; a refused save shows the events after its version.
+    version = models.PositiveIntegerField(default=1)
     # [{"field": code, "old": "…", "new": "…"}]; old/new are numbers, "" (blank) or "NA".
     changes = models.JSONField(default=list, blank=True)
 

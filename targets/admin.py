@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Field, Indicator, Programme, TaskGroup, Target
+from .models import Field, Indicator, Programme, Target, TaskGroup
 
 
 class IndicatorInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -64,6 +64,9 @@ class Field(models.Model):
         blank=True,
         default="",
     )
+    counts_grassroots = models.BooleanField(
+        _("counts CĐCS (never above the CĐCS in the subtree)"), default=False
+    )
     province_only = models.BooleanField(
         _("reported by the provincial office only"), default=False
     )
@@ -184,7 +187,7 @@ class Indicator(models.Model):
     text_en = models.TextField(_("text of the programme (English)"))
     kind = models.CharField(_("kind"), max_length=6, choices=IndicatorKind.choices)
     numerator = models.ForeignKey(
-        Field, verbose_name=_("numerator"), on_delete=models.PROTECT, related_name="+"
+        Field, verbose_name=_("numerator"), on_delete=models.PROTECT, related_name="numerator_of"
     )
     denominator = models.ForeignKey(
         Field,
@@ -192,7 +195,7 @@ class Indicator(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="+",
+        related_name="denominator_of",
     )
     display = models.CharField(_("shown as"), max_length=8, choices=Display.choices)
     comparison = models.CharField(

@@ -10,7 +10,7 @@ from django.db import transaction
 from unions.models import Unit, UnitKind
 
 from . import programme_03
-from .models import Field, Indicator, Programme, TaskGroup, Target
+from .models import Field, Indicator, Programme, Target, TaskGroup
 
 
 def fields_load() -> int:
@@ -25,6 +25,7 @@ def fields_load() -> int:
                 "frequency": frequency,
                 "registry_count": registry,
                 "province_only": province_only,
+                "counts_grassroots": code.startswith("grassroots_"),
                 "label_vi": label_vi,
                 "label_en": label_en,
                 "order": order * 10,

@@ -19,13 +19,28 @@ START = dt.date(2020, 1, 1)
 REFORM = dt.date(2025, 7, 1)
 
 
-def make_unit(code: str, kind: str, parent: Unit | None, *, start: dt.date = START,
-              sector: str = "", budget_paid: bool = False, name: str | None = None) -> Unit:
+def make_unit(
+    code: str,
+    kind: str,
+    parent: Unit | None,
+    *,
+    start: dt.date = START,
+    sector: str = "",
+    budget_paid: bool = False,
+    name: str | None = None,
+) -> Unit:
     if kind in (UnitKind.GRASSROOTS, UnitKind.OCCUPATIONAL) and not sector:
         sector = Sector.PRIVATE
     return unit_create(
-        UnitData(code=code, name=name or f"Unit {code}", kind=kind, valid_from=start,
-                 parent=parent, sector=sector, budget_paid=budget_paid)
+        UnitData(
+            code=code,
+            name=name or f"Unit {code}",
+            kind=kind,
+            valid_from=start,
+            parent=parent,
+            sector=sector,
+            budget_paid=budget_paid,
+        )
     )
 
 
@@ -63,7 +78,9 @@ def small_tree(db) -> SmallTree:
 
 
 def make_user(username: str, role: str, unit: Unit | None) -> User:
-    user = User.objects.create_user(username=username, password="pw-for-tests-123", role=role, unit=unit)
+    user = User.objects.create_user(
+        username=username, password="pw-for-tests-123", role=role, unit=unit
+    )
     if role == Role.ADMIN:
         user.is_staff = user.is_superuser = True
         user.save()
@@ -98,3 +115,22 @@ def other_district_reporter(small_tree: SmallTree) -> User:
 @pytest.fixture
 def ward_reporter(small_tree: SmallTree) -> User:
     return make_user("reporter_w1", Role.REPORTER, small_tree.ward)
+
+
+@pytest.fixture
+def programme(small_tree: SmallTree):
+    """Programme 03 with its fields, indicators and every quarter of the term."""
+    from reports.assignments import periods_ensure
+    from targets.services import programme_03_load
+
+    programme = programme_03_load()
+    periods_ensure(programme)
+    return programme
+
+
+def period(programme, code: str):
+    from reports.assignments import period_by_code
+
+    found = period_by_code(programme, code)
+    assert found is not None, code
+    return found

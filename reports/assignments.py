@@ -1,0 +1,207 @@
+"""The reporting calendar and who is expected to report in each quarter.
+
+Assignments are data that office staff maintain; the portal proposes them from the tree as
+it stood at each quarter's cut-off and checks that every CĐCS is covered exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+
+from targets.models import Programme
+from unions.models import (
+    GRASSROOTS_KINDS,
+    UPPER_KINDS,
+    Unit,
+    UnitClosure,
+    UnitKind,
+    UnitLink,
+    active_on_q,
+)
+
+from .models import Assignment, AssignmentScope, ReportingCalendar, ReportingPeriod
+from .periods import cutoff_date, due_date, quarter_of, quarters_between
+
+
+def calendar_for(programme: Programme) -> ReportingCalendar:
+    calendar, _ = ReportingCalendar.objects.get_or_create(programme=programme)
+    return calendar
+
+
+@transaction.atomic
+def periods_ensure(programme: Programme) -> list[ReportingPeriod]:
+    """Every quarter of the term, with cut-off and due dates from the programme's calendar."""
+    calendar = calendar_for(programme)
+    periods = []
+    for year, quarter in quarters_between(
+        quarter_of(programme.term_start), quarter_of(programme.term_end)
+    ):
+        cutoff = cutoff_date(year, quarter, calendar.cutoff_rule)
+        period, _ = ReportingPeriod.objects.update_or_create(
+            programme=programme,
+            year=year,
+            quarter=quarter,
+            defaults={"cutoff": cutoff, "due": due_date(cutoff, calendar.due_days)},
+        )
+        periods.append(period)
+    return periods
+
+
+def period_by_code(programme: Programme, code: str) -> ReportingPeriod | None:
+    from .periods import parse_period
+
+    try:
+        year, quarter = parse_period(code)
+    except ValueError:
+        return None
+    return ReportingPeriod.objects.filter(
+        programme=programme, year=year, quarter=quarter or 4
+    ).first()
+
+
+@dataclass(frozen=True)
+class Proposal:
+    unit: Unit
+    scope: str
+
+
+def assignment_proposal(period: ReportingPeriod) -> list[Proposal]:
+    """Who should report, from the tree at the cut-off.
+
+    A union directly above grassroots reports for the CĐCS under it; a CĐCS directly under
+    the province reports for itself; the province reports what it measures itself.
+    """
+    on = period.cutoff
+    links = (
+        UnitLink.objects.filter(active_on_q(on), active_on_q(on, "child__"))
+        .filter(parent__kind=UnitKind.PROVINCE)
+        .select_related("child", "parent")
+    )
+    proposals = []
+    provinces = {}
+    for link in links:
+        provinces[link.parent.pk] = link.parent
+        if link.child.kind in UPPER_KINDS:
+            proposals.append(Proposal(link.child, AssignmentScope.SUBTREE))
+        elif link.child.kind in GRASSROOTS_KINDS:
+            proposals.append(Proposal(link.child, AssignmentScope.SELF))
+    proposals += [Proposal(p, AssignmentScope.PROVINCE) for p in provinces.values()]
+    return sorted(proposals, key=lambda p: (p.scope, p.unit.code))
+
+
+@transaction.atomic
+def assignments_apply_proposal(programme: Programme) -> int:
+    """Replaces the programme's assignments with the proposal for every quarter of the term.
+
+    Consecutive quarters with the same unit and scope become one assignment.
+    """
+    Assignment.objects.filter(programme=programme).delete()
+    runs: dict[tuple[int, str], list[ReportingPeriod]] = {}
+    created: list[Assignment] = []
+    periods = periods_ensure(programme)
+    for index, period in enumerate(periods):
+        current = {(p.unit.pk, p.scope) for p in assignment_proposal(period)}
+        for key in list(runs):
+            if key not in current:
+                created.append(_assignment(programme, key, runs.pop(key), periods, index))
+        for key in current:
+            runs.setdefault(key, []).append(period)
+    for key, run in runs.items():
+        created.append(_assignment(programme, key, run, periods, None))
+    Assignment.objects.bulk_create(created)
+    return len(created)
+
+
+def _assignment(
+    programme: Programme,
+    key: tuple[int, str],
+    run: list[ReportingPeriod],
+    periods: list[ReportingPeriod],
+    end_index: int | None,
+) -> Assignment:
+    unit_id, scope = key
+    return Assignment(
+        programme=programme,
+        unit_id=unit_id,
+        scope=scope,
+        first_period=run[0],
+        last_period=run[-1] if end_index is not None else None,
+    )
+
+
+def _period_key(period: ReportingPeriod) -> tuple[int, int]:
+    return period.year, period.quarter
+
+
+def assignments_for(period: ReportingPeriod) -> list[Assignment]:
+    """Assignments covering `period` whose unit existed at the cut-off (one query)."""
+    year, quarter = period.year, period.quarter
+    starts_before = Q(first_period__year__lt=year) | Q(
+        first_period__year=year, first_period__quarter__lte=quarter
+    )
+    ends_after = (
+        Q(last_period__isnull=True)
+        | Q(last_period__year__gt=year)
+        | Q(last_period__year=year, last_period__quarter__gte=quarter)
+    )
+    return list(
+        Assignment.objects.filter(starts_before, ends_after, programme=period.programme)
+        .filter(active_on_q(period.cutoff, "unit__"))
+        .select_related("unit")
+        .order_by("unit__code")
+    )
+
+
+@dataclass
+class Coverage:
+    grassroots: int
+    gaps: list[Unit] = field(default_factory=list)
+    overlaps: list[tuple[Unit, list[Unit]]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.gaps and not self.overlaps
+
+
+def coverage_check(period: ReportingPeriod) -> Coverage:
+    """Whether every CĐCS existing at the cut-off is in exactly one report of the quarter."""
+    on = period.cutoff
+    assignments = [a for a in assignments_for(period) if a.scope != AssignmentScope.PROVINCE]
+    reporters = {a.unit.pk: a.unit for a in assignments}
+    rows = UnitClosure.objects.filter(
+        active_on_q(on),
+        active_on_q(on, "descendant__"),
+        ancestor_id__in=reporters,
+        descendant__kind__in=list(GRASSROOTS_KINDS),
+    ).values_list("ancestor_id", "descendant_id")
+    self_only = {a.unit.pk for a in assignments if a.scope == AssignmentScope.SELF}
+    covered_by: dict[int, list[int]] = {}
+    for ancestor_id, descendant_id in rows:
+        if ancestor_id in self_only and ancestor_id != descendant_id:
+            continue
+        covered_by.setdefault(descendant_id, []).append(ancestor_id)
+    grassroots = {u.pk: u for u in Unit.objects.active_on(on).grassroots()}
+    counts = Counter({pk: len(covered_by.get(pk, [])) for pk in grassroots})
+    return Coverage(
+        grassroots=len(grassroots),
+        gaps=sorted((grassroots[pk] for pk, n in counts.items() if n == 0), key=lambda u: u.code),
+        overlaps=[
+            (grassroots[pk], [reporters[r] for r in covered_by[pk]])
+            for pk, n in sorted(counts.items())
+            if n > 1
+        ],
+    )
+
+
+def today_period(programme: Programme, today: dt.date) -> ReportingPeriod | None:
+    """The last quarter whose cut-off has passed."""
+    return (
+        ReportingPeriod.objects.filter(programme=programme, cutoff__lt=today)
+        .order_by("-year", "-quarter")
+        .first()
+    )

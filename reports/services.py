@@ -1,0 +1,362 @@
+"""Every change of a report goes through one of these functions.
+
+Each runs in one transaction, locks the report row, checks the state and the version the
+user started from (optimistic locking), validates, writes, and appends a ReportEvent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from targets.models import Field, Indicator, TaskGroup
+from unions.models import Unit
+
+from .models import (
+    EventAction,
+    Narrative,
+    Report,
+    ReportEvent,
+    ReportingPeriod,
+    ReportStatus,
+    Value,
+    ValueState,
+)
+from .numbers import Entry
+from .registry import registry_counts
+from .validation import FieldRule, Findings, report_check
+
+
+class WorkflowError(ValidationError):
+    """A transition that is not allowed now; the message says why."""
+
+
+class StaleVersion(WorkflowError):
+    """Someone else saved the report since this user opened it."""
+
+    def __init__(self, message: str, events: list[ReportEvent]) -> None:
+        super().__init__(message)
+        self.events = events
+
+
+class ReportInvalid(WorkflowError):
+    def __init__(self, findings: Findings) -> None:
+        super().__init__(_("The report has errors; nothing was saved."))
+        self.findings = findings
+
+
+@dataclass
+class ReportInput:
+    values: dict[str, Entry] = field(default_factory=dict)
+    narratives: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    confirmed_warnings: set[str] = field(default_factory=set)
+
+
+def report_fields(period: ReportingPeriod, *, province: bool = False) -> list[Field]:
+    """Fields this period's reports ask for: annual fields only in the fourth quarter."""
+    programme = period.programme
+    fields = Field.objects.filter(
+        Q(numerator_of__programme=programme) | Q(denominator_of__programme=programme)
+    ).distinct()
+    if not period.asks_annual_fields:
+        fields = fields.exclude(frequency="annual")
+    return list(fields.filter(province_only=province).order_by("order"))
+
+
+def indicator_pairs(period: ReportingPeriod) -> list[tuple[str, str]]:
+    rows = Indicator.objects.filter(programme=period.programme, denominator__isnull=False)
+    return [(num, den) for num, den in rows.values_list("numerator__code", "denominator__code")]
+
+
+def _entries(report: Report) -> dict[str, Entry]:
+    return {v.field.code: Entry(v.state, v.number) for v in report.values.select_related("field")}
+
+
+def previous_report(report: Report) -> Report | None:
+    """The previous quarter's report of the same unit: its approved revision, else its latest."""
+    period = report.period
+    year, quarter = (
+        (period.year, period.quarter - 1) if period.quarter > 1 else (period.year - 1, 4)
+    )
+    candidates = Report.objects.filter(
+        unit=report.unit,
+        period__programme=period.programme,
+        period__year=year,
+        period__quarter=quarter,
+    )
+    return candidates.filter(in_force=True).first() or candidates.filter(is_latest=True).first()
+
+
+def report_findings(report: Report, values: Mapping[str, Entry]) -> Findings:
+    fields = report_fields(report.period, province=_is_province_report(report))
+    rules = {f.code: FieldRule(f.code, f.time_kind, f.counts_grassroots) for f in fields}
+    prev = previous_report(report)
+    counts = registry_counts(report.unit, report.period.cutoff)
+    return report_check(
+        rules,
+        values,
+        pairs=indicator_pairs(report.period),
+        previous=_entries(prev) if prev else None,
+        same_year_previous=prev is not None and prev.period.year == report.period.year,
+        grassroots_in_subtree=None if _is_province_report(report) else counts["grassroots_all"],
+    )
+
+
+def _is_province_report(report: Report) -> bool:
+    return report.unit.kind == "province"
+
+
+def _lock(report: Report) -> Report:
+    return Report.objects.select_for_update().select_related("period", "unit").get(pk=report.pk)
+
+
+def _event(
+    report: Report,
+    actor: User | None,
+    action: str,
+    *,
+    reason: str = "",
+    changes: list[dict[str, str]] | None = None,
+) -> ReportEvent:
+    return ReportEvent.objects.create(
+        report=report,
+        actor=actor,
+        action=action,
+        reason=reason,
+        changes=changes or [],
+        version=report.version,
+    )
+
+
+def _bump(report: Report, actor: User | None, **fields: object) -> None:
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.version += 1
+    report.updated_by = actor
+    report.save()
+
+
+@transaction.atomic
+def report_open(unit: Unit, period: ReportingPeriod, actor: User | None) -> Report:
+    """The working revision of `unit`'s report for `period`, created as a draft if none."""
+    report = Report.objects.filter(unit=unit, period=period, is_latest=True).first()
+    if report is None:
+        report = Report.objects.create(unit=unit, period=period, updated_by=actor)
+        _event(report, actor, EventAction.CREATE)
+    return report
+
+
+def _check_version(report: Report, version: int) -> None:
+    if report.version != version:
+        later = list(
+            report.events.filter(version__gt=version).select_related("actor").order_by("at", "pk")
+        )
+        who = ", ".join(sorted({e.actor.get_username() for e in later if e.actor})) or _("someone")
+        raise StaleVersion(
+            _(
+                "%(who)s changed this report after you opened it. Your changes were not saved; "
+                "review theirs below, then enter yours again."
+            )
+            % {"who": who},
+            later,
+        )
+
+
+def _require_editable(report: Report) -> None:
+    if not report.is_latest:
+        raise WorkflowError(_("This is an earlier revision; it cannot be changed."))
+    if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
+        raise WorkflowError(
+            _("A report that is %(status)s cannot be edited.")
+            % {"status": report.get_status_display().lower()}
+        )
+
+
+@transaction.atomic
+def report_save(
+    report: Report,
+    data: ReportInput,
+    *,
+    version: int,
+    actor: User | None,
+    action: str = EventAction.SAVE,
+) -> Report:
+    """Writes values and narratives of a draft or returned report; all or nothing."""
+    report = _lock(report)
+    _check_version(report, version)
+    _require_editable(report)
+    current = _entries(report)
+    merged = {**current, **data.values}
+    findings = report_findings(report, merged)
+    if not findings.ok:
+        raise ReportInvalid(findings)
+    changes = _write_values(report, current, data, findings)
+    changes += _write_narratives(report, data.narratives)
+    _bump(report, actor)
+    _event(report, actor, action, changes=changes)
+    return report
+
+
+def _write_values(
+    report: Report, current: dict[str, Entry], data: ReportInput, findings: Findings
+) -> list[dict[str, str]]:
+    fields = {f.code: f for f in Field.objects.filter(code__in=data.values)}
+    existing = {v.field.code: v for v in report.values.select_related("field")}
+    changes: list[dict[str, str]] = []
+    for code, entry in data.values.items():
+        old = current.get(code, Entry.blank())
+        value = existing.get(code) or Value(report=report, field=fields[code])
+        confirmed = code in findings.warnings and code in data.confirmed_warnings
+        if old != entry or value.pk is None or value.warning_confirmed != confirmed:
+            value.state, value.number, value.warning_confirmed = (
+                entry.state,
+                entry.number,
+                confirmed,
+            )
+            value.save()
+        if old != entry:
+            changes.append({"field": code, "old": old.display(), "new": entry.display()})
+    return changes
+
+
+def _write_narratives(
+    report: Report, texts: dict[str, tuple[str, str, str]]
+) -> list[dict[str, str]]:
+    groups = {g.code: g for g in TaskGroup.objects.filter(programme=report.period.programme)}
+    existing = {n.task_group.code: n for n in report.narratives.select_related("task_group")}
+    changes = []
+    for code, (results, shortfalls, next_steps) in texts.items():
+        narrative = existing.get(code) or Narrative(report=report, task_group=groups[code])
+        old = (narrative.results, narrative.shortfalls, narrative.next_steps)
+        if old != (results, shortfalls, next_steps):
+            narrative.results, narrative.shortfalls, narrative.next_steps = (
+                results,
+                shortfalls,
+                next_steps,
+            )
+            narrative.save()
+            changes.append({"field": f"narrative {code}", "old": "…", "new": "…"})
+    return changes
+
+
+def unconfirmed_warnings(report: Report) -> dict[str, str]:
+    findings = report_findings(report, _entries(report))
+    confirmed = set(
+        report.values.filter(warning_confirmed=True).values_list("field__code", flat=True)
+    )
+    return {code: msg for code, msg in findings.warnings.items() if code not in confirmed}
+
+
+@transaction.atomic
+def report_submit(report: Report, *, version: int, actor: User | None) -> Report:
+    report = _lock(report)
+    _check_version(report, version)
+    _require_editable(report)
+    findings = report_findings(report, _entries(report))
+    if not findings.ok:
+        raise ReportInvalid(findings)
+    _bump(report, actor, status=ReportStatus.SUBMITTED, submitted_at=timezone.now())
+    _event(report, actor, EventAction.SUBMIT)
+    return report
+
+
+@transaction.atomic
+def report_return(report: Report, *, reason: str, actor: User | None) -> Report:
+    report = _lock(report)
+    if report.status != ReportStatus.SUBMITTED or not report.is_latest:
+        raise WorkflowError(_("Only a submitted report can be returned."))
+    if not reason.strip():
+        raise WorkflowError(_("Say why the report is returned."))
+    _bump(report, actor, status=ReportStatus.RETURNED)
+    _event(report, actor, EventAction.RETURN, reason=reason.strip())
+    return report
+
+
+@transaction.atomic
+def report_approve(report: Report, *, actor: User | None) -> Report:
+    report = _lock(report)
+    if report.status != ReportStatus.SUBMITTED or not report.is_latest:
+        raise WorkflowError(_("Only a submitted report can be approved."))
+    pending = unconfirmed_warnings(report)
+    if pending:
+        raise WorkflowError(
+            _(
+                "%(n)d values changed sharply and are not confirmed by the reporter; "
+                "return the report."
+            )
+            % {"n": len(pending)}
+        )
+    Report.objects.filter(unit=report.unit, period=report.period, in_force=True).update(
+        in_force=False
+    )
+    _bump(report, actor, status=ReportStatus.APPROVED, approved_at=timezone.now(), in_force=True)
+    _event(report, actor, EventAction.APPROVE)
+    return report
+
+
+@transaction.atomic
+def report_reopen(report: Report, *, reason: str, actor: User | None) -> Report:
+    """Opens a new draft revision of an approved report; the approved one keeps counting."""
+    report = _lock(report)
+    if report.status != ReportStatus.APPROVED or not report.is_latest:
+        raise WorkflowError(_("Only the latest approved report can be reopened."))
+    if not reason.strip():
+        raise WorkflowError(_("Say why the report is reopened."))
+    report.is_latest = False
+    report.save(update_fields=["is_latest"])
+    new = Report.objects.create(
+        unit=report.unit, period=report.period, revision=report.revision + 1, updated_by=actor
+    )
+    Value.objects.bulk_create(
+        Value(
+            report=new,
+            field_id=v.field_id,
+            state=v.state,
+            number=v.number,
+            warning_confirmed=v.warning_confirmed,
+        )
+        for v in report.values.all()
+    )
+    Narrative.objects.bulk_create(
+        Narrative(
+            report=new,
+            task_group_id=n.task_group_id,
+            results=n.results,
+            shortfalls=n.shortfalls,
+            next_steps=n.next_steps,
+        )
+        for n in report.narratives.all()
+    )
+    _event(report, actor, EventAction.REOPEN, reason=reason.strip())
+    _event(new, actor, EventAction.REOPEN, reason=reason.strip())
+    return new
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    field: Field
+    old: Entry
+    new: Entry
+
+
+def report_diff(old: Report, new: Report) -> list[DiffRow]:
+    """The cells that differ between two revisions, in the form's order."""
+    before, after = _entries(old), _entries(new)
+    codes = set(before) | set(after)
+    fields = Field.objects.filter(code__in=codes).order_by("order")
+    blank = Entry.blank()
+    return [
+        DiffRow(f, before.get(f.code, blank), after.get(f.code, blank))
+        for f in fields
+        if before.get(f.code, blank) != after.get(f.code, blank)
+    ]
+
+
+__all__ = ["ValueState"]

@@ -1,0 +1,113 @@
+"""The rules a report's numbers must follow, as pure functions (no database).
+
+Errors block a save; warnings (sharp jumps from the previous quarter) must be confirmed by
+the reporter before the report can be approved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from .models import ValueState
+from .numbers import Entry
+
+JUMP_RATIO = 0.5  # a change of half or more …
+JUMP_MINIMUM = 20  # … and of more than 20 in absolute terms is worth a second look
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """What validation needs to know of a data field."""
+
+    code: str
+    time_kind: str
+    counts_grassroots: bool = False
+
+
+@dataclass
+class Findings:
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
+
+    def error(self, code: str, message: str) -> None:
+        self.errors.setdefault(code, []).append(message)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _num(entry: Entry | None) -> int | None:
+    if entry is None or entry.state != ValueState.NUMBER:
+        return None
+    return entry.number
+
+
+def report_check(
+    rules: Mapping[str, FieldRule],
+    values: Mapping[str, Entry],
+    *,
+    pairs: list[tuple[str, str]],
+    previous: Mapping[str, Entry] | None = None,
+    same_year_previous: bool = False,
+    grassroots_in_subtree: int | None = None,
+) -> Findings:
+    """Checks one report's values.
+
+    `pairs` are (numerator, denominator) field codes from the programme's indicators;
+    `previous` the last quarter's values of the same unit, and `same_year_previous` whether
+    that quarter lies in the same calendar year (year-to-date counts restart on 1 January).
+    """
+    found = Findings()
+    previous = previous or {}
+    for num_code, den_code in pairs:
+        num, den = _num(values.get(num_code)), _num(values.get(den_code))
+        if num is not None and den is not None and num > den:
+            found.error(
+                num_code,
+                _("%(num)s is more than its denominator (%(den)s).") % {"num": num, "den": den},
+            )
+    for code, rule in rules.items():
+        current, before = _num(values.get(code)), _num(previous.get(code))
+        if current is None:
+            continue
+        over_registry = grassroots_in_subtree is not None and current > grassroots_in_subtree
+        if rule.counts_grassroots and over_registry:
+            found.error(
+                code,
+                _("More than the %(n)s CĐCS registered in this unit's subtree.")
+                % {"n": grassroots_in_subtree},
+            )
+        if (
+            rule.time_kind == "ytd"
+            and same_year_previous
+            and before is not None
+            and current < before
+        ):
+            found.error(
+                code,
+                _(
+                    "A count since 1 January cannot fall within the year "
+                    "(the previous quarter reported %(before)s)."
+                )
+                % {"before": before},
+            )
+        elif (
+            before is not None
+            and (rule.time_kind != "ytd" or same_year_previous)
+            and _jumps(before, current)
+            and code not in found.errors
+        ):
+            found.warnings[code] = _(
+                "Changed sharply from the previous quarter (%(before)s → %(now)s). "
+                "Please check and confirm."
+            ) % {"before": before, "now": current}
+    return found
+
+
+def _jumps(before: int, now: int) -> bool:
+    diff = abs(now - before)
+    return diff > JUMP_MINIMUM and diff >= JUMP_RATIO * max(before, 1)

@@ -1,0 +1,53 @@
+from reports.numbers import Entry
+from reports.validation import FieldRule, report_check
+
+RULES = {
+    "members": FieldRule("members", "stock"),
+    "informed_ytd": FieldRule("informed_ytd", "ytd"),
+    "grassroots_total": FieldRule("grassroots_total", "stock", counts_grassroots=True),
+}
+PAIRS = [("informed_ytd", "members")]
+
+
+def test_numerator_above_denominator_is_an_error_on_the_numerator():
+    found = report_check(
+        RULES, {"members": Entry.of(10), "informed_ytd": Entry.of(11)}, pairs=PAIRS
+    )
+    assert list(found.errors) == ["informed_ytd"]
+
+
+def test_blank_denominator_does_not_block_the_numerator():
+    found = report_check(
+        RULES, {"members": Entry.blank(), "informed_ytd": Entry.of(11)}, pairs=PAIRS
+    )
+    assert found.ok
+
+
+def test_year_to_date_count_cannot_fall_within_a_year_but_restarts_in_january():
+    now = {"informed_ytd": Entry.of(50)}
+    before = {"informed_ytd": Entry.of(80)}
+    assert not report_check(RULES, now, pairs=[], previous=before, same_year_previous=True).ok
+    assert report_check(RULES, now, pairs=[], previous=before, same_year_previous=False).ok
+
+
+def test_cdcs_counts_cannot_exceed_the_registry():
+    values = {"grassroots_total": Entry.of(31)}
+    assert (
+        "grassroots_total" in report_check(RULES, values, pairs=[], grassroots_in_subtree=30).errors
+    )
+    assert report_check(RULES, values, pairs=[], grassroots_in_subtree=31).ok
+
+
+def test_a_sharp_jump_is_a_warning_not_an_error():
+    found = report_check(
+        RULES, {"members": Entry.of(500)}, pairs=[], previous={"members": Entry.of(1000)}
+    )
+    assert found.ok
+    assert "members" in found.warnings
+
+
+def test_small_changes_raise_no_warning():
+    found = report_check(
+        RULES, {"members": Entry.of(1010)}, pairs=[], previous={"members": Entry.of(1000)}
+    )
+    assert found.warnings == {}
