@@ -30,7 +30,9 @@ class User(AbstractUser):
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
         constraints = [
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="accounts_user_role_valid"),
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values), name="accounts_user_role_valid"
+            ),
             models.CheckConstraint(
                 condition=~Q(role=Role.REPORTER) | Q(unit__isnull=False),
                 name="accounts_user_reporter_has_unit",

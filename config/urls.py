@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("units/", include("unions.urls")),
     path("programmes/", include("targets.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

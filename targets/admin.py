@@ -6,7 +6,16 @@ from .models import Field, Indicator, Programme, Target, TaskGroup
 class IndicatorInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Indicator
     extra = 0
-    fields = ("code", "name_vi", "kind", "numerator", "denominator", "display", "comparison", "order")
+    fields = (
+        "code",
+        "name_vi",
+        "kind",
+        "numerator",
+        "denominator",
+        "display",
+        "comparison",
+        "order",
+    )
 
 
 class TaskGroupInline(admin.TabularInline):  # type: ignore[type-arg]

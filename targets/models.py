@@ -67,9 +67,7 @@ class Field(models.Model):
     counts_grassroots = models.BooleanField(
         _("counts CĐCS (never above the CĐCS in the subtree)"), default=False
     )
-    province_only = models.BooleanField(
-        _("reported by the provincial office only"), default=False
-    )
+    province_only = models.BooleanField(_("reported by the provincial office only"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:

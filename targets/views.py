@@ -40,5 +40,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def field_list(request: HttpRequest) -> HttpResponse:
     fields = list(Field.objects.all())
-    groups = [(label, [f for f in fields if f.group == value]) for value, label in FieldGroup.choices]
+    groups = [
+        (label, [f for f in fields if f.group == value]) for value, label in FieldGroup.choices
+    ]
     return render(request, "targets/field_list.html", {"groups": groups})

@@ -15,6 +15,4 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(options["language"]):
             for f in Field.objects.all():
-                self.stdout.write(
-                    f"{f.code:36} {f.time_kind:6} {f.frequency:10} {f.label}"
-                )
+                self.stdout.write(f"{f.code:36} {f.time_kind:6} {f.frequency:10} {f.label}")

@@ -1,0 +1,47 @@
+"""Who may see and change which report. Views find reports only through these helpers."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+from unions.access import visible_unit_ids
+
+from .models import Report, ReportStatus
+
+
+def visible_reports(user: User) -> QuerySet[Report]:
+    """Office, administrators and the Standing Committee see all; a reporter its subtree's."""
+    ids = visible_unit_ids(user)
+    reports = Report.objects.select_related("unit", "period")
+    return reports if ids is None else reports.filter(unit_id__in=ids)
+
+
+def report_for_user(user: User, pk: int) -> Report:
+    """The report if the user may see it; 404 otherwise."""
+    return get_object_or_404(visible_reports(user), pk=pk)
+
+
+def can_edit(user: User, report: Report) -> bool:
+    """Reporters edit their own unit's drafts and returned reports; office staff may help."""
+    if not report.is_editable:
+        return False
+    if user.is_office:
+        return True
+    return user.is_reporter and report.unit_id == user.unit_id
+
+
+def can_review(user: User, report: Report) -> bool:
+    """Office staff approve, return and reopen."""
+    return user.is_office and report.is_latest and report.status in (
+        ReportStatus.SUBMITTED,
+        ReportStatus.APPROVED,
+    )
+
+
+def require_unit_reporter(user: User, unit_id: int) -> None:
+    """Only the unit's own reporter (or office staff) may open its report for a period."""
+    if not (user.is_office or (user.is_reporter and user.unit_id == unit_id)):
+        raise Http404
