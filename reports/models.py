@@ -277,3 +277,34 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("Due in 3 days")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class Reminder(models.Model):
+    """A reminder e-mail sent, so a daily `send_reminders` never sends the same one twice."""
+
+    report_unit = models.ForeignKey("unions.Unit", on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=ReminderKind.choices)
+    sent_on = models.DateField()
+    recipient = models.EmailField()
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report_unit", "period", "kind", "sent_on", "recipient"],
+                name="reports_reminder_once_a_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ReminderKind.values), name="reports_reminder_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_unit_id} {self.period_id} {self.kind} {self.sent_on}"
