@@ -1,0 +1,433 @@
+"""Computes every indicator of a programme for a unit's subtree and a period.
+
+The one place that reads reported values for dashboards, the API and the workbook, so that
+all three show the same figures. Data access is a fixed handful of aggregate-free queries per
+call, whatever the number of units; the arithmetic itself is in `targets.arithmetic`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from reports.models import Assignment, AssignmentScope, ReportingPeriod, ReportStatus, Value
+from unions.models import Unit, UnitClosure, UnitLink, active_on_q
+
+from . import arithmetic as ar
+from .models import Display, Field, Indicator, IndicatorKind, Programme, Target
+
+AS_WAS, AS_NOW = "as_was", "as_now"
+
+
+@dataclass(frozen=True)
+class PeriodSpec:
+    """A quarter (year to date), a calendar year, or the term to date."""
+
+    kind: str  # "quarter" | "year" | "term"
+    year: int | None = None
+    quarter: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> PeriodSpec:
+        from reports.periods import parse_period
+
+        if text.strip().lower() == "term":
+            return cls("term")
+        year, quarter = parse_period(text)
+        return cls("quarter", year, quarter) if quarter else cls("year", year)
+
+    @property
+    def code(self) -> str:
+        if self.kind == "term":
+            return "term"
+        return f"{self.year}Q{self.quarter}" if self.kind == "quarter" else str(self.year)
+
+    def previous(self) -> PeriodSpec | None:
+        if self.kind == "quarter" and self.year and self.quarter:
+            if self.quarter == 1:
+                return PeriodSpec("quarter", self.year - 1, 4)
+            return PeriodSpec("quarter", self.year, self.quarter - 1)
+        if self.kind == "year" and self.year:
+            return PeriodSpec("year", self.year - 1)
+        return None
+
+
+@dataclass(frozen=True)
+class Coverage:
+    reported: int
+    expected: int
+
+
+@dataclass
+class IndicatorResult:
+    indicator: Indicator
+    numerator: int | None
+    denominator: int | None
+    value: Decimal | None  # in the display unit: percent, ratio per unit, or count
+    target: Decimal | None
+    status: ar.Status
+    coverage: Coverage
+    quarter: tuple[int, int] | None  # the quarter whose figures are shown (stocks, ytd)
+    expected_now: Decimal | None = None  # where the value should stand on the path
+    provisional: bool = False
+
+    @property
+    def code(self) -> str:
+        return self.indicator.code
+
+
+@dataclass
+class Progress:
+    programme: Programme
+    unit: Unit
+    spec: PeriodSpec
+    tree: str
+    provisional: bool
+    periods: list[ReportingPeriod]
+    results: list[IndicatorResult] = field(default_factory=list)
+    expected_reports: int = 0
+    received_reports: int = 0
+
+
+def _periods_for(programme: Programme, spec: PeriodSpec, today: dt.date) -> list[ReportingPeriod]:
+    periods = ReportingPeriod.objects.filter(programme=programme, cutoff__lte=today)
+    if spec.kind == "quarter":
+        periods = periods.filter(year=spec.year, quarter__lte=spec.quarter or 4)
+    elif spec.kind == "year":
+        periods = periods.filter(year=spec.year)
+    return list(periods.order_by("year", "quarter"))
+
+
+def _report_filter(provisional: bool) -> Q:
+    if provisional:
+        return Q(report__in_force=True) | Q(
+            report__is_latest=True, report__status=ReportStatus.SUBMITTED
+        )
+    return Q(report__in_force=True)
+
+
+def _cells(
+    unit: Unit,
+    periods: list[ReportingPeriod],
+    fields: list[Field],
+    tree: str,
+    provisional: bool,
+    today: dt.date,
+) -> tuple[dict[int, list[ar.Cell]], set[int]]:
+    """Values by field id as Cells, from the reports that lie in the unit's subtree."""
+    values = Value.objects.filter(
+        _report_filter(provisional), report__period__in=periods, field__in=fields
+    )
+    if tree == AS_WAS:
+        in_subtree = UnitClosure.objects.filter(
+            ancestor=unit,
+            descendant=OuterRef("report__unit"),
+            valid_from__lte=OuterRef("report__period__cutoff"),
+        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("report__period__cutoff")))
+        values = values.filter(Exists(in_subtree))
+        allowed: set[int] | None = None
+    else:
+        allowed = _as_now_members(unit, today)
+    rows = values.values_list(
+        "report_id",
+        "report__unit_id",
+        "report__period__year",
+        "report__period__quarter",
+        "report__status",
+        "report__in_force",
+        "field_id",
+        "state",
+        "number",
+    )
+    chosen: dict[tuple[int, int, int], tuple[int, str]] = {}
+    raw = []
+    for report_id, unit_id, year, quarter, status, in_force, field_id, state, number in rows:
+        if allowed is not None and unit_id not in allowed:
+            continue
+        key = (unit_id, year, quarter)
+        # With provisional data, a submitted revision replaces the approved one it corrects.
+        previous = chosen.get(key)
+        if previous is None or (not in_force and previous[1] != "submitted_latest"):
+            chosen[key] = (report_id, "submitted_latest" if not in_force else "in_force")
+        raw.append((report_id, key, field_id, state, number, status))
+    by_field: dict[int, list[ar.Cell]] = defaultdict(list)
+    provisional_reports: set[int] = set()
+    for report_id, key, field_id, state, number, status in raw:
+        if chosen[key][0] != report_id:
+            continue
+        by_field[field_id].append(ar.Cell(report_id, (key[1], key[2]), state, number))
+        if status != ReportStatus.APPROVED:
+            provisional_reports.add(report_id)
+    return by_field, provisional_reports
+
+
+def _as_now_members(unit: Unit, today: dt.date) -> set[int]:
+    """Units whose values belong to `unit`'s subtree along today's tree.
+
+    Each unit is placed where it stands today; a dissolved or merged unit follows its
+    successor, and one closed without a successor follows the parent it last had.
+    """
+    units = {
+        pk: (successor, end)
+        for pk, successor, end in Unit.objects.values_list("id", "successor_id", "valid_to")
+    }
+    last_parent = {
+        child: parent
+        for child, parent, end in UnitLink.objects.values_list("child_id", "parent_id", "valid_to")
+        if end is not None and units.get(child, (None, None))[1] == end
+    }
+    today_members = set(
+        UnitClosure.objects.filter(active_on_q(today), ancestor=unit).values_list(
+            "descendant_id", flat=True
+        )
+    )
+    return {pk for pk in units if _place_today(pk, units, last_parent, today) in today_members}
+
+
+def _place_today(
+    pk: int,
+    units: dict[int, tuple[int | None, dt.date | None]],
+    last_parent: dict[int, int],
+    today: dt.date,
+) -> int | None:
+    seen: set[int] = set()
+    current: int | None = pk
+    while current is not None and current not in seen:
+        successor, end = units[current]
+        if end is None or end > today:
+            return current
+        seen.add(current)
+        current = successor if successor is not None else last_parent.get(current)
+    return None
+
+
+def _expected(unit: Unit, periods: list[ReportingPeriod]) -> dict[tuple[int, int, bool], int]:
+    """Expected reports per (year, quarter, province report?) in the unit's subtree as it was."""
+    counts: dict[tuple[int, int, bool], int] = defaultdict(int)
+    if not periods:
+        return counts
+    assignments = Assignment.objects.filter(programme=periods[0].programme).select_related(
+        "unit", "first_period", "last_period"
+    )
+    below = list(
+        UnitClosure.objects.filter(ancestor=unit).values_list(
+            "descendant_id", "valid_from", "valid_to"
+        )
+    )
+    spans: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    for descendant, start, end in below:
+        spans[descendant].append((start, end))
+    for period in periods:
+        key = (period.year, period.quarter)
+        for a in assignments:
+            first = (a.first_period.year, a.first_period.quarter)
+            last = (a.last_period.year, a.last_period.quarter) if a.last_period else (9999, 4)
+            if not first <= key <= last or not a.unit.is_active_on(period.cutoff):
+                continue
+            on = period.cutoff
+            if any(s <= on and (e is None or on < e) for s, e in spans.get(a.unit_id, [])):
+                counts[(*key, a.scope == AssignmentScope.PROVINCE)] += 1
+    return counts
+
+
+def _target_for(
+    targets: list[Target], indicator: Indicator, year: int | None, unit: Unit
+) -> Target | None:
+    def rank(t: Target) -> tuple[bool, bool]:
+        return (t.unit_id == unit.pk, t.year == year)
+
+    candidates = [
+        t
+        for t in targets
+        if t.indicator_id == indicator.pk
+        and t.year in (None, year)
+        and t.unit_id in (None, unit.pk)
+    ]
+    return max(candidates, key=rank) if candidates else None
+
+
+def progress(
+    programme: Programme,
+    unit: Unit,
+    spec: PeriodSpec,
+    *,
+    tree: str = AS_WAS,
+    provisional: bool = False,
+    today: dt.date | None = None,
+) -> Progress:
+    today = today or timezone.localdate()
+    periods = _periods_for(programme, spec, today)
+    indicators = list(
+        Indicator.objects.filter(programme=programme).select_related("numerator", "denominator")
+    )
+    targets = list(Target.objects.filter(indicator__programme=programme))
+    fields = {f.pk: f for i in indicators for f in (i.numerator, i.denominator) if f is not None}
+    cells, provisional_reports = _cells(
+        unit, periods, list(fields.values()), tree, provisional, today
+    )
+    expected = _expected(unit, periods)
+    result = Progress(programme, unit, spec, tree, provisional, periods)
+    last = periods[-1] if periods else None
+    if last is not None:
+        result.expected_reports = expected.get((last.year, last.quarter, False), 0)
+        received = {
+            c.report for cs in cells.values() for c in cs if c.quarter == (last.year, last.quarter)
+        }
+        result.received_reports = len(received)
+    for indicator in indicators:
+        result.results.append(
+            _indicator_result(
+                programme,
+                unit,
+                spec,
+                indicator,
+                cells,
+                targets,
+                expected,
+                periods,
+                provisional_reports,
+                today,
+            )
+        )
+    return result
+
+
+def _final(programme: Programme, spec: PeriodSpec, indicator: Indicator, today: dt.date) -> bool:
+    if indicator.kind == IndicatorKind.TERM and spec.kind == "term":
+        return programme.term_end < today
+    year = spec.year if spec.year is not None else today.year
+    quarter_done = spec.kind != "quarter" or spec.quarter == 4
+    return quarter_done and dt.date(year, 12, 31) < today
+
+
+def _indicator_result(
+    programme: Programme,
+    unit: Unit,
+    spec: PeriodSpec,
+    indicator: Indicator,
+    cells: dict[int, list[ar.Cell]],
+    targets: list[Target],
+    expected: dict[tuple[int, int, bool], int],
+    periods: list[ReportingPeriod],
+    provisional_reports: set[int],
+    today: dt.date,
+) -> IndicatorResult:
+    num_field, den_field = indicator.numerator, indicator.denominator
+    num_cells = cells.get(num_field.pk, [])
+    province_only = num_field.province_only
+    annual = num_field.frequency == "annual"
+    due = bool(periods) and (not annual or any(p.quarter == 4 for p in periods))
+    if den_field is None:
+        total = ar.field_total(num_cells, num_field.time_kind)
+        numerator, denominator, value = (
+            total.value,
+            None,
+            (Decimal(total.value) if total.value is not None else None),
+        )
+        quarter, reports = total.quarter, total.numbers
+        used = {c.report for c in num_cells if c.quarter == quarter and c.state == ar.NUMBER}
+    else:
+        ratio = ar.ratio_total(num_cells, cells.get(den_field.pk, []), num_field.time_kind)
+        numerator, denominator = ratio.numerator, ratio.denominator
+        value = ar.display_value(ratio.value, indicator.display)
+        reports = ratio.reports
+        quarter = (
+            None
+            if num_field.time_kind == "flow"
+            else _ratio_quarter(num_cells, cells.get(den_field.pk, []))
+        )
+        used = {
+            c.report
+            for c in num_cells
+            if c.state == ar.NUMBER and (quarter is None or c.quarter == quarter)
+        }
+    coverage = _coverage(
+        reports, expected, periods, quarter, num_field.time_kind, province_only, annual
+    )
+    year = spec.year if spec.kind != "term" else (periods[-1].year if periods else None)
+    target_row = _target_for(
+        targets, indicator, year if indicator.kind == IndicatorKind.ANNUAL else None, unit
+    )
+    target = target_row.value if target_row else None
+    expected_now = _expected_now(
+        programme, indicator, target_row, num_field.time_kind, quarter, periods
+    )
+    status = ar.judge(
+        value,
+        target,
+        indicator.comparison,
+        final=_final(programme, spec, indicator, today),
+        due=due,
+        expected=expected_now,
+    )
+    if indicator.display == Display.RATIO and value is not None:
+        value = value.quantize(Decimal("0.01"))
+    return IndicatorResult(
+        indicator,
+        numerator,
+        denominator,
+        value,
+        target,
+        status,
+        coverage,
+        quarter,
+        expected_now=expected_now,
+        provisional=bool(used & provisional_reports),
+    )
+
+
+def _ratio_quarter(num: list[ar.Cell], den: list[ar.Cell]) -> tuple[int, int] | None:
+    den_keys = {(c.report, c.quarter) for c in den if c.state == ar.NUMBER}
+    quarters = [
+        c.quarter for c in num if c.state == ar.NUMBER and (c.report, c.quarter) in den_keys
+    ]
+    return max(quarters) if quarters else None
+
+
+def _coverage(
+    reports: int,
+    expected: dict[tuple[int, int, bool], int],
+    periods: list[ReportingPeriod],
+    quarter: tuple[int, int] | None,
+    time_kind: str,
+    province_only: bool,
+    annual: bool,
+) -> Coverage:
+    if time_kind == "flow":
+        keys = [(p.year, p.quarter) for p in periods]
+    elif quarter is not None:
+        keys = [quarter]
+    else:
+        due = [p for p in periods if not annual or p.quarter == 4]
+        keys = [(due[-1].year, due[-1].quarter)] if due else []
+    return Coverage(reports, sum(expected.get((*k, province_only), 0) for k in keys))
+
+
+def _expected_now(
+    programme: Programme,
+    indicator: Indicator,
+    target: Target | None,
+    time_kind: str,
+    quarter: tuple[int, int] | None,
+    periods: list[ReportingPeriod],
+) -> Decimal | None:
+    """Where the value should stand now: the path to a term count, a share of a ytd target."""
+    if target is None or quarter is None:
+        return None
+    cutoff = next((p.cutoff for p in periods if (p.year, p.quarter) == quarter), None)
+    if indicator.display == Display.COUNT and target.baseline_value is not None and cutoff:
+        return ar.path_value(
+            target.baseline_value,
+            target.baseline_date or programme.term_start,
+            target.value,
+            programme.term_end,
+            cutoff,
+        )
+    if time_kind == "ytd":
+        return target.value * ar.year_fraction(quarter[1])
+    return None
