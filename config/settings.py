@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "unions",
     "targets",
     "reports",
+    "dashboards",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -10,5 +10,7 @@ urlpatterns = [
     path("units/", include("unions.urls")),
     path("programmes/", include("targets.urls")),
     path("reports/", include("reports.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
