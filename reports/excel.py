@@ -1,0 +1,480 @@
+"""The Excel round trip of one report: a protected, pre-filled template out, a checked upload in.
+
+The file carries the report's id, unit, period and version in a header block so an upload can
+be matched to the report it was made for. Uploads are never trusted: the zip container is
+checked before openpyxl sees it, formulas are refused rather than evaluated, and every cell
+goes through `parse_entry` and then the same validation as the web form.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from targets.models import Field, TaskGroup
+
+from .models import Report, ValueState
+from .numbers import Entry, NumberError, parse_entry
+from .registry import registry_counts
+from .services import previous_report, report_fields
+
+SHEET_REPORT = "Báo cáo"
+SHEET_NARRATIVE = "Thuyết minh"
+# Machine-readable keys in the hidden column A; "#" cannot start a field code (a slug).
+KEY_UNIT, KEY_PERIOD, KEY_CUTOFF = "#unit", "#period", "#cutoff"
+KEY_REPORT, KEY_REVISION, KEY_VERSION = "#report", "#revision", "#version"
+INPUT_COLUMN = 5  # E
+NARRATIVE_COLUMNS = (3, 4, 5)  # C, D, E: results, shortfalls, next steps
+NARRATIVE_MAX_CHARS = 5000
+
+MAX_UNCOMPRESSED = 50 * 1024 * 1024
+MAX_RATIO = 100
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML and old .xls files
+
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEAD_FILL = PatternFill("solid", fgColor="D9E2EC")
+THIN = Side(style="thin", color="9AA6B2")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+NUMBER_FORMAT = "#,##0"
+
+
+class UploadError(Exception):
+    """The file as a whole cannot be used; the message says why, for the user."""
+
+
+def _entries(report: Report) -> dict[str, Entry]:
+    return {v.field.code: Entry(v.state, v.number) for v in report.values.select_related("field")}
+
+
+def _narratives(report: Report) -> dict[str, tuple[str, str, str]]:
+    return {
+        n.task_group.code: (n.results, n.shortfalls, n.next_steps)
+        for n in report.narratives.select_related("task_group")
+    }
+
+
+def _is_province(report: Report) -> bool:
+    return report.unit.kind == "province"
+
+
+def _cell_value(entry: Entry | None) -> int | str | None:
+    if entry is None or entry.state == ValueState.BLANK:
+        return None
+    return entry.number if entry.state == ValueState.NUMBER else "NA"
+
+
+def _time_wording(field: Field, report: Report) -> str:
+    if field.time_kind == "stock":
+        return _("As of %(date)s") % {"date": report.period.cutoff.strftime("%d/%m/%Y")}
+    if field.time_kind == "ytd":
+        return _("Cumulative since 1 January %(year)s") % {"year": report.period.year}
+    return _("In this quarter")
+
+
+# ---------------------------------------------------------------- writing the template
+
+
+def report_workbook(report: Report) -> bytes:
+    """The report as a protected XLSX with only the input cells unlocked, in Vietnamese."""
+    with translation.override("vi"):
+        book = Workbook()
+        sheet = book.active
+        assert isinstance(sheet, Worksheet)
+        sheet.title = SHEET_REPORT
+        _write_values_sheet(sheet, report)
+        _write_narrative_sheet(book.create_sheet(SHEET_NARRATIVE), report)
+        book.security = WorkbookProtection(lockStructure=True)
+        out = io.BytesIO()
+        book.save(out)
+    return out.getvalue()
+
+
+def _write_values_sheet(sheet: Worksheet, report: Report) -> None:
+    sheet["B1"] = _("REPORT ON THE TARGETS OF PROGRAMME %(number)s") % {
+        "number": report.period.programme.number
+    }
+    sheet["B1"].font = Font(bold=True, size=13)
+    header = [
+        (KEY_UNIT, _("Reporting unit"), report.unit.code, report.unit.name),
+        (KEY_PERIOD, _("Period"), report.period.code, str(report.period.label)),
+        (KEY_CUTOFF, _("Cut-off date"), report.period.cutoff.strftime("%d/%m/%Y"), ""),
+        (KEY_REPORT, _("Report id"), report.pk, ""),
+        (KEY_REVISION, _("Revision"), report.revision, ""),
+        (KEY_VERSION, _("Version"), report.version, _("Do not change the cells of this block.")),
+    ]
+    for row, (key, label, value, note) in enumerate(header, start=3):
+        sheet.cell(row, 1, key)
+        sheet.cell(row, 2, label).font = Font(bold=True)
+        sheet.cell(row, 3, value).alignment = Alignment(horizontal="left")
+        sheet.cell(row, 4, note)
+    table_row = 3 + len(header) + 1
+    _write_table(sheet, report, table_row)
+    _layout(sheet, widths={"A": 4, "B": 60, "C": 28, "D": 14, "E": 16, "F": 36}, title=table_row)
+
+
+def _write_table(sheet: Worksheet, report: Report, head: int) -> None:
+    titles = [
+        "#fields",
+        _("Indicator data"),
+        _("Time"),
+        _("Previous quarter"),
+        _("Value"),
+        _("Note"),
+    ]
+    for col, title in enumerate(titles, start=1):
+        cell = sheet.cell(head, col, title)
+        cell.font, cell.fill, cell.border = Font(bold=True), HEAD_FILL, BOX
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    current = _entries(report)
+    prev = previous_report(report)
+    before = _entries(prev) if prev else {}
+    counts = registry_counts(report.unit, report.period.cutoff)
+    fields = report_fields(report.period, province=_is_province(report))
+    for row, f in enumerate(fields, start=head + 1):
+        entry = current.get(f.code)
+        known = counts.get(f.registry_count) if f.registry_count else None
+        if entry is None and known is not None:
+            entry = Entry.of(known)
+        note = _("Registry: %(n)s") % {"n": known} if known is not None else ""
+        cells = [f.code, f.label_vi, _time_wording(f, report), _cell_value(before.get(f.code))]
+        for col, value in enumerate([*cells, _cell_value(entry), note], start=1):
+            cell = sheet.cell(row, col, value)
+            cell.border = BOX
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.cell(row, 4).number_format = NUMBER_FORMAT
+        _input_cell(sheet.cell(row, INPUT_COLUMN))
+    if fields:
+        _validate_inputs(sheet, head + 1, head + len(fields))
+
+
+def _input_cell(cell: object) -> None:
+    cell.protection = Protection(locked=False)  # type: ignore[attr-defined]
+    cell.fill = INPUT_FILL  # type: ignore[attr-defined]
+    cell.number_format = NUMBER_FORMAT  # type: ignore[attr-defined]
+    cell.alignment = Alignment(horizontal="right", vertical="top")  # type: ignore[attr-defined]
+
+
+def _validate_inputs(sheet: Worksheet, first: int, last: int) -> None:
+    top = f"E{first}"
+    rule = DataValidation(
+        type="custom",
+        formula1=f'OR(AND(ISNUMBER({top}),{top}>=0,{top}=INT({top})),UPPER({top})="NA")',
+        allow_blank=True,
+        showErrorMessage=True,
+        showInputMessage=True,
+        promptTitle=_("Enter a value")[:32],
+        prompt=_(
+            "A whole number of 0 or more. Leave empty if not reported; type NA if not applicable."
+        )[:255],
+        errorTitle=_("Not accepted")[:32],
+        error=_("Enter a whole number of 0 or more, NA, or leave the cell empty.")[:255],
+    )
+    rule.add(f"E{first}:E{last}")
+    sheet.add_data_validation(rule)
+
+
+def _write_narrative_sheet(sheet: Worksheet, report: Report) -> None:
+    sheet["B1"] = _("Narrative by task group")
+    sheet["B1"].font = Font(bold=True, size=13)
+    titles = ["#groups", _("Task group"), _("Results"), _("Shortfalls"), _("Next steps")]
+    for col, title in enumerate(titles, start=1):
+        cell = sheet.cell(3, col, title)
+        cell.font, cell.fill, cell.border = Font(bold=True), HEAD_FILL, BOX
+    texts = _narratives(report)
+    groups = TaskGroup.objects.filter(programme=report.period.programme).order_by("order")
+    for row, group in enumerate(groups, start=4):
+        sheet.cell(row, 1, group.code)
+        sheet.cell(row, 2, f"{group.code}. {group.title_vi}")
+        for col, text in zip(NARRATIVE_COLUMNS, texts.get(group.code, ("", "", "")), strict=True):
+            cell = sheet.cell(row, col, text or None)
+            cell.protection = Protection(locked=False)
+            cell.fill = INPUT_FILL
+        for col in range(1, 6):
+            sheet.cell(row, col).border = BOX
+            sheet.cell(row, col).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[row].height = 90
+    _layout(sheet, widths={"A": 4, "B": 40, "C": 40, "D": 40, "E": 40}, title=3)
+    sheet.page_setup.orientation = "landscape"
+
+
+def _layout(sheet: Worksheet, *, widths: dict[str, int], title: int) -> None:
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = width
+    sheet.column_dimensions["A"].hidden = True
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = False  # people may widen columns to read
+    sheet.protection.formatRows = False
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{title}:{title}"
+    sheet.freeze_panes = sheet.cell(title + 1, 1)
+
+
+# ---------------------------------------------------------------- reading an upload
+
+
+def zip_check(data: bytes) -> None:
+    """Refuses what is not a plain, reasonably sized zip before any XML parser sees it."""
+    if data.startswith(_CFB_MAGIC):
+        raise UploadError(
+            _("The file is password-protected or in the old .xls format; save it as .xlsx.")
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise UploadError(_("The file is not an Excel workbook (.xlsx) or is damaged.")) from exc
+    if any(m.flag_bits & 0x1 for m in members):
+        raise UploadError(_("The file is password-protected; remove the password and try again."))
+    unpacked = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members) or 1
+    if unpacked > MAX_UNCOMPRESSED or unpacked / packed > MAX_RATIO:
+        raise UploadError(
+            _("The file unpacks to %(mb)s MB, far more than a report needs; it was refused.")
+            % {"mb": round(unpacked / 1024 / 1024, 1)}
+        )
+
+
+@dataclass
+class Upload:
+    """What a template upload said, cell by cell, before it is compared with the report."""
+
+    header: dict[str, str] = field(default_factory=dict)
+    values: dict[str, Entry] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    narratives: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def _is_formula(cell: object) -> bool:
+    value = getattr(cell, "value", None)
+    return getattr(cell, "data_type", "") == "f" or (
+        isinstance(value, str) and value.startswith("=")
+    )
+
+
+def workbook_read(data: bytes) -> Upload:
+    """Reads a template without evaluating anything: formulas are refused, not computed.
+
+    openpyxl is asked for the cells as written (not cached results) precisely so that a
+    formula shows up as one and can be refused.
+    """
+    zip_check(data)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise UploadError(_("The file is not an Excel workbook (.xlsx) or is damaged.")) from exc
+    try:
+        if SHEET_REPORT not in book.sheetnames:
+            raise UploadError(
+                _("This is not a report template from the portal (no sheet “%(name)s”).")
+                % {"name": SHEET_REPORT}
+            )
+        upload = Upload()
+        _read_values(book[SHEET_REPORT].iter_rows(max_col=INPUT_COLUMN), upload)
+        if SHEET_NARRATIVE in book.sheetnames:
+            _read_narratives(book[SHEET_NARRATIVE].iter_rows(max_col=5), upload)
+    finally:
+        book.close()
+    return upload
+
+
+def _read_values(rows: Iterable[tuple[object, ...]], upload: Upload) -> None:
+    for cells in rows:
+        if not cells:
+            continue
+        key = getattr(cells[0], "value", None)
+        if not isinstance(key, str) or not key.strip():
+            continue
+        key = key.strip()
+        row = getattr(cells[0], "row", 0)
+        value_cell = cells[INPUT_COLUMN - 1] if len(cells) >= INPUT_COLUMN else None
+        if key.startswith("#"):
+            value = getattr(cells[2], "value", None) if len(cells) > 2 else None
+            upload.header[key] = "" if value is None else str(value).strip()
+        elif key in upload.rows:
+            upload.problems.append(
+                _("Row %(row)s (%(code)s): the field appears twice.") % {"row": row, "code": key}
+            )
+        else:
+            upload.rows[key] = row
+            _read_entry(key, value_cell, upload)
+
+
+def _read_entry(code: str, cell: object, upload: Upload) -> None:
+    if cell is not None and _is_formula(cell):
+        upload.errors.setdefault(code, []).append(
+            _("a formula; type the number itself (formulas are not calculated on upload)")
+        )
+        return
+    try:
+        upload.values[code] = parse_entry(getattr(cell, "value", None))
+    except NumberError as exc:
+        upload.errors.setdefault(code, []).append(number_message(exc))
+
+
+def number_message(exc: NumberError) -> str:
+    reason = str(exc)
+    if reason == "negative":
+        return _("a negative number; enter 0 or more")
+    if reason == "too large":
+        return _("too large a number")
+    return _("not a whole number (enter digits, NA, or leave it empty)")
+
+
+def _read_narratives(rows: Iterable[tuple[object, ...]], upload: Upload) -> None:
+    for cells in rows:
+        if len(cells) < 5:
+            continue
+        code = getattr(cells[0], "value", None)
+        if not isinstance(code, str) or not code.strip() or code.startswith("#"):
+            continue
+        texts = []
+        for col in NARRATIVE_COLUMNS:
+            cell = cells[col - 1]
+            if _is_formula(cell):
+                upload.problems.append(
+                    _("Sheet “%(sheet)s”, row %(row)s: formulas are not accepted.")
+                    % {"sheet": SHEET_NARRATIVE, "row": getattr(cell, "row", "?")}
+                )
+            value = getattr(cell, "value", None)
+            texts.append("" if value is None else str(value).strip()[:NARRATIVE_MAX_CHARS])
+        upload.narratives[code.strip()] = (texts[0], texts[1], texts[2])
+
+
+def upload_matches(upload: Upload, report: Report) -> None:
+    """Refuses a file made for another report, unit, period or revision."""
+    header = upload.header
+    if not header:
+        raise UploadError(_("The file has no report header; download a fresh template."))
+    if header.get(KEY_REPORT) != str(report.pk) or header.get(KEY_REVISION) != str(report.revision):
+        raise UploadError(
+            _(
+                "This file was made for another report (id %(id)s); download the template "
+                "of this report and enter the values there."
+            )
+            % {"id": header.get(KEY_REPORT) or "?"}
+        )
+    if header.get(KEY_UNIT) != report.unit.code or header.get(KEY_PERIOD) != report.period.code:
+        raise UploadError(
+            _("The unit or period in the file (%(unit)s, %(period)s) is not this report's.")
+            % {"unit": header.get(KEY_UNIT) or "?", "period": header.get(KEY_PERIOD) or "?"}
+        )
+
+
+# ---------------------------------------------------------------- the preview
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    field: Field
+    row: int | None
+    current: Entry
+    new: Entry | None  # None: the cell could not be read
+    errors: list[str]
+    warning: str = ""
+
+    @property
+    def changed(self) -> bool:
+        return self.new is not None and self.new != self.current
+
+
+@dataclass(frozen=True)
+class NarrativeRow:
+    group: TaskGroup
+    current: tuple[str, str, str]
+    new: tuple[str, str, str] | None
+
+    @property
+    def changed(self) -> bool:
+        return self.new is not None and self.new != self.current
+
+
+@dataclass
+class Preview:
+    rows: list[PreviewRow]
+    narratives: list[NarrativeRow]
+    problems: list[str]  # line by line: "Row 12 (members): not a whole number"
+    values: dict[str, Entry]
+    texts: dict[str, tuple[str, str, str]]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def warnings(self) -> list[PreviewRow]:
+        return [r for r in self.rows if r.warning]
+
+    @property
+    def changes(self) -> int:
+        return sum(r.changed for r in self.rows) + sum(n.changed for n in self.narratives)
+
+
+def upload_preview(report: Report, upload: Upload) -> Preview:
+    """Compares the upload with the report and runs the form's validation on the result."""
+    from .services import report_findings
+
+    fields = report_fields(report.period, province=_is_province(report))
+    known = {f.code for f in fields}
+    current = _entries(report)
+    problems = list(upload.problems)
+    for code, row in upload.rows.items():
+        if code not in known:
+            problems.append(
+                _("Row %(row)s (%(code)s): this report does not ask for this field.")
+                % {"row": row, "code": code}
+            )
+    values = {c: e for c, e in upload.values.items() if c in known}
+    findings = report_findings(report, {**current, **values})
+    errors = {c: [*upload.errors.get(c, []), *findings.errors.get(c, [])] for c in known}
+    rows = [
+        PreviewRow(
+            f,
+            upload.rows.get(f.code),
+            current.get(f.code, Entry.blank()),
+            values.get(f.code),
+            errors[f.code],
+            findings.warnings.get(f.code, "") if f.code in values else "",
+        )
+        for f in fields
+    ]
+    for r in rows:
+        problems += [_row_problem(r, message) for message in r.errors]
+    return Preview(rows, _narrative_rows(report, upload), problems, values, upload.narratives)
+
+
+def _row_problem(row: PreviewRow, message: str) -> str:
+    if row.row is None:
+        return _("%(code)s: %(message)s") % {"code": row.field.code, "message": message}
+    return _("Row %(row)s (%(code)s): %(message)s") % {
+        "row": row.row,
+        "code": row.field.code,
+        "message": message,
+    }
+
+
+def _narrative_rows(report: Report, upload: Upload) -> list[NarrativeRow]:
+    current = _narratives(report)
+    groups = TaskGroup.objects.filter(programme=report.period.programme).order_by("order")
+    upload.narratives = {
+        c: t for c, t in upload.narratives.items() if c in {g.code for g in groups}
+    }
+    return [
+        NarrativeRow(g, current.get(g.code, ("", "", "")), upload.narratives.get(g.code))
+        for g in groups
+    ]
