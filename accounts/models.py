@@ -26,7 +26,7 @@ class User(AbstractUser):
         related_name="accounts",
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
         constraints = [

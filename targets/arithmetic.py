@@ -176,9 +176,12 @@ def projection(points: Sequence[tuple[dt.date, int]], on: dt.date) -> Decimal | 
     xs = [Decimal(p[0].toordinal()) for p in points]
     ys = [Decimal(p[1]) for p in points]
     n = Decimal(len(points))
-    mean_x, mean_y = sum(xs) / n, sum(ys) / n
-    var = sum((x - mean_x) ** 2 for x in xs)
+    mean_x, mean_y = sum(xs, Decimal(0)) / n, sum(ys, Decimal(0)) / n
+    var = sum(((x - mean_x) ** 2 for x in xs), Decimal(0))
     if var == 0:
         return None
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / var
+    covariance = sum(
+        ((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)), Decimal(0)
+    )
+    slope = covariance / var
     return mean_y + slope * (Decimal(on.toordinal()) - mean_x)

@@ -96,10 +96,10 @@ class Progress:
 
 def _periods_for(programme: Programme, spec: PeriodSpec, today: dt.date) -> list[ReportingPeriod]:
     periods = ReportingPeriod.objects.filter(programme=programme, cutoff__lte=today)
-    if spec.kind == "quarter":
-        periods = periods.filter(year=spec.year, quarter__lte=spec.quarter or 4)
-    elif spec.kind == "year":
+    if spec.kind != "term" and spec.year is not None:
         periods = periods.filter(year=spec.year)
+    if spec.kind == "quarter":
+        periods = periods.filter(quarter__lte=spec.quarter or 4)
     return list(periods.order_by("year", "quarter"))
 
 
@@ -172,7 +172,7 @@ def _as_now_members(unit: Unit, today: dt.date) -> set[int]:
     Each unit is placed where it stands today; a dissolved or merged unit follows its
     successor, and one closed without a successor follows the parent it last had.
     """
-    units = {
+    units: dict[int, tuple[int | None, dt.date | None]] = {
         pk: (successor, end)
         for pk, successor, end in Unit.objects.values_list("id", "successor_id", "valid_to")
     }
@@ -186,7 +186,8 @@ def _as_now_members(unit: Unit, today: dt.date) -> set[int]:
             "descendant_id", flat=True
         )
     )
-    return {pk for pk in units if _place_today(pk, units, last_parent, today) in today_members}
+    places = {pk: _place_today(pk, units, last_parent, today) for pk in units}
+    return {pk for pk, place in places.items() if place is not None and place in today_members}
 
 
 def _place_today(
