@@ -115,8 +115,8 @@ class Unit(models.Model):
                 condition=Q(kind__in=UnitKind.values), name="unions_unit_kind_valid"
             ),
             models.CheckConstraint(
-                condition=Q(sector="", kind__in=[k.value for k in UnitKind if k not in GRASSROOTS_KINDS])
-                | Q(sector__in=Sector.values, kind__in=[k.value for k in GRASSROOTS_KINDS]),
+                condition=Q(sector="", kind__in=[k for k in UnitKind.values if k not in GRASSROOTS_KINDS])
+                | Q(sector__in=Sector.values, kind__in=[k for k in UnitKind.values if k in GRASSROOTS_KINDS]),
                 name="unions_unit_sector_only_for_grassroots",
             ),
         ]
