@@ -1,0 +1,343 @@
+"""Who has reported what, and when: the office's tracking grid and the reminders.
+
+The status and lateness arithmetic are pure functions (no database) so they can be tested
+directly; `tracking_grid` assembles the grid for a few quarters in a fixed number of queries,
+however many units report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from targets.models import Programme
+from unions.models import Unit
+
+from .assignments import assignments_for
+from .models import Assignment, AssignmentScope, Report, ReportingPeriod, ReportStatus
+from .services import report_fields
+
+QUARTERS_SHOWN = 4
+
+
+class CellStatus(StrEnum):
+    NOT_EXPECTED = "not_expected"
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    APPROVED = "approved"
+
+
+DONE = frozenset({CellStatus.SUBMITTED, CellStatus.APPROVED})
+
+
+class Timing(StrEnum):
+    ON_TIME = "on_time"
+    LATE = "late"  # submitted after the due date
+    OVERDUE = "overdue"  # not submitted, due date passed
+    NOT_DUE = "not_due"  # not submitted, still time
+    UNKNOWN = "unknown"  # approved without a submission time (imported history)
+    NONE = "none"  # not expected
+
+
+class Absence(StrEnum):
+    """Why a unit is not expected to report in a quarter."""
+
+    NOT_YET_CREATED = "not_yet_created"
+    CLOSED = "closed"
+    NOT_ASSIGNED = "not_assigned"
+
+
+# --- pure functions -----------------------------------------------------------------------
+
+
+def cell_status(expected: bool, report_status: str | None, in_force: bool = False) -> CellStatus:
+    """A report's status as the grid shows it; an approved revision in force counts as approved.
+
+    A report that exists for a unit not expected that quarter still shows its status.
+    """
+    if report_status is None:
+        return CellStatus.NOT_STARTED if expected else CellStatus.NOT_EXPECTED
+    if in_force and report_status != ReportStatus.SUBMITTED:
+        return CellStatus.APPROVED
+    return CellStatus(report_status)
+
+
+def timing(
+    status: CellStatus, due: dt.date, submitted_on: dt.date | None, today: dt.date
+) -> tuple[Timing, int]:
+    """On time, N days late, overdue N days, not yet due; days are calendar days past `due`."""
+    if status == CellStatus.NOT_EXPECTED:
+        return Timing.NONE, 0
+    if status in DONE:
+        if submitted_on is None:
+            return Timing.UNKNOWN, 0
+        late = (submitted_on - due).days
+        return (Timing.LATE, late) if late > 0 else (Timing.ON_TIME, 0)
+    overdue = (today - due).days
+    return (Timing.OVERDUE, overdue) if overdue > 0 else (Timing.NOT_DUE, 0)
+
+
+def absence(unit: Unit, on: dt.date) -> Absence:
+    if on < unit.valid_from:
+        return Absence.NOT_YET_CREATED
+    if unit.valid_to is not None and on >= unit.valid_to:
+        return Absence.CLOSED
+    return Absence.NOT_ASSIGNED
+
+
+def completeness(statuses: Iterable[tuple[bool, CellStatus]]) -> tuple[int, int]:
+    """(submitted or approved, expected) over the (expected, status) cells of one quarter.
+
+    Only expected cells count, so the rate cannot exceed 100%.
+    """
+    done = expected = 0
+    for is_expected, status in statuses:
+        if is_expected:
+            expected += 1
+            done += status in DONE
+    return done, expected
+
+
+def latest_cut_quarters(
+    periods: Sequence[ReportingPeriod], today: dt.date, n: int = QUARTERS_SHOWN
+) -> list[ReportingPeriod]:
+    """The `n` most recent quarters whose cut-off has passed, oldest first."""
+    passed = [p for p in periods if p.cutoff < today]
+    return sorted(passed, key=lambda p: (p.year, p.quarter))[-n:]
+
+
+def local_day(moment: dt.datetime | None) -> dt.date | None:
+    """The calendar day in the portal's time zone (Asia/Ho_Chi_Minh)."""
+    return None if moment is None else timezone.localdate(moment)
+
+
+# --- selector -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    period: ReportingPeriod
+    expected: bool
+    status: CellStatus
+    timing: Timing
+    days: int
+    report_id: int | None = None
+    absence: Absence | None = None
+
+    @property
+    def is_late(self) -> bool:
+        return self.timing in (Timing.LATE, Timing.OVERDUE)
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def symbol(self) -> str:
+        return STATUS_SYMBOLS[self.status]
+
+    @property
+    def absence_label(self) -> str:
+        return str(ABSENCE_LABELS[self.absence]) if self.absence else ""
+
+
+@dataclass
+class Row:
+    unit: Unit
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class Column:
+    period: ReportingPeriod
+    done: int
+    expected: int
+
+    @property
+    def rate(self) -> float | None:
+        return None if not self.expected else 100 * self.done / self.expected
+
+
+@dataclass
+class Grid:
+    columns: list[Column]
+    rows: list[Row] = field(default_factory=list)
+
+
+def programme_current(today: dt.date) -> Programme | None:
+    """The programme whose term contains today, else the most recent one."""
+    programmes = Programme.objects.order_by("-term_start")
+    running = programmes.filter(term_start__lte=today, term_end__gte=today).first()
+    return running or programmes.first()
+
+
+@dataclass(frozen=True)
+class _Found:
+    report_id: int
+    status: str
+    in_force: bool
+    submitted_on: dt.date | None
+
+
+def _reports(periods: Sequence[ReportingPeriod]) -> dict[tuple[int, int], _Found]:
+    """Per (unit, period): the approved revision in force, else the working revision."""
+    rows = (
+        Report.objects.filter(period__in=periods)
+        .filter(Q(is_latest=True) | Q(in_force=True))
+        .order_by("is_latest")  # the in-force row wins when both exist
+        .values_list("pk", "unit_id", "period_id", "status", "in_force", "submitted_at")
+    )
+    found: dict[tuple[int, int], _Found] = {}
+    for pk, unit_id, period_id, status, in_force, submitted_at in rows:
+        key = (unit_id, period_id)
+        if key in found and found[key].in_force:
+            continue
+        found[key] = _Found(pk, status, in_force, local_day(submitted_at))
+    return found
+
+
+def _cell(
+    unit: Unit, period: ReportingPeriod, expected: bool, found: _Found | None, today: dt.date
+) -> Cell:
+    status = cell_status(
+        expected, found.status if found else None, found.in_force if found else False
+    )
+    when, days = timing(status, period.due, found.submitted_on if found else None, today)
+    return Cell(
+        period=period,
+        expected=expected,
+        status=status,
+        timing=when,
+        days=days,
+        report_id=found.report_id if found else None,
+        absence=None if expected else absence(unit, period.cutoff),
+    )
+
+
+def expected_assignments(period: ReportingPeriod) -> list[Assignment]:
+    """The assignments of the quarter, but the province's own report only in quarters that
+    ask for a field it reports (its fields are annual: fourth quarters)."""
+    assigned = assignments_for(period)
+    if any(a.scope == AssignmentScope.PROVINCE for a in assigned) and not report_fields(
+        period, province=True
+    ):
+        assigned = [a for a in assigned if a.scope != AssignmentScope.PROVINCE]
+    return assigned
+
+
+def tracking_grid(periods: Sequence[ReportingPeriod], today: dt.date, status: str = "") -> Grid:
+    """Reporting units × quarters. One query per quarter for assignments, one for reports.
+
+    Rows are the units expected in any of the quarters (plus any unit with a report there);
+    `status` keeps only rows with a cell in that status ("late" for late or overdue).
+    """
+    assigned = {p.pk: expected_assignments(p) for p in periods}
+    expected = {pk: {a.unit_id for a in rows} for pk, rows in assigned.items()}
+    units = {a.unit.pk: a.unit for rows in assigned.values() for a in rows}
+    found = _reports(periods)
+    extra_ids = {unit_id for unit_id, _ in found} - set(units)
+    if extra_ids:
+        units.update({u.pk: u for u in Unit.objects.filter(pk__in=extra_ids)})
+    rows = [
+        Row(
+            unit,
+            [
+                _cell(unit, p, unit.pk in expected[p.pk], found.get((unit.pk, p.pk)), today)
+                for p in periods
+            ],
+        )
+        for unit in sorted(units.values(), key=lambda u: (u.kind != "province", u.code))
+    ]
+    columns = [
+        Column(p, *completeness((c.expected, c.status) for c in (r.cells[i] for r in rows)))
+        for i, p in enumerate(periods)
+    ]
+    if status:
+        rows = [r for r in rows if _matches(r, status)]
+    return Grid(columns, rows)
+
+
+def _matches(row: Row, status: str) -> bool:
+    if status == "late":
+        return any(c.is_late for c in row.cells)
+    return any(c.status == status for c in row.cells)
+
+
+# --- reminders ----------------------------------------------------------------------------
+
+DUE_SOON_DAYS = 3
+OVERDUE_EVERY_DAYS = 7
+
+
+def reminder_kind(due: dt.date, today: dt.date) -> str | None:
+    """ "due_soon" exactly three days before the due date, "overdue" after it, else None."""
+    if (due - today).days == DUE_SOON_DAYS:
+        return "due_soon"
+    if today > due:
+        return "overdue"
+    return None
+
+
+def reminder_allowed(kind: str, today: dt.date, sent_before: Iterable[dt.date]) -> bool:
+    """Never twice a day; an overdue reminder at most once every seven days."""
+    window = OVERDUE_EVERY_DAYS if kind == "overdue" else 1
+    return all((today - sent).days >= window for sent in sent_before if sent <= today)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An expected unit whose report for `period` is not submitted or approved."""
+
+    unit: Unit
+    period: ReportingPeriod
+    kind: str
+    report_id: int | None
+
+
+def reminders_pending(period: ReportingPeriod, today: dt.date) -> list[Pending]:
+    kind = reminder_kind(period.due, today)
+    if kind is None:
+        return []
+    found = _reports([period])
+    pending = []
+    for assignment in expected_assignments(period):
+        report = found.get((assignment.unit_id, period.pk))
+        status = cell_status(
+            True, report.status if report else None, bool(report and report.in_force)
+        )
+        if status not in DONE:
+            pending.append(
+                Pending(assignment.unit, period, kind, report.report_id if report else None)
+            )
+    return pending
+
+
+STATUS_LABELS = {
+    CellStatus.NOT_EXPECTED: _("not expected"),
+    CellStatus.NOT_STARTED: _("not started"),
+    CellStatus.DRAFT: _("draft"),
+    CellStatus.SUBMITTED: _("submitted"),
+    CellStatus.RETURNED: _("returned"),
+    CellStatus.APPROVED: _("approved"),
+}
+STATUS_SYMBOLS = {
+    CellStatus.NOT_EXPECTED: "–",
+    CellStatus.NOT_STARTED: "○",
+    CellStatus.DRAFT: "✎",
+    CellStatus.SUBMITTED: "✉",
+    CellStatus.RETURNED: "↩",
+    CellStatus.APPROVED: "✔",
+}
+ABSENCE_LABELS = {
+    Absence.NOT_YET_CREATED: _("not yet created"),
+    Absence.CLOSED: _("closed"),
+    Absence.NOT_ASSIGNED: _("not assigned"),
+}
