@@ -1,0 +1,183 @@
+"""The quarterly report form and the small forms of the review workflow.
+
+Input names: `v_<field>` (the number as typed), `na_<field>` (not applicable),
+`confirm_<field>` (a sharp jump confirmed), `n_<group>_<part>` (narratives; "3.1" → "3_1").
+Blank, "not applicable" and 0 are kept apart all the way to the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from targets.models import Field, TaskGroup
+from unions.models import Unit
+
+from .models import Report, ReportingPeriod, ReportStatus
+from .numbers import Entry, NumberError, parse_entry
+from .services import ReportInput
+
+NARRATIVE_PARTS = (
+    ("results", gettext_lazy("Results")),
+    ("shortfalls", gettext_lazy("Shortfalls")),
+    ("next_steps", gettext_lazy("Next steps")),
+)
+
+NUMBER_ERRORS = {
+    "negative": gettext_lazy("Enter a number that is not negative."),
+    "too large": gettext_lazy("This number is too large."),
+}
+
+
+def narrative_name(group_code: str, part: str) -> str:
+    return f"n_{group_code.replace('.', '_')}_{part}"
+
+
+class ReportForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        fields: list[Field],
+        task_groups: list[TaskGroup],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.report_fields = fields
+        self.task_groups = task_groups
+        for f in fields:
+            self.fields[f"v_{f.code}"] = forms.CharField(
+                label=f.label,
+                required=False,
+                max_length=40,
+                widget=forms.TextInput(
+                    attrs={"inputmode": "numeric", "autocomplete": "off", "class": "number"}
+                ),
+            )
+            self.fields[f"na_{f.code}"] = forms.BooleanField(
+                label=_("Not applicable"), required=False
+            )
+            self.fields[f"confirm_{f.code}"] = forms.BooleanField(
+                label=_("I confirm this value"), required=False
+            )
+        for group in task_groups:
+            for part, label in NARRATIVE_PARTS:
+                self.fields[narrative_name(group.code, part)] = forms.CharField(
+                    label=label,
+                    required=False,
+                    max_length=10000,
+                    widget=forms.Textarea(attrs={"rows": 3}),
+                )
+
+    @staticmethod
+    def initial_for(
+        entries: dict[str, Entry],
+        confirmed: set[str],
+        narratives: dict[str, Any],
+        version: int,
+    ) -> dict[str, Any]:
+        from .selectors import entry_text
+
+        initial: dict[str, Any] = {"version": version}
+        for code, entry in entries.items():
+            initial[f"v_{code}"] = entry_text(entry)
+            initial[f"na_{code}"] = entry.state == "na"
+            initial[f"confirm_{code}"] = code in confirmed
+        for code, narrative in narratives.items():
+            for part, _label in NARRATIVE_PARTS:
+                initial[narrative_name(code, part)] = getattr(narrative, part)
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        self.entries: dict[str, Entry] = {}
+        for f in self.report_fields:
+            entry = self._entry(f.code, cleaned)
+            if entry is not None:
+                self.entries[f.code] = entry
+        return cleaned
+
+    def _entry(self, code: str, cleaned: dict[str, Any]) -> Entry | None:
+        text = (cleaned.get(f"v_{code}") or "").strip()
+        if cleaned.get(f"na_{code}"):
+            if text and text.upper() != "NA":
+                self.add_error(
+                    f"v_{code}", _("Either enter a number or tick “not applicable”, not both.")
+                )
+                return None
+            return Entry.na()
+        try:
+            return parse_entry(text)
+        except NumberError as error:
+            reason = str(error)
+            message = NUMBER_ERRORS.get(reason) or _(
+                "Enter a whole number, such as 1.234 (a dot or a space between thousands)."
+            )
+            self.add_error(f"v_{code}", str(message))
+            return None
+
+    def report_input(self) -> ReportInput:
+        narratives = {
+            group.code: tuple(
+                self.cleaned_data.get(narrative_name(group.code, part), "").strip()
+                for part, _label in NARRATIVE_PARTS
+            )
+            for group in self.task_groups
+        }
+        confirmed = {
+            f.code for f in self.report_fields if self.cleaned_data.get(f"confirm_{f.code}")
+        }
+        return ReportInput(
+            values=dict(self.entries),
+            narratives=narratives,  # type: ignore[arg-type]
+            confirmed_warnings=confirmed,
+        )
+
+    def add_findings(self, errors: dict[str, list[str]]) -> None:
+        """Places the service's findings next to their inputs (or above the form)."""
+        for code, messages in errors.items():
+            name = f"v_{code}" if f"v_{code}" in self.fields else None
+            for message in messages:
+                self.add_error(name, message)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ReportFilter(django_filters.FilterSet):
+    period = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Period"),
+        queryset=ReportingPeriod.objects.order_by("-year", "-quarter"),
+        empty_label=gettext_lazy("All periods"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("Status"),
+        choices=ReportStatus.choices,
+        empty_label=gettext_lazy("All statuses"),
+    )
+    unit = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Unit"),
+        queryset=Unit.objects.none(),
+        empty_label=gettext_lazy("All units"),
+    )
+
+    class Meta:
+        model = Report
+        fields = ["period", "status", "unit"]
+
+    def __init__(self, *args: Any, office: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if office:
+            self.filters["unit"].queryset = Unit.objects.filter(
+                pk__in=Report.objects.values("unit_id")
+            ).order_by("code")
+        else:
+            del self.filters["unit"]

@@ -1,0 +1,265 @@
+"""Reads behind the report pages: what a form shows, what a reporter may open, the history.
+
+Each function runs a fixed number of queries, whatever the number of fields or events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from targets.models import Field, FieldGroup, RegistryCount, TaskGroup, TimeKind
+from unions.models import UnitKind
+
+from .models import Assignment, Narrative, Report, ReportEvent, ReportingPeriod, ReportStatus
+from .numbers import Entry
+from .periods import quarter_of
+from .registry import registry_counts
+from .services import previous_report, report_fields
+
+
+def is_province_report(report: Report) -> bool:
+    return report.unit.kind == UnitKind.PROVINCE
+
+
+def entries_of(report: Report | None) -> dict[str, Entry]:
+    if report is None:
+        return {}
+    rows = report.values.values_list("field__code", "state", "number")
+    return {code: Entry(state, number) for code, state, number in rows}
+
+
+def time_wording(field: Field, period: ReportingPeriod) -> str:
+    """How the form says which moment or stretch of time a number covers."""
+    if field.time_kind == TimeKind.STOCK:
+        return _("as of %(date)s") % {
+            "date": formats.date_format(period.cutoff, "SHORT_DATE_FORMAT")
+        }
+    if field.time_kind == TimeKind.YTD:
+        return _("cumulative since 1 January")
+    return _("in this quarter")
+
+
+def entry_text(entry: Entry | None) -> str:
+    """What an input shows for a stored value: digits grouped the Vietnamese way."""
+    if entry is None or entry.number is None:
+        return ""
+    return f"{entry.number:,}".replace(",", ".")
+
+
+@dataclass
+class FieldRow:
+    field: Field
+    when: str
+    previous: Entry | None
+    registry: int | None = None
+    registry_note: str = ""
+
+
+@dataclass
+class FieldSection:
+    label: str
+    rows: list[FieldRow] = field(default_factory=list)
+
+
+@dataclass
+class FormContext:
+    """Everything the form shows beside the inputs."""
+
+    fields: list[Field]
+    sections: list[FieldSection]
+    task_groups: list[TaskGroup]
+    current: dict[str, Entry]
+    confirmed: set[str]
+    narratives: dict[str, Narrative]
+    previous: Report | None
+
+    def initial_entries(self) -> dict[str, Entry]:
+        """Stored values; a count the registry knows fills a field never filled in."""
+        initial = dict(self.current)
+        for section in self.sections:
+            for row in section.rows:
+                if row.field.code not in initial and row.registry is not None:
+                    initial[row.field.code] = Entry.of(row.registry)
+        return initial
+
+
+def report_form_context(report: Report) -> FormContext:
+    period = report.period
+    fields = report_fields(period, province=is_province_report(report))
+    previous = previous_report(report)
+    before = entries_of(previous)
+    counts = registry_counts(report.unit, period.cutoff)
+    values = list(report.values.values_list("field__code", "state", "number", "warning_confirmed"))
+    sections = [FieldSection(str(label)) for _value, label in FieldGroup.choices]
+    by_group = dict(zip(FieldGroup.values, sections, strict=True))
+    for f in fields:
+        by_group[f.group].rows.append(_row(f, report, before, counts))
+    return FormContext(
+        fields=fields,
+        sections=[s for s in sections if s.rows],
+        task_groups=list(TaskGroup.objects.filter(programme_id=period.programme_id)),
+        current={code: Entry(state, number) for code, state, number, _c in values},
+        confirmed={code for code, _s, _n, confirmed in values if confirmed},
+        narratives={n.task_group.code: n for n in report.narratives.select_related("task_group")},
+        previous=previous,
+    )
+
+
+def _row(f: Field, report: Report, before: dict[str, Entry], counts: dict[str, int]) -> FieldRow:
+    row = FieldRow(f, time_wording(f, report.period), before.get(f.code))
+    if f.registry_count:
+        row.registry = counts.get(f.registry_count, 0)
+        row.registry_note = _("From the registry: %(n)s (%(what)s) under %(unit)s on %(date)s.") % {
+            "n": formats.number_format(row.registry, force_grouping=True),
+            "what": str(RegistryCount(f.registry_count).label).lower(),
+            "unit": report.unit.name,
+            "date": formats.date_format(report.period.cutoff, "SHORT_DATE_FORMAT"),
+        }
+    return row
+
+
+@dataclass(frozen=True)
+class OpenSlot:
+    """A period the reporter's unit is expected to report for and has no report yet."""
+
+    unit_code: str
+    unit_name: str
+    period: ReportingPeriod
+
+
+def open_slots(user: User, today: dt.date) -> list[OpenSlot]:
+    """Newest first; quarters up to the current one. Three queries."""
+    if not user.is_reporter or user.unit_id is None:
+        return []
+    assignments = list(
+        Assignment.objects.filter(unit_id=user.unit_id).select_related(
+            "unit", "first_period", "last_period"
+        )
+    )
+    if not assignments:
+        return []
+    done = set(Report.objects.filter(unit_id=user.unit_id).values_list("period_id", flat=True))
+    periods = ReportingPeriod.objects.filter(
+        programme_id__in={a.programme_id for a in assignments}
+    ).order_by("-year", "-quarter")
+    now = quarter_of(today)
+    slots = []
+    for period in periods:
+        key = (period.year, period.quarter)
+        if key > now or period.pk in done:
+            continue
+        assignment = next((a for a in assignments if _covers(a, period)), None)
+        if assignment is not None:
+            slots.append(OpenSlot(assignment.unit.code, assignment.unit.name, period))
+    return slots
+
+
+def _covers(assignment: Assignment, period: ReportingPeriod) -> bool:
+    key = (period.year, period.quarter)
+    first = assignment.first_period
+    last = assignment.last_period
+    unit = assignment.unit
+    if assignment.programme_id != period.programme_id or key < (first.year, first.quarter):
+        return False
+    if last is not None and key > (last.year, last.quarter):
+        return False
+    return unit.valid_from <= period.cutoff and (
+        unit.valid_to is None or period.cutoff < unit.valid_to
+    )
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    on_time: bool | None  # None: not submitted and not yet due
+    days_late: int
+
+
+def report_timeliness(report: Report, today: dt.date) -> Timeliness:
+    """On time if submitted by the due date; otherwise days late (so far, if not submitted)."""
+    due = report.period.due
+    if report.submitted_at is not None:
+        submitted = report.submitted_at.date()
+        late = (submitted - due).days
+        return Timeliness(late <= 0, max(late, 0))
+    if today > due:
+        return Timeliness(False, (today - due).days)
+    return Timeliness(None, 0)
+
+
+def previous_approved_revision(report: Report) -> Report | None:
+    return (
+        Report.objects.filter(
+            unit_id=report.unit_id,
+            period_id=report.period_id,
+            revision__lt=report.revision,
+            status=ReportStatus.APPROVED,
+        )
+        .order_by("-revision")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class EventRow:
+    event: ReportEvent
+    changes: list[ChangeRow]
+
+
+def change_rows(changes: list[dict[str, str]], labels: dict[str, str]) -> list[ChangeRow]:
+    return [
+        ChangeRow(labels.get(c["field"], c["field"]), _shown(c["old"]), _shown(c["new"]))
+        for c in changes
+    ]
+
+
+def _shown(raw: str) -> str:
+    if raw == "":
+        return _("not reported")
+    if raw == "NA":
+        return _("not applicable")
+    if raw.isdigit():
+        return formats.number_format(int(raw), force_grouping=True)
+    return raw
+
+
+def field_labels() -> dict[str, str]:
+    return {f.code: f.label for f in Field.objects.all()}
+
+
+def event_rows(events: list[ReportEvent], labels: dict[str, str]) -> list[EventRow]:
+    return [EventRow(e, change_rows(e.changes, labels)) for e in events]
+
+
+def report_history(report: Report) -> list[EventRow]:
+    """Every event of this unit's report for the period, across revisions (two queries)."""
+    events = list(
+        ReportEvent.objects.filter(
+            report__unit_id=report.unit_id, report__period_id=report.period_id
+        )
+        .select_related("actor", "report")
+        .order_by("at", "pk")
+    )
+    return event_rows(events, field_labels())
+
+
+def last_reason(report: Report) -> ReportEvent | None:
+    """The latest return or reopen of this revision, whose reason the reporter must read."""
+    return (
+        report.events.filter(action__in=["return", "reopen"])
+        .exclude(reason="")
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )

@@ -1,0 +1,412 @@
+"""Report pages: the list, one report, the form, the review transitions, the revision diff.
+
+Views find reports through `reports.access` (404 outside the user's scope), refuse actions
+the role may not take with 403, and leave every write to `reports.services`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_tables2 as tables
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from targets.models import FieldGroup
+from unions.access import unit_for_user
+from unions.models import Unit
+
+from .access import can_edit, can_review, report_for_user, require_unit_reporter, visible_reports
+from .assignments import assignments_for
+from .forms import NARRATIVE_PARTS, ReasonForm, ReportFilter, ReportForm, narrative_name
+from .models import Report, ReportingPeriod, ReportStatus
+from .periods import parse_period
+from .selectors import (
+    FormContext,
+    entries_of,
+    event_rows,
+    field_labels,
+    is_province_report,
+    last_reason,
+    open_slots,
+    previous_approved_revision,
+    report_form_context,
+    report_history,
+    report_timeliness,
+    time_wording,
+)
+from .services import (
+    ReportInvalid,
+    StaleVersion,
+    WorkflowError,
+    report_approve,
+    report_diff,
+    report_fields,
+    report_findings,
+    report_open,
+    report_reopen,
+    report_return,
+    report_save,
+    report_submit,
+    unconfirmed_warnings,
+)
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+class ReportTable(tables.Table):
+    period = tables.Column(
+        verbose_name=gettext_lazy("Period"), order_by=("period__year", "period__quarter")
+    )
+    unit = tables.Column(verbose_name=gettext_lazy("Unit"), accessor="unit__name")
+    revision = tables.Column(verbose_name=gettext_lazy("Revision"), attrs={"td": {"class": "num"}})
+    status = tables.TemplateColumn(
+        template_name="reports/_status_cell.html", verbose_name=gettext_lazy("Status")
+    )
+    updated_at = tables.DateTimeColumn(
+        verbose_name=gettext_lazy("Last change"), format="SHORT_DATETIME_FORMAT"
+    )
+
+    class Meta:
+        model = Report
+        fields = ("period", "unit", "revision", "status", "updated_at")
+        template_name = "django_tables2/table.html"
+        attrs = {"class": "reports"}
+        orderable = False
+
+    def render_period(self, record: Report) -> Any:
+        from django.utils.html import format_html
+
+        url = reverse("reports:detail", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, record.period.label)
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    reports = (
+        visible_reports(user)
+        .filter(is_latest=True)
+        .order_by("-period__year", "-period__quarter", "unit__code")
+    )
+    filters = ReportFilter(request.GET or None, queryset=reports, office=user.sees_whole_province)
+    table = ReportTable(filters.qs)
+    tables.RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "filter": filters,
+            "table": table,
+            "slots": open_slots(user, timezone.localdate()),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_open_view(request: HttpRequest) -> HttpResponse:
+    """Opens (creates if needed) the unit's report for a period given by its code (2024Q3)."""
+    user = _user(request)
+    unit = unit_for_user(user, request.POST.get("unit", ""))
+    require_unit_reporter(user, unit.pk)
+    period = _expected_period(unit, request.POST.get("period", ""))
+    if period is None:
+        messages.error(
+            request,
+            _("%(unit)s is not expected to report for %(period)s.")
+            % {"unit": unit.name, "period": request.POST.get("period", "")},
+        )
+        return redirect("reports:list")
+    report = report_open(unit, period, user)
+    return redirect("reports:edit", pk=report.pk)
+
+
+def _expected_period(unit: Unit, code: str) -> ReportingPeriod | None:
+    try:
+        year, quarter = parse_period(code)
+    except ValueError:
+        return None
+    periods = ReportingPeriod.objects.filter(
+        year=year, quarter=quarter or 0, programme__assignments__unit=unit
+    ).distinct()
+    for period in periods:
+        if unit.pk in {a.unit_id for a in assignments_for(period)}:
+            return period
+    return None
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    report = report_for_user(user, pk)
+    fields = report_fields(report.period, province=is_province_report(report))
+    entries = entries_of(report)
+    groups = [
+        (
+            label,
+            [
+                (f, time_wording(f, report.period), entries.get(f.code))
+                for f in fields
+                if f.group == value
+            ],
+        )
+        for value, label in FieldGroup.choices
+    ]
+    narratives = [
+        n
+        for n in report.narratives.select_related("task_group").order_by("task_group__order")
+        if n.results or n.shortfalls or n.next_steps
+    ]
+    context = {
+        "report": report,
+        "groups": [(label, rows) for label, rows in groups if rows],
+        "narratives": narratives,
+        "timeliness": report_timeliness(report, timezone.localdate()),
+        "previous_approved": previous_approved_revision(report),
+        "reason_event": last_reason(report) if report.status == ReportStatus.RETURNED else None,
+        "may_edit": can_edit(user, report),
+        "may_submit": can_edit(user, report),
+        "may_return": can_review(user, report) and report.status == ReportStatus.SUBMITTED,
+        "may_approve": can_review(user, report) and report.status == ReportStatus.SUBMITTED,
+        "may_reopen": can_review(user, report) and report.status == ReportStatus.APPROVED,
+        "warnings": _labelled(unconfirmed_warnings(report), fields) if user.is_office else [],
+        "history": report_history(report) if user.is_office else [],
+        "reason_form": ReasonForm(),
+    }
+    return render(request, "reports/detail.html", context)
+
+
+def _labelled(messages_by_code: dict[str, str], fields: list[Any]) -> list[tuple[str, str]]:
+    labels = {f.code: f.label for f in fields}
+    return [(labels.get(code, code), text) for code, text in messages_by_code.items()]
+
+
+def _to_detail(report: Report) -> HttpResponse:
+    return redirect("reports:detail", pk=report.pk)
+
+
+def _require_unit_editor(user: User, report: Report) -> None:
+    """Office staff, or the reporter of the report's own unit (not of a unit below it)."""
+    if not (user.is_office or (user.is_reporter and report.unit_id == user.unit_id)):
+        raise PermissionDenied
+
+
+@login_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    report = report_for_user(user, pk)
+    _require_unit_editor(user, report)
+    if not can_edit(user, report):
+        messages.error(
+            request,
+            _("This report is %(status)s and cannot be edited.")
+            % {"status": report.get_status_display().lower()},
+        )
+        return _to_detail(report)
+    ctx = report_form_context(report)
+    if request.method != "POST":
+        initial = ReportForm.initial_for(
+            ctx.initial_entries(), ctx.confirmed, ctx.narratives, report.version
+        )
+        form = ReportForm(initial=initial, fields=ctx.fields, task_groups=ctx.task_groups)
+        warnings = report_findings(report, ctx.current).warnings
+        return _render_form(request, report, ctx, form, warnings)
+    form = ReportForm(request.POST, fields=ctx.fields, task_groups=ctx.task_groups)
+    if not form.is_valid():
+        return _render_form(request, report, ctx, form, {})
+    try:
+        report = report_save(
+            report, form.report_input(), version=form.cleaned_data["version"], actor=user
+        )
+    except StaleVersion as stale:
+        return _render_stale(request, report, ctx, stale)
+    except ReportInvalid as invalid:
+        form.add_findings(invalid.findings.errors)
+        return _render_form(request, report, ctx, form, invalid.findings.warnings)
+    except WorkflowError as error:
+        messages.error(request, error.messages[0])
+        return _to_detail(report)
+    return _after_save(request, report, user, submit="submit" in request.POST)
+
+
+def _after_save(request: HttpRequest, report: Report, user: User, *, submit: bool) -> HttpResponse:
+    pending = unconfirmed_warnings(report)
+    if submit and pending:
+        messages.error(
+            request,
+            _("Saved, but not submitted: confirm or correct the %(n)d values marked below.")
+            % {"n": len(pending)},
+        )
+        return redirect("reports:edit", pk=report.pk)
+    if not submit:
+        if pending:
+            messages.warning(
+                request,
+                _("Saved. %(n)d values changed sharply: confirm or correct them before submitting.")
+                % {"n": len(pending)},
+            )
+            return redirect("reports:edit", pk=report.pk)
+        messages.success(request, _("Draft saved."))
+        return redirect("reports:edit", pk=report.pk)
+    try:
+        report_submit(report, version=report.version, actor=user)
+    except WorkflowError as error:
+        messages.error(request, error.messages[0])
+        return redirect("reports:edit", pk=report.pk)
+    messages.success(request, _("Saved and submitted to the provincial office."))
+    return _to_detail(report)
+
+
+def _render_stale(
+    request: HttpRequest, report: Report, ctx: FormContext, stale: StaleVersion
+) -> HttpResponse:
+    report.refresh_from_db()
+    data = request.POST.copy()
+    data["version"] = str(report.version)
+    form = ReportForm(data, fields=ctx.fields, task_groups=ctx.task_groups)
+    form.is_valid()
+    context = {
+        "stale_message": stale.messages[0],
+        "stale_events": event_rows(stale.events, field_labels()),
+    }
+    return _render_form(request, report, ctx, form, {}, extra=context, status=409)
+
+
+def _render_form(
+    request: HttpRequest,
+    report: Report,
+    ctx: FormContext,
+    form: ReportForm,
+    warnings: dict[str, str],
+    *,
+    extra: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    sections = [
+        (
+            section.label,
+            [
+                {
+                    "row": row,
+                    "value": form[f"v_{row.field.code}"],
+                    "na": form[f"na_{row.field.code}"],
+                    "confirm": form[f"confirm_{row.field.code}"],
+                    "warning": warnings.get(row.field.code, ""),
+                }
+                for row in section.rows
+            ],
+        )
+        for section in ctx.sections
+    ]
+    narratives = []
+    for group in ctx.task_groups:
+        parts = [form[narrative_name(group.code, part)] for part, _label in NARRATIVE_PARTS]
+        narratives.append((group, parts, any(p.value() or p.errors for p in parts)))
+    context = {
+        "report": report,
+        "form": form,
+        "sections": sections,
+        "narratives": narratives,
+        "previous": ctx.previous,
+        "reason_event": last_reason(report) if report.status == ReportStatus.RETURNED else None,
+        "warning_count": len(warnings),
+        **(extra or {}),
+    }
+    return render(request, "reports/form.html", context, status=status)
+
+
+def _post_report(request: HttpRequest, pk: int) -> tuple[User, Report]:
+    user = _user(request)
+    return user, report_for_user(user, pk)
+
+
+@login_required
+@require_POST
+def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user, report = _post_report(request, pk)
+    _require_unit_editor(user, report)
+    pending = unconfirmed_warnings(report) if report.is_editable else {}
+    if pending:
+        messages.error(
+            request,
+            _("Confirm or correct the %(n)d values that changed sharply before submitting.")
+            % {"n": len(pending)},
+        )
+        return redirect("reports:edit", pk=report.pk)
+    version = _int(request.POST.get("version"), report.version)
+    return _transition(request, report, lambda: report_submit(report, version=version, actor=user))
+
+
+@login_required
+@require_POST
+def report_return_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user, report = _post_report(request, pk)
+    _require_office(user)
+    reason = request.POST.get("reason", "")
+    return _transition(request, report, lambda: report_return(report, reason=reason, actor=user))
+
+
+@login_required
+@require_POST
+def report_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user, report = _post_report(request, pk)
+    _require_office(user)
+    return _transition(request, report, lambda: report_approve(report, actor=user))
+
+
+@login_required
+@require_POST
+def report_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user, report = _post_report(request, pk)
+    _require_office(user)
+    reason = request.POST.get("reason", "")
+    return _transition(request, report, lambda: report_reopen(report, reason=reason, actor=user))
+
+
+def _require_office(user: User) -> None:
+    if not user.is_office:
+        raise PermissionDenied
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text or "")
+    except ValueError:
+        return default
+
+
+def _transition(request: HttpRequest, report: Report, action: Any) -> HttpResponse:
+    try:
+        result = action()
+    except WorkflowError as error:
+        messages.error(request, error.messages[0])
+        return _to_detail(report)
+    messages.success(
+        request,
+        _("The report is now %(status)s.") % {"status": result.get_status_display().lower()},
+    )
+    return _to_detail(result)
+
+
+@login_required
+def report_diff_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report = report_for_user(_user(request), pk)
+    previous = previous_approved_revision(report)
+    rows = report_diff(previous, report) if previous else []
+    return render(
+        request, "reports/diff.html", {"report": report, "previous": previous, "rows": rows}
+    )

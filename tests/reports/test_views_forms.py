@@ -1,0 +1,528 @@
+"""The report pages: list, detail, form, review transitions and diff, from every side."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from reports.assignments import assignments_apply_proposal
+from reports.models import Report, ReportEvent, ReportStatus, Value, ValueState
+from reports.numbers import Entry
+from reports.services import (
+    ReportInput,
+    report_approve,
+    report_open,
+    report_reopen,
+    report_return,
+    report_save,
+    report_submit,
+)
+from targets.models import FieldGroup
+from tests.conftest import period
+
+PASSWORD = "pw-for-tests-123"
+
+# Whitenoise warns once that collectstatic has not run; tests serve no static files.
+pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+
+
+@pytest.fixture
+def q3(programme):
+    assignments_apply_proposal(programme)
+    return period(programme, "2024Q3")
+
+
+@pytest.fixture
+def draft(small_tree, q3, district_reporter) -> Report:
+    return report_open(small_tree.d2, q3, district_reporter)
+
+
+def as_user(client, user):
+    client.force_login(user)
+    return client
+
+
+def url(name: str, report: Report | None = None) -> str:
+    return reverse(f"reports:{name}", args=[report.pk] if report else [])
+
+
+def form_data(response, **overrides) -> dict[str, str]:
+    """What the browser would send back for the form as shown, with some inputs changed."""
+    form = response.context["form"]
+    data: dict[str, str] = {}
+    for bound in form:
+        value = bound.value()
+        if bound.widget_type == "checkbox":
+            if value:
+                data[bound.html_name] = "on"
+        elif value is not None:
+            data[bound.html_name] = str(value)
+    for name, value in overrides.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data
+
+
+def save(client, report, submit=False, **overrides):
+    shown = client.get(url("edit", report))
+    data = form_data(shown, **overrides)
+    data["submit" if submit else "save"] = "1"
+    return client.post(url("edit", report), data)
+
+
+def stored(report: Report, code: str) -> Entry:
+    value = Value.objects.get(report=report, field__code=code)
+    return Entry(value.state, value.number)
+
+
+# Anonymous visitors
+
+
+@pytest.mark.parametrize("name", ["detail", "edit", "diff"])
+def test_anonymous_visitors_are_sent_to_the_login_page(client, draft, name):
+    response = client.get(url(name, draft))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_anonymous_visitors_cannot_see_the_list(client, db):
+    response = client.get(url("list"))
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+
+
+# The list
+
+
+def test_office_staff_see_every_units_report_newest_period_first(
+    client, small_tree, programme, q3, office_user
+):
+    report_open(small_tree.d2, q3, office_user)
+    report_open(small_tree.d1, period(programme, "2024Q4"), office_user)
+    response = as_user(client, office_user).get(url("list"))
+    rows = list(response.context["table"].rows)
+    assert [r.record.period.code for r in rows] == ["2024Q4", "2024Q3"]
+    assert "unit" in response.context["filter"].form.fields
+
+
+def test_a_reporter_sees_only_its_subtrees_reports(
+    client, small_tree, q3, district_reporter, office_user
+):
+    report_open(small_tree.d1, q3, office_user)
+    own = report_open(small_tree.d2, q3, office_user)
+    response = as_user(client, district_reporter).get(url("list"))
+    assert [r.record.pk for r in response.context["table"].rows] == [own.pk]
+    assert "unit" not in response.context["filter"].form.fields
+
+
+def test_the_list_filters_by_status_and_period(client, small_tree, programme, q3, office_user):
+    submitted = report_open(small_tree.d2, q3, office_user)
+    report_submit(submitted, version=submitted.version, actor=office_user)
+    report_open(small_tree.d1, q3, office_user)
+    report_open(small_tree.d2, period(programme, "2024Q2"), office_user)
+    client = as_user(client, office_user)
+    by_status = client.get(url("list"), {"status": "submitted"})
+    assert [r.record.pk for r in by_status.context["table"].rows] == [submitted.pk]
+    by_period = client.get(url("list"), {"period": q3.pk})
+    assert len(by_period.context["table"].rows) == 2
+
+
+def test_a_reporter_is_offered_to_open_the_quarters_it_must_report(
+    client, small_tree, q3, district_reporter
+):
+    response = as_user(client, district_reporter).get(url("list"))
+    codes = [slot.period.code for slot in response.context["slots"]]
+    assert "2024Q3" in codes and codes == sorted(codes, reverse=True)
+    assert 'value="2024Q3"' in response.content.decode()
+    opened = client.post(url("open"), {"unit": "D2", "period": "2024Q3"})
+    report = Report.objects.get(unit=small_tree.d2, period=q3)
+    assert opened["Location"] == url("edit", report)
+    again = client.get(url("list"))
+    assert "2024Q3" not in [slot.period.code for slot in again.context["slots"]]
+
+
+def test_a_reporter_cannot_open_a_report_for_a_quarter_its_unit_did_not_exist_in(
+    client, small_tree, q3, ward_reporter
+):
+    response = as_user(client, ward_reporter).post(url("open"), {"unit": "W1", "period": "2024Q3"})
+    assert response.status_code == 302
+    assert not Report.objects.filter(unit=small_tree.ward).exists()
+
+
+def test_a_reporter_cannot_open_another_districts_report(client, small_tree, q3, district_reporter):
+    response = as_user(client, district_reporter).post(
+        url("open"), {"unit": "D1", "period": "2024Q3"}
+    )
+    assert response.status_code == 404
+
+
+def test_a_reporter_cannot_open_a_report_for_a_cdcs_below_it(
+    client, small_tree, q3, district_reporter
+):
+    response = as_user(client, district_reporter).post(
+        url("open"), {"unit": "C21", "period": "2024Q3"}
+    )
+    assert response.status_code == 404
+    assert not Report.objects.filter(unit=small_tree.c21).exists()
+
+
+def test_the_list_runs_a_fixed_number_of_queries(
+    client, small_tree, programme, office_user, django_assert_max_num_queries
+):
+    assignments_apply_proposal(programme)
+    for code in ["2024Q1", "2024Q2", "2024Q3", "2024Q4"]:
+        for unit in (small_tree.d1, small_tree.d2):
+            report_open(unit, period(programme, code), office_user)
+    client = as_user(client, office_user)
+    with django_assert_max_num_queries(12):
+        response = client.get(url("list"))
+    assert len(response.context["table"].rows) == 8
+
+
+# The detail page
+
+
+def test_office_staff_see_the_history_of_a_report(client, draft, district_reporter, office_user):
+    report_save(
+        draft, ReportInput(values={"members": Entry.of(120)}), version=1, actor=district_reporter
+    )
+    response = as_user(client, office_user).get(url("detail", draft))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Số đoàn viên công đoàn" in page and "120" in page
+    assert [row.event.action for row in response.context["history"]] == ["create", "save"]
+    change = response.context["history"][1].changes[0]
+    assert (change.old, change.new) == ("not reported", "120")
+
+
+def test_the_reporter_of_the_unit_sees_its_report_without_the_history(
+    client, draft, district_reporter
+):
+    response = as_user(client, district_reporter).get(url("detail", draft))
+    assert response.status_code == 200
+    assert response.context["history"] == []
+    assert response.context["may_edit"] and not response.context["may_approve"]
+
+
+def test_a_reporter_of_another_district_gets_404(client, draft, other_district_reporter):
+    client = as_user(client, other_district_reporter)
+    for name in ["detail", "edit", "diff"]:
+        assert client.get(url(name, draft)).status_code == 404
+    for name in ["submit", "return", "approve", "reopen"]:
+        assert client.post(url(name, draft), {"reason": "x"}).status_code == 404
+
+
+def test_the_committee_reads_a_report_but_may_not_change_it(client, draft, committee_user):
+    client = as_user(client, committee_user)
+    response = client.get(url("detail", draft))
+    assert response.status_code == 200
+    assert not any(response.context[k] for k in ["may_edit", "may_submit", "may_approve"])
+    assert client.get(url("edit", draft)).status_code == 403
+    for name in ["submit", "return", "approve", "reopen"]:
+        assert client.post(url(name, draft), {"reason": "x"}).status_code == 403
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.DRAFT
+
+
+def test_the_detail_page_says_how_late_a_report_was_submitted(client, draft, office_user):
+    report_submit(draft, version=draft.version, actor=office_user)
+    response = as_user(client, office_user).get(url("detail", draft))
+    timeliness = response.context["timeliness"]
+    # 2024Q3 was due in October 2024; the test submits it today.
+    assert timeliness.on_time is False and timeliness.days_late > 300
+
+
+# The form
+
+
+def test_the_form_shows_time_wording_registry_counts_and_last_quarter(
+    client, small_tree, programme, q3, district_reporter, office_user
+):
+    q2 = report_open(small_tree.d2, period(programme, "2024Q2"), office_user)
+    report_save(q2, ReportInput(values={"members": Entry.of(4321)}), version=1, actor=office_user)
+    draft = report_open(small_tree.d2, q3, district_reporter)
+    response = as_user(client, district_reporter).get(url("edit", draft))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "30/09/2024" in page and 'inputmode="numeric"' in page
+    assert "4.321" in page  # the previous quarter, written the Vietnamese way
+    form = response.context["form"]
+    assert form["v_grassroots_total"].value() == "2"  # C21 and C22 under D2 on 30/09/2024
+    assert "Unit D2" in page and 'name="version"' in page
+    assert 'name="n_3_1_results"' in page
+    assert "<details" in page
+
+
+def test_the_form_groups_fields_in_the_order_people_think(client, draft, district_reporter):
+    response = as_user(client, district_reporter).get(url("edit", draft))
+    labels = [label for label, _items in response.context["sections"]]
+    order = [str(label) for _value, label in FieldGroup.choices]
+    assert labels[0] == order[0]
+    assert labels == sorted(labels, key=order.index)
+
+
+def test_vietnamese_number_input_is_saved_as_a_whole_number(client, draft, district_reporter):
+    response = save(as_user(client, district_reporter), draft, v_members="1.234")
+    assert response.status_code == 302
+    assert stored(draft, "members") == Entry.of(1234)
+
+
+def test_blank_not_applicable_and_zero_stay_distinct(client, draft, district_reporter):
+    client = as_user(client, district_reporter)
+    save(
+        client,
+        draft,
+        v_members="0",
+        v_informed_ytd="",
+        v_enterprise_workers="",
+        na_enterprise_workers="on",
+    )
+    assert stored(draft, "members") == Entry.of(0)
+    assert stored(draft, "informed_ytd") == Entry.blank()
+    assert stored(draft, "enterprise_workers") == Entry.na()
+    shown = client.get(url("edit", draft)).context["form"]
+    assert shown["v_members"].value() == "0"
+    assert shown["v_informed_ytd"].value() == "" and not shown["na_informed_ytd"].value()
+    assert shown["na_enterprise_workers"].value()
+
+
+def test_the_form_keeps_what_was_typed_when_a_value_is_wrong(client, draft, district_reporter):
+    response = save(
+        as_user(client, district_reporter),
+        draft,
+        v_members="12,5",
+        v_informed_ytd="2 500",
+        n_3_1_results="Đã tổ chức 12 hội nghị",
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["form"].errors["v_members"]
+    assert 'value="12,5"' in page and 'value="2 500"' in page
+    assert "Đã tổ chức 12 hội nghị" in page
+    assert not Value.objects.filter(report=draft, field__code="members").exists()
+
+
+def test_a_numerator_above_its_denominator_is_shown_next_to_the_field(
+    client, draft, district_reporter
+):
+    response = save(
+        as_user(client, district_reporter),
+        draft,
+        v_workers_union_units="100",
+        v_informed_ytd="150",
+        v_members="90",
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["v_informed_ytd"]
+    assert 'value="150"' in response.content.decode()
+    assert 'id="errors-informed_ytd"' in response.content.decode()
+
+
+def test_a_number_and_not_applicable_together_are_refused(client, draft, district_reporter):
+    response = save(as_user(client, district_reporter), draft, v_members="12", na_members="on")
+    assert response.context["form"].errors["v_members"]
+
+
+def test_a_stale_save_shows_the_other_persons_change_and_does_not_overwrite(
+    client, draft, district_reporter, office_user
+):
+    client = as_user(client, district_reporter)
+    shown = client.get(url("edit", draft))
+    report_save(draft, ReportInput(values={"members": Entry.of(777)}), version=1, actor=office_user)
+    data = form_data(shown, v_members="555", n_3_1_results="Kết quả của tôi")
+    response = client.post(url("edit", draft), {**data, "save": "1"})
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert stored(draft, "members") == Entry.of(777)
+    assert 'id="stale-box"' in page and "office" in page and "777" in page
+    assert 'value="555"' in page and "Kết quả của tôi" in page
+    draft.refresh_from_db()
+    assert response.context["form"]["version"].value() == str(draft.version)
+    again = client.post(url("edit", draft), {**data, "version": str(draft.version), "save": "1"})
+    assert again.status_code == 302
+    assert stored(draft, "members") == Entry.of(555)
+
+
+def test_the_reporter_cannot_edit_a_cdcs_report_inside_its_subtree(
+    client, small_tree, q3, district_reporter, office_user
+):
+    cdcs = report_open(small_tree.c21, q3, office_user)
+    client = as_user(client, district_reporter)
+    assert client.get(url("detail", cdcs)).status_code == 200
+    assert client.get(url("edit", cdcs)).status_code == 403
+    assert client.post(url("submit", cdcs)).status_code == 403
+
+
+def test_a_submitted_report_cannot_be_edited(client, draft, district_reporter):
+    report_submit(draft, version=draft.version, actor=district_reporter)
+    response = as_user(client, district_reporter).get(url("edit", draft))
+    assert response.status_code == 302 and response["Location"] == url("detail", draft)
+
+
+def test_save_and_submit_submits_the_report(client, draft, district_reporter):
+    response = save(as_user(client, district_reporter), draft, submit=True, v_members="1.500")
+    draft.refresh_from_db()
+    assert response["Location"] == url("detail", draft)
+    assert draft.status == ReportStatus.SUBMITTED
+
+
+def test_the_form_runs_a_fixed_number_of_queries(
+    client, small_tree, programme, q3, district_reporter, django_assert_max_num_queries
+):
+    q2 = report_open(small_tree.d2, period(programme, "2024Q2"), district_reporter)
+    report_save(q2, ReportInput(values={"members": Entry.of(10)}), version=1, actor=None)
+    draft = report_open(small_tree.d2, q3, district_reporter)
+    values = {"members": Entry.of(12), "informed_ytd": Entry.of(5)}
+    report_save(draft, ReportInput(values=values), version=1, actor=None)
+    client = as_user(client, district_reporter)
+    with django_assert_max_num_queries(30):
+        assert client.get(url("edit", draft)).status_code == 200
+
+
+# Sharp jumps
+
+
+@pytest.fixture
+def jumped(small_tree, programme, q3, office_user, district_reporter) -> Report:
+    """Q2 approved with 1.000 members; a Q3 draft of the reporter's own unit."""
+    q2 = report_open(small_tree.d2, period(programme, "2024Q2"), office_user)
+    q2 = report_save(q2, ReportInput(values={"members": Entry.of(1000)}), version=1, actor=None)
+    report_approve(report_submit(q2, version=q2.version, actor=None), actor=office_user)
+    return report_open(small_tree.d2, q3, district_reporter)
+
+
+def test_a_sharp_jump_is_saved_but_must_be_confirmed_before_submitting(
+    client, jumped, district_reporter
+):
+    client = as_user(client, district_reporter)
+    response = save(client, jumped, submit=True, v_members="300")
+    jumped.refresh_from_db()
+    assert stored(jumped, "members") == Entry.of(300)
+    assert jumped.status == ReportStatus.DRAFT
+    assert response["Location"] == url("edit", jumped)
+    shown = client.get(url("edit", jumped))
+    assert 'id="warning-members"' in shown.content.decode()
+    assert 'name="confirm_members"' in shown.content.decode()
+    save(client, jumped, submit=True, confirm_members="on")
+    jumped.refresh_from_db()
+    assert jumped.status == ReportStatus.SUBMITTED
+
+
+def test_office_staff_cannot_approve_while_a_sharp_jump_is_unconfirmed(client, jumped, office_user):
+    report = report_save(
+        jumped, ReportInput(values={"members": Entry.of(300)}), version=1, actor=None
+    )
+    report = report_submit(report, version=report.version, actor=None)
+    client = as_user(client, office_user)
+    detail = client.get(url("detail", report))
+    assert 'id="unconfirmed-warnings"' in detail.content.decode()
+    response = client.post(url("approve", report), follow=True)
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    assert "not confirmed" in response.content.decode()
+
+
+# Transitions
+
+
+def test_a_return_needs_a_reason(client, draft, office_user):
+    report_submit(draft, version=draft.version, actor=office_user)
+    response = as_user(client, office_user).post(url("return", draft), {"reason": " "}, follow=True)
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.SUBMITTED
+    assert "Say why" in response.content.decode()
+
+
+def test_the_reporter_reads_the_reason_a_report_was_returned_and_resubmits(
+    client, draft, district_reporter, office_user
+):
+    report_submit(draft, version=draft.version, actor=district_reporter)
+    staff = as_user(client, office_user)
+    staff.post(url("return", draft), {"reason": "Thiếu số đoàn viên"})
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.RETURNED
+    reporter = as_user(client, district_reporter)
+    assert "Thiếu số đoàn viên" in reporter.get(url("detail", draft)).content.decode()
+    assert "Thiếu số đoàn viên" in reporter.get(url("edit", draft)).content.decode()
+    reporter.post(url("submit", draft), {"version": draft.version})
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.SUBMITTED
+
+
+def test_office_staff_approve_a_submitted_report(client, draft, office_user):
+    report_submit(draft, version=draft.version, actor=office_user)
+    response = as_user(client, office_user).post(url("approve", draft))
+    draft.refresh_from_db()
+    assert response["Location"] == url("detail", draft)
+    assert draft.status == ReportStatus.APPROVED and draft.in_force
+
+
+@pytest.mark.parametrize("name", ["return", "approve", "reopen"])
+def test_a_reporter_may_not_review_its_own_report(client, draft, district_reporter, name):
+    report_submit(draft, version=draft.version, actor=district_reporter)
+    response = as_user(client, district_reporter).post(url(name, draft), {"reason": "x"})
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert draft.status == ReportStatus.SUBMITTED
+
+
+def test_transitions_only_accept_post(client, draft, office_user):
+    client = as_user(client, office_user)
+    for name in ["submit", "return", "approve", "reopen"]:
+        assert client.get(url(name, draft)).status_code == 405
+
+
+def test_reopening_needs_a_reason_and_makes_a_new_revision(client, draft, office_user):
+    report_approve(report_submit(draft, version=1, actor=None), actor=office_user)
+    client = as_user(client, office_user)
+    client.post(url("reopen", draft), {"reason": ""})
+    assert Report.objects.filter(unit=draft.unit, period=draft.period).count() == 1
+    response = client.post(url("reopen", draft), {"reason": "Sai số đoàn viên"})
+    new = Report.objects.get(unit=draft.unit, period=draft.period, revision=2)
+    assert response["Location"] == url("detail", new)
+    assert new.status == ReportStatus.DRAFT
+    page = client.get(url("detail", new)).content.decode()
+    assert url("detail", draft) in page and url("diff", new) in page
+    assert ReportEvent.objects.filter(report=new, reason="Sai số đoàn viên").exists()
+
+
+def test_the_diff_page_shows_old_and_new_values_side_by_side(client, draft, office_user):
+    draft = report_save(
+        draft, ReportInput(values={"members": Entry.of(1200)}), version=1, actor=None
+    )
+    approved = report_approve(
+        report_submit(draft, version=draft.version, actor=None), actor=office_user
+    )
+    new = report_reopen(approved, reason="Sửa", actor=office_user)
+    report_save(
+        new,
+        ReportInput(values={"members": Entry.of(1250), "informed_ytd": Entry.na()}),
+        version=new.version,
+        actor=office_user,
+    )
+    response = as_user(client, office_user).get(url("diff", new))
+    rows = response.context["rows"]
+    assert [(r.field.code, r.old, r.new) for r in rows] == [
+        ("members", Entry.of(1200), Entry.of(1250)),
+        ("informed_ytd", Entry.blank(), Entry.na()),
+    ]
+    assert "1.200" in response.content.decode() and "1.250" in response.content.decode()
+
+
+def test_the_diff_page_of_a_first_revision_says_there_is_nothing_to_compare(
+    client, draft, office_user
+):
+    response = as_user(client, office_user).get(url("diff", draft))
+    assert response.status_code == 200 and response.context["rows"] == []
+
+
+def test_a_report_returned_by_the_service_keeps_its_values_on_the_form(
+    client, draft, district_reporter, office_user
+):
+    draft = report_save(draft, ReportInput(values={"members": Entry.of(42)}), version=1, actor=None)
+    draft = report_submit(draft, version=draft.version, actor=None)
+    report_return(draft, reason="Kiểm tra lại", actor=office_user)
+    response = as_user(client, district_reporter).get(url("edit", draft))
+    assert response.context["form"]["v_members"].value() == "42"
+    assert stored(draft, "members").state == ValueState.NUMBER
