@@ -1,37 +1,283 @@
+"""Pages for the hierarchy: the tree on a date, search, a unit's page, and the office's forms.
+
+Reads go through the access helpers (404 outside the user's subtree) and the selectors; every
+write is one call of a reorganisation service made by a form's `submit()`.
+"""
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
 
-from .access import unit_for_user, visible_units
-from .selectors import unit_history, unit_tree
+from .access import require_office, unit_for_user, visible_unit_ids, visible_units
+from .forms import (
+    MoveChildrenForm,
+    TreeDateForm,
+    UnitCreateForm,
+    UnitDissolveForm,
+    UnitEditForm,
+    UnitFilter,
+    UnitMergeForm,
+    UnitMoveForm,
+)
+from .models import Unit, UnitKind, UnitLink, active_on_q
+from .selectors import TreeNode, unit_children, unit_history, unit_tree
+from .services import ReorgError
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# Days people compare the tree on: the end of the last full year before the reform, the day
+# budget-paid CĐCS were gone (dissolved by 15 June 2025) and the day districts were abolished.
+QUICK_DAYS = [
+    (dt.date(2024, 12, 31), _("31/12/2024")),
+    (dt.date(2025, 6, 15), _("15/06/2025: budget-paid CĐCS dissolved")),
+    (dt.date(2025, 7, 1), _("01/07/2025: district level abolished")),
+]
+PAGE_SIZE = 50
 
 
-def _on_date(request: HttpRequest) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.GET.get("on", ""))
-    except ValueError:
-        return timezone.localdate()
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _linkable(user: User) -> Callable[[Unit | None], bool]:
+    """Whether a page may link to a unit: only to units the user can open."""
+    ids = visible_unit_ids(user)
+    return lambda unit: unit is not None and (ids is None or unit.pk in ids)
+
+
+def _count(roots: Iterable[TreeNode]) -> tuple[int, int]:
+    """(units, CĐCS) in the trees below `roots`, roots included."""
+    units = grassroots = 0
+    for node in roots:
+        below_units, below_grassroots = _count(node.children)
+        units += 1 + below_units
+        grassroots += int(node.unit.is_grassroots) + below_grassroots
+    return units, grassroots
 
 
 @login_required
 def tree(request: HttpRequest) -> HttpResponse:
-    on = _on_date(request)
-    return render(request, "unions/tree.html", {"on": on, "roots": unit_tree(on)})
+    user = _user(request)
+    form = TreeDateForm(request.GET)
+    on = form.day()
+    root: Unit | None = None if user.sees_whole_province else user.unit
+    if user.sees_whole_province:
+        roots = unit_tree(on)
+    else:
+        roots = unit_tree(on, root=root) if root is not None else []
+    units, grassroots = _count(roots)
+    context = {
+        "form": form,
+        "on": on,
+        "today": timezone.localdate(),
+        "quick_days": QUICK_DAYS,
+        "roots": roots,
+        "scope_root": root,
+        "unit_count": units,
+        "grassroots_count": grassroots,
+    }
+    return render(request, "unions/tree.html", context)
+
+
+def _parents_on(units: Iterable[Unit], on: dt.date) -> dict[int, Unit]:
+    """Each unit's parent on `on`, in one query."""
+    links = UnitLink.objects.filter(active_on_q(on), child__in=[u.pk for u in units])
+    return {link.child_id: link.parent for link in links.select_related("parent")}
 
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "")
-    units = visible_units(request.user).search(q)[:100]  # type: ignore[arg-type]
-    return render(request, "unions/search.html", {"q": q, "units": units})
+    user = _user(request)
+    unit_filter = UnitFilter(request.GET, queryset=visible_units(user).order_by("code"))
+    page = Paginator(unit_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    on = unit_filter.day()
+    parents = _parents_on(page.object_list, on)
+    linkable = _linkable(user)
+    rows = [(unit, parents.get(unit.pk)) for unit in page.object_list]
+    rows_linked = [(unit, parent, linkable(parent)) for unit, parent in rows]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": unit_filter,
+        "page": page,
+        "rows": rows_linked,
+        "on": on,
+        "query": query.urlencode(),
+    }
+    return render(request, "unions/search.html", context)
+
+
+def _detail_day(request: HttpRequest, unit: Unit) -> tuple[TreeDateForm, dt.date]:
+    """The day whose children are listed: asked for, else today, else the unit's last day."""
+    form = TreeDateForm(request.GET)
+    on = form.day()
+    if not form.data.get("on") and unit.last_day is not None:
+        on = min(on, unit.last_day)
+    return form, on
 
 
 @login_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
-    unit = unit_for_user(request.user, code)  # type: ignore[arg-type]
-    return render(request, "unions/detail.html", {"unit": unit, "history": unit_history(unit)})
+    user = _user(request)
+    unit = unit_for_user(user, code)
+    form, on = _detail_day(request, unit)
+    children = unit_children(unit, on)
+    linkable = _linkable(user)
+    history = [
+        {
+            "parent": row.parent,
+            "linked": linkable(row.parent),
+            "valid_from": row.valid_from,
+            "last_day": row.valid_to - dt.timedelta(days=1) if row.valid_to else None,
+        }
+        for row in unit_history(unit)
+    ]
+    predecessors = [(p, linkable(p)) for p in unit.predecessors.order_by("code")]
+    closed = unit.valid_to is not None and unit.valid_to <= timezone.localdate()
+    move_form: MoveChildrenForm | None = None
+    if user.can_manage_units and children and not closed:
+        move_form = MoveChildrenForm(
+            prefix="move", parent=unit, children=children, initial={"on": timezone.localdate()}
+        )
+    checkboxes: list[Any] = list(move_form["units"]) if move_form else [None] * len(children)
+    context = {
+        "unit": unit,
+        "form": form,
+        "on": on,
+        "closed": closed,
+        "children": list(zip(children, checkboxes, strict=True)),
+        "history": history,
+        "predecessors": predecessors,
+        "successor_linked": linkable(unit.successor),
+        "can_manage": user.can_manage_units,
+        "move_form": move_form,
+    }
+    return render(request, "unions/detail.html", context)
+
+
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: Promise,
+    success: Promise,
+    unit: Unit | None = None,
+    template: str = "unions/form.html",
+) -> HttpResponse:
+    """Shows `form`; on a valid POST runs its service and goes to the unit's page.
+
+    A ReorgError becomes a form error, so the page comes back with everything typed kept.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = form.submit()
+        except ReorgError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, str(success) % {"unit": target.name})
+            return redirect("unions:detail", target.code)
+    return render(request, template, {"form": form, "title": title, "unit": unit})
+
+
+def _office_unit(request: HttpRequest, code: str) -> Unit:
+    """403 for anyone but office staff, then 404 outside their scope."""
+    user = _user(request)
+    require_office(user)
+    return unit_for_user(user, code)
+
+
+def _data(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_new(request: HttpRequest) -> HttpResponse:
+    require_office(_user(request))
+    initial = {"parent": request.GET.get("parent", ""), "valid_from": timezone.localdate()}
+    if request.GET.get("kind") in UnitKind.values:
+        initial["kind"] = request.GET["kind"]
+    form = UnitCreateForm(_data(request), initial=initial)
+    return _form_page(request, form, title=_("New unit"), success=_("%(unit)s was created."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _office_unit(request, code)
+    form = UnitEditForm(_data(request), unit=unit)
+    return _form_page(
+        request, form, title=_("Edit description"), success=_("%(unit)s was saved."), unit=unit
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_move_view(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _office_unit(request, code)
+    form = UnitMoveForm(_data(request), unit=unit, initial={"on": timezone.localdate()})
+    return _form_page(
+        request,
+        form,
+        title=_("Move to another parent"),
+        success=_("%(unit)s was moved."),
+        unit=unit,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def move_children(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _office_unit(request, code)
+    _form, on = _detail_day(request, unit)
+    form = MoveChildrenForm(
+        _data(request),
+        prefix="move",
+        parent=unit,
+        children=unit_children(unit, on),
+        initial={"on": timezone.localdate()},
+    )
+    return _form_page(
+        request,
+        form,
+        title=_("Move units under this one"),
+        success=_("The chosen units under %(unit)s were moved."),
+        unit=unit,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_dissolve_view(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _office_unit(request, code)
+    form = UnitDissolveForm(_data(request), unit=unit)
+    return _form_page(
+        request, form, title=_("Dissolve"), success=_("%(unit)s was dissolved."), unit=unit
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_merge_view(request: HttpRequest) -> HttpResponse:
+    require_office(_user(request))
+    initial = {"into": request.GET.get("into", ""), "units": request.GET.get("units", "")}
+    form = UnitMergeForm(_data(request), initial=initial)
+    return _form_page(
+        request,
+        form,
+        title=_("Merge units"),
+        success=_("The units were merged into %(unit)s."),
+    )

@@ -1,0 +1,290 @@
+"""Forms for the hierarchy pages.
+
+Units are chosen by code (office staff know them, and a code survives a renamed unit). Each
+reorganisation form has `submit()`, which calls exactly one service and returns the unit whose
+page to show next; the service's ReorgError is left to the view to show next to the form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import TYPE_CHECKING, Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import GRASSROOTS_KINDS, Sector, Unit, UnitKind
+from .services import UnitData, unit_create, unit_dissolve, unit_merge, unit_move, unit_update
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
+
+def date_field(label: StrOrPromise, *, required: bool = True) -> forms.DateField:
+    """A day typed as dd/mm/yyyy (DATE_INPUT_FORMATS also accept yyyy-mm-dd)."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs={"placeholder": _("dd/mm/yyyy"), "autocomplete": "off"}),
+    )
+
+
+def note_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+def normalized(text: str) -> str:
+    """NFC, so a name typed with combining accents (as some keyboards send) still matches."""
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def text_q(text: str) -> Q:
+    """Code or name contains `text`, ignoring case, Vietnamese letters included.
+
+    SQLite's LIKE folds ASCII case only, so "đường" would miss "Tam Đường"; trying the usual
+    casings of the typed text covers that, and PostgreSQL's UPPER() LIKE does not mind.
+    """
+    q = Q()
+    for variant in {text, text.lower(), text.upper(), text.title(), text.capitalize()}:
+        q |= Q(code__icontains=variant) | Q(name__icontains=variant)
+    return q
+
+
+class UnitCodeField(forms.CharField):
+    """A unit code (any case), cleaned to the Unit."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 32)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value: Any) -> Unit | None:
+        code = super().clean(value)
+        if not code:
+            return None
+        unit = Unit.objects.filter(code__iexact=code).first()
+        if unit is None:
+            raise forms.ValidationError(_("No unit has the code %(code)s."), params={"code": code})
+        return unit
+
+
+class UnitCodesField(forms.CharField):
+    """Several unit codes separated by commas, spaces or new lines, cleaned to Units."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def clean(self, value: Any) -> list[Unit]:
+        codes = list(dict.fromkeys(c for c in re.split(r"[\s,;]+", super().clean(value)) if c))
+        q = Q(pk__in=[])
+        for code in codes:
+            q |= Q(code__iexact=code)
+        found = {u.code.upper(): u for u in Unit.objects.filter(q)}
+        missing = [c for c in codes if c.upper() not in found]
+        if missing:
+            raise forms.ValidationError(
+                _("No unit has the code(s) %(codes)s."), params={"codes": ", ".join(missing)}
+            )
+        return [found[c.upper()] for c in codes]
+
+
+class TreeDateForm(forms.Form):
+    on = forms.DateField(
+        label=_("Tree as of"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+
+    def day(self) -> dt.date:
+        if self.is_valid() and self.cleaned_data["on"]:
+            return self.cleaned_data["on"]  # type: ignore[no-any-return]
+        return timezone.localdate()
+
+
+class UnitFilter(django_filters.FilterSet):  # type: ignore[misc]
+    """Search: text, kind, and either the units active on a day or all of them."""
+
+    ACTIVE, ALL = "active", "all"
+
+    q = django_filters.CharFilter(label=_("Code or name"), method="filter_text")
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=UnitKind.choices, empty_label=_("All kinds")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Show"),
+        choices=[(ACTIVE, _("Active on the date")), (ALL, _("All, closed ones too"))],
+        empty_label=None,
+        method="filter_nothing",
+    )
+    on = django_filters.DateFilter(
+        label=_("Date"),
+        method="filter_nothing",
+        widget=forms.DateInput(attrs={"placeholder": _("dd/mm/yyyy"), "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = Unit
+        fields = ["q", "kind", "status", "on"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.form.fields["q"].widget.input_type = "search"
+        self.form.fields["status"].required = False
+
+    def filter_text(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
+        text = normalized(value)
+        return queryset.filter(text_q(text)) if text else queryset
+
+    def filter_nothing(self, queryset: QuerySet[Unit], name: str, value: Any) -> QuerySet[Unit]:
+        return queryset  # applied together in filter_queryset
+
+    def filter_queryset(self, queryset: QuerySet[Unit]) -> QuerySet[Unit]:
+        queryset = super().filter_queryset(queryset)
+        if self.form.cleaned_data.get("status") == self.ALL:
+            return queryset
+        return queryset.active_on(self.day())  # type: ignore[attr-defined,no-any-return]
+
+    def day(self) -> dt.date:
+        cleaned = getattr(self.form, "cleaned_data", {})
+        day: dt.date | None = cleaned.get("on")
+        return day or timezone.localdate()
+
+
+class UnitCreateForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=32)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=UnitKind.choices)
+    parent = UnitCodeField(
+        label=_("Parent unit code"),
+        required=False,
+        help_text=_("Leave empty only for the provincial federation."),
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector"),
+        choices=[("", _("— (not a grassroots union)")), *Sector.choices],
+        required=False,
+        help_text=_("Grassroots unions only."),
+    )
+    budget_paid = forms.BooleanField(label=_("Paid 100% from the state budget"), required=False)
+    valid_from = date_field(_("Valid from"))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def submit(self) -> Unit:
+        d = self.cleaned_data
+        return unit_create(
+            UnitData(
+                code=normalized(d["code"]),
+                name=normalized(d["name"]),
+                kind=d["kind"],
+                valid_from=d["valid_from"],
+                parent=d["parent"],
+                sector=d["sector"] if d["kind"] in GRASSROOTS_KINDS else "",
+                budget_paid=d["budget_paid"],
+                note=d["note"],
+            )
+        )
+
+
+class UnitEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    budget_paid = forms.BooleanField(label=_("Paid 100% from the state budget"), required=False)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {
+                "name": unit.name,
+                "sector": unit.sector,
+                "budget_paid": unit.budget_paid,
+                "note": unit.note,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        if not unit.is_grassroots:
+            del self.fields["sector"]
+
+    def submit(self) -> Unit:
+        d = self.cleaned_data
+        return unit_update(
+            self.unit,
+            name=normalized(d["name"]),
+            sector=d.get("sector", ""),
+            budget_paid=d["budget_paid"],
+            note=d["note"],
+        )
+
+
+class UnitMoveForm(forms.Form):
+    new_parent = UnitCodeField(label=_("New parent unit code"))
+    on = date_field(_("From (first day under the new parent)"))
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+
+    def submit(self) -> Unit:
+        unit_move([self.unit], self.cleaned_data["new_parent"], self.cleaned_data["on"])
+        return self.unit
+
+
+class MoveChildrenForm(forms.Form):
+    """Moves several units now under `parent` at once (e.g. CĐCS of a dissolved district)."""
+
+    units = forms.MultipleChoiceField(label=_("Units to move"), widget=forms.CheckboxSelectMultiple)
+    new_parent = UnitCodeField(label=_("New parent unit code"))
+    on = date_field(_("From (first day under the new parent)"))
+
+    def __init__(self, *args: Any, parent: Unit, children: list[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parent = parent
+        self.children = {u.code: u for u in children}
+        units_field: forms.MultipleChoiceField = self.fields["units"]  # type: ignore[assignment]
+        units_field.choices = [(u.code, f"{u.name} ({u.code})") for u in children]
+
+    def submit(self) -> Unit:
+        units = [self.children[code] for code in self.cleaned_data["units"]]
+        unit_move(units, self.cleaned_data["new_parent"], self.cleaned_data["on"])
+        return self.parent
+
+
+class UnitDissolveForm(forms.Form):
+    on = date_field(_("Dissolved on (first day it no longer exists)"))
+    successor = UnitCodeField(
+        label=_("Successor unit code"),
+        required=False,
+        help_text=_("Units still under this one move to the successor."),
+    )
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+
+    def submit(self) -> Unit:
+        unit_dissolve(self.unit, self.cleaned_data["on"], successor=self.cleaned_data["successor"])
+        return self.unit
+
+
+class UnitMergeForm(forms.Form):
+    units = UnitCodesField(
+        label=_("Codes of the units to merge"),
+        help_text=_("Separated by commas, spaces or new lines. Each is dissolved on the date."),
+    )
+    into = UnitCodeField(label=_("Code of the unit they merge into"))
+    on = date_field(_("Merged on (first day of the merged unit)"))
+
+    def submit(self) -> Unit:
+        d = self.cleaned_data
+        unit_merge(d["units"], d["into"], d["on"])
+        return d["into"]  # type: ignore[no-any-return]
