@@ -97,7 +97,7 @@ def test_reporter_downloads_the_template_prefilled_with_current_values(
     # Registry denominators are filled in where nothing was entered: D2 has two CĐCS.
     assert rows["grassroots_total"][INPUT_COLUMN - 1].value == 2
     # Once-a-year fields are asked for in the fourth quarter only.
-    assert "ratings_upper_good" not in rows
+    assert "grassroots_state_good" not in rows
     assert SHEET_NARRATIVE in book.sheetnames
 
 
