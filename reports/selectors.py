@@ -114,9 +114,9 @@ def _row(f: Field, report: Report, before: dict[str, Entry], counts: dict[str, i
     row = FieldRow(f, time_wording(f, report.period), before.get(f.code))
     if f.registry_count:
         row.registry = counts.get(f.registry_count, 0)
-        row.registry_note = _("From the registry: %(n)s (%(what)s) under %(unit)s on %(date)s.") % {
+        row.registry_note = _("From the registry on %(date)s: %(n)s (%(what)s of %(unit)s).") % {
             "n": formats.number_format(row.registry, force_grouping=True),
-            "what": str(RegistryCount(f.registry_count).label).lower(),
+            "what": RegistryCount(f.registry_count).label,
             "unit": report.unit.name,
             "date": formats.date_format(report.period.cutoff, "SHORT_DATE_FORMAT"),
         }
@@ -218,10 +218,16 @@ class EventRow:
 
 
 def change_rows(changes: list[dict[str, str]], labels: dict[str, str]) -> list[ChangeRow]:
-    return [
-        ChangeRow(labels.get(c["field"], c["field"]), _shown(c["old"]), _shown(c["new"]))
-        for c in changes
-    ]
+    return [_change(c, labels) for c in changes]
+
+
+def _change(change: dict[str, str], labels: dict[str, str]) -> ChangeRow:
+    code = change["field"]
+    if code.startswith("narrative "):
+        # Narrative texts are long; the history says which group changed, not the text.
+        group = code.removeprefix("narrative ")
+        return ChangeRow(_("Narrative %(group)s") % {"group": group}, "", _("text changed"))
+    return ChangeRow(labels.get(code, code), _shown(change["old"]), _shown(change["new"]))
 
 
 def _shown(raw: str) -> str:
