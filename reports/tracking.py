@@ -222,15 +222,22 @@ def _cell(
     )
 
 
-def expected_assignments(period: ReportingPeriod) -> list[Assignment]:
+def expected_assignments(
+    period: ReportingPeriod, asked: dict[bool, bool] | None = None
+) -> list[Assignment]:
     """The assignments of the quarter, but the province's own report only in quarters that
-    ask for a field it reports (its fields are annual: fourth quarters)."""
+    ask for a field it reports (its fields are annual: fourth quarters).
+
+    `asked` caches, per "asks annual fields", whether the province has fields to report.
+    """
+    asked = {} if asked is None else asked
     assigned = assignments_for(period)
-    if any(a.scope == AssignmentScope.PROVINCE for a in assigned) and not report_fields(
-        period, province=True
-    ):
-        assigned = [a for a in assigned if a.scope != AssignmentScope.PROVINCE]
-    return assigned
+    if not any(a.scope == AssignmentScope.PROVINCE for a in assigned):
+        return assigned
+    key = period.asks_annual_fields
+    if key not in asked:
+        asked[key] = bool(report_fields(period, province=True))
+    return assigned if asked[key] else [a for a in assigned if a.scope != AssignmentScope.PROVINCE]
 
 
 def tracking_grid(periods: Sequence[ReportingPeriod], today: dt.date, status: str = "") -> Grid:
@@ -239,7 +246,9 @@ def tracking_grid(periods: Sequence[ReportingPeriod], today: dt.date, status: st
     Rows are the units expected in any of the quarters (plus any unit with a report there);
     `status` keeps only rows with a cell in that status ("late" for late or overdue).
     """
-    assigned = {p.pk: expected_assignments(p) for p in periods}
+    _share_programme(periods)
+    asked: dict[bool, bool] = {}
+    assigned = {p.pk: expected_assignments(p, asked) for p in periods}
     expected = {pk: {a.unit_id for a in rows} for pk, rows in assigned.items()}
     units = {a.unit.pk: a.unit for rows in assigned.values() for a in rows}
     found = _reports(periods)
@@ -263,6 +272,15 @@ def tracking_grid(periods: Sequence[ReportingPeriod], today: dt.date, status: st
     if status:
         rows = [r for r in rows if _matches(r, status)]
     return Grid(columns, rows)
+
+
+def _share_programme(periods: Sequence[ReportingPeriod]) -> None:
+    """Loads the programme once for all the quarters, not once per quarter."""
+    if periods:
+        programme = periods[0].programme
+        for p in periods:
+            if p.programme_id == programme.pk:
+                p.programme = programme
 
 
 def _matches(row: Row, status: str) -> bool:
