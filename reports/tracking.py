@@ -53,6 +53,7 @@ class Absence(StrEnum):
     NOT_YET_CREATED = "not_yet_created"
     CLOSED = "closed"
     NOT_ASSIGNED = "not_assigned"
+    NOTHING_ASKED = "nothing_asked"  # the province, in quarters without its annual fields
 
 
 # --- pure functions -----------------------------------------------------------------------
@@ -85,7 +86,9 @@ def timing(
     return (Timing.OVERDUE, overdue) if overdue > 0 else (Timing.NOT_DUE, 0)
 
 
-def absence(unit: Unit, on: dt.date) -> Absence:
+def absence(unit: Unit, on: dt.date, assigned: bool = False) -> Absence:
+    if assigned:
+        return Absence.NOTHING_ASKED
     if on < unit.valid_from:
         return Absence.NOT_YET_CREATED
     if unit.valid_to is not None and on >= unit.valid_to:
@@ -204,9 +207,15 @@ def _reports(periods: Sequence[ReportingPeriod]) -> dict[tuple[int, int], _Found
     return found
 
 
-def _cell(
-    unit: Unit, period: ReportingPeriod, expected: bool, found: _Found | None, today: dt.date
-) -> Cell:
+@dataclass(frozen=True)
+class _Quarter:
+    period: ReportingPeriod
+    expected: set[int]  # units expected to report
+    assigned: set[int]  # units with an assignment, expected or not
+
+
+def _cell(unit: Unit, quarter: _Quarter, found: _Found | None, today: dt.date) -> Cell:
+    period, expected = quarter.period, unit.pk in quarter.expected
     status = cell_status(
         expected, found.status if found else None, found.in_force if found else False
     )
@@ -218,55 +227,64 @@ def _cell(
         timing=when,
         days=days,
         report_id=found.report_id if found else None,
-        absence=None if expected else absence(unit, period.cutoff),
+        absence=None if expected else absence(unit, period.cutoff, unit.pk in quarter.assigned),
     )
+
+
+def _province_asks(period: ReportingPeriod, asked: dict[bool, bool]) -> bool:
+    """Whether the province has fields of its own to report this quarter (cached per kind of
+    quarter in `asked`: its fields are annual, so fourth quarters only)."""
+    key = period.asks_annual_fields
+    if key not in asked:
+        asked[key] = bool(report_fields(period, province=True))
+    return asked[key]
 
 
 def expected_assignments(
     period: ReportingPeriod, asked: dict[bool, bool] | None = None
 ) -> list[Assignment]:
-    """The assignments of the quarter, but the province's own report only in quarters that
-    ask for a field it reports (its fields are annual: fourth quarters).
-
-    `asked` caches, per "asks annual fields", whether the province has fields to report.
-    """
-    asked = {} if asked is None else asked
+    """The quarter's assignments, the province's own only when it has something to report."""
     assigned = assignments_for(period)
-    if not any(a.scope == AssignmentScope.PROVINCE for a in assigned):
+    return _expected(period, assigned, {} if asked is None else asked)
+
+
+def _expected(
+    period: ReportingPeriod, assigned: list[Assignment], asked: dict[bool, bool]
+) -> list[Assignment]:
+    province = [a for a in assigned if a.scope == AssignmentScope.PROVINCE]
+    if not province or _province_asks(period, asked):
         return assigned
-    key = period.asks_annual_fields
-    if key not in asked:
-        asked[key] = bool(report_fields(period, province=True))
-    return assigned if asked[key] else [a for a in assigned if a.scope != AssignmentScope.PROVINCE]
+    return [a for a in assigned if a.scope != AssignmentScope.PROVINCE]
+
+
+KIND_ORDER = {"province": 0, "grassroots": 2, "occupational": 2}
 
 
 def tracking_grid(periods: Sequence[ReportingPeriod], today: dt.date, status: str = "") -> Grid:
     """Reporting units × quarters. One query per quarter for assignments, one for reports.
 
-    Rows are the units expected in any of the quarters (plus any unit with a report there);
+    Rows are the units assigned in any of the quarters (plus any unit with a report there);
     `status` keeps only rows with a cell in that status ("late" for late or overdue).
     """
     _share_programme(periods)
     asked: dict[bool, bool] = {}
-    assigned = {p.pk: expected_assignments(p, asked) for p in periods}
-    expected = {pk: {a.unit_id for a in rows} for pk, rows in assigned.items()}
-    units = {a.unit.pk: a.unit for rows in assigned.values() for a in rows}
+    quarters, units = [], {}
+    for p in periods:
+        assigned = assignments_for(p)
+        expected = _expected(p, assigned, asked)
+        quarters.append(_Quarter(p, {a.unit_id for a in expected}, {a.unit_id for a in assigned}))
+        units.update({a.unit.pk: a.unit for a in assigned})
     found = _reports(periods)
     extra_ids = {unit_id for unit_id, _ in found} - set(units)
     if extra_ids:
         units.update({u.pk: u for u in Unit.objects.filter(pk__in=extra_ids)})
+    ordered = sorted(units.values(), key=lambda u: (KIND_ORDER.get(u.kind, 1), u.code))
     rows = [
-        Row(
-            unit,
-            [
-                _cell(unit, p, unit.pk in expected[p.pk], found.get((unit.pk, p.pk)), today)
-                for p in periods
-            ],
-        )
-        for unit in sorted(units.values(), key=lambda u: (u.kind != "province", u.code))
+        Row(unit, [_cell(unit, q, found.get((unit.pk, q.period.pk)), today) for q in quarters])
+        for unit in ordered
     ]
     columns = [
-        Column(p, *completeness((c.expected, c.status) for c in (r.cells[i] for r in rows)))
+        Column(p, *completeness((r.cells[i].expected, r.cells[i].status) for r in rows))
         for i, p in enumerate(periods)
     ]
     if status:
@@ -358,4 +376,5 @@ ABSENCE_LABELS = {
     Absence.NOT_YET_CREATED: _("not yet created"),
     Absence.CLOSED: _("closed"),
     Absence.NOT_ASSIGNED: _("not assigned"),
+    Absence.NOTHING_ASKED: _("nothing to report this quarter"),
 }

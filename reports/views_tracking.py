@@ -254,7 +254,7 @@ def _assignments_context(
 
 
 def _proposal(period: ReportingPeriod) -> list[tuple[Unit, str]]:
-    return [(p.unit, AssignmentScope(p.scope).label) for p in assignment_proposal(period)]
+    return [(p.unit, str(AssignmentScope(p.scope).label)) for p in assignment_proposal(period)]
 
 
 @login_required

@@ -95,6 +95,7 @@ def test_a_unit_not_yet_created_or_closed_says_why_it_is_not_expected():
     assert absence(unit, dt.date(2025, 6, 30)) == Absence.NOT_YET_CREATED
     assert absence(unit, dt.date(2026, 1, 1)) == Absence.CLOSED
     assert absence(unit, dt.date(2025, 9, 30)) == Absence.NOT_ASSIGNED
+    assert absence(unit, dt.date(2025, 9, 30), assigned=True) == Absence.NOTHING_ASKED
 
 
 # --- selector -------------------------------------------------------------------------------
@@ -131,6 +132,7 @@ def test_the_province_is_expected_only_in_quarters_that_ask_for_its_own_fields(
     grid = tracking_grid(_periods(assigned, "2024Q3", "2024Q4"), dt.date(2025, 6, 1))
     province = _cells(grid, "P")
     assert not province["2024Q3"].expected
+    assert province["2024Q3"].absence == Absence.NOTHING_ASKED
     assert province["2024Q4"].expected
 
 
