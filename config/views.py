@@ -2,10 +2,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from dashboards.views import overview
 from targets.models import Programme
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    programmes = Programme.objects.prefetch_related("indicators")
-    return render(request, "home.html", {"programmes": programmes})
+    """The province overview (a reporter is sent to its own unit's page)."""
+    if Programme.objects.exists():
+        return overview(request)
+    return render(request, "home.html", {"programmes": Programme.objects.none()})

@@ -1,0 +1,152 @@
+"""Charts drawn on the server as SVG geometry: no script, no library, readable before any JS.
+
+Pure functions: given labels and series of numbers, they return coordinates that the templates
+`dashboards/_chart.html` and `dashboards/_spark.html` turn into <svg> elements.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+Number = Decimal | int | float | None
+
+
+@dataclass(frozen=True)
+class Spark:
+    points: str
+    last_x: float
+    last_y: float
+    width: int
+    height: int
+
+
+def sparkline(values: Sequence[Number], width: int = 96, height: int = 24) -> Spark | None:
+    """A small line through the known values (gaps skipped); None with fewer than two."""
+    known = [(i, float(v)) for i, v in enumerate(values) if v is not None]
+    if len(known) < 2:
+        return None
+    low, high = min(v for _, v in known), max(v for _, v in known)
+    span_y = (high - low) or 1.0
+    span_x = max(len(values) - 1, 1)
+    pad = 2.0
+    coords = [
+        (
+            round(pad + (width - 2 * pad) * i / span_x, 1),
+            round(height - pad - (height - 2 * pad) * (v - low) / span_y, 1),
+        )
+        for i, v in known
+    ]
+    return Spark(" ".join(f"{x},{y}" for x, y in coords), *coords[-1], width, height)
+
+
+@dataclass(frozen=True)
+class Dot:
+    x: float
+    y: float
+    label: str  # "2025Q2: 11.807" for the tooltip
+
+
+@dataclass
+class Line:
+    css: str  # class name: actual, target, path, projection
+    name: str
+    points: str
+    dots: list[Dot] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Tick:
+    pos: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Band:
+    """A shaded stretch of quarters with a note, e.g. the June 2025 dissolutions."""
+
+    x: float
+    width: float
+    text: str
+
+
+@dataclass
+class Chart:
+    width: int
+    height: int
+    left: int
+    top: int
+    right: int
+    bottom: int
+    lines: list[Line]
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]
+    bands: list[Band]
+
+    @property
+    def plot_height(self) -> int:
+        return self.bottom - self.top
+
+    @property
+    def note_y(self) -> int:
+        return self.top + 12
+
+
+def _nice_ticks(values: list[float], count: int = 5) -> list[float]:
+    """Round tick values (steps of 1, 2, 2.5 or 5 times a power of ten) spanning the values."""
+    low, high = min(values), max(values)
+    if low == high:
+        low, high = low - 1, high + 1
+    if low > 0 and low < (high - low):
+        low = 0.0  # close enough to zero: show the axis from zero
+    raw = (high - low) / (count - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    start, end = math.floor(low / step) * step, math.ceil(high / step) * step
+    return [start + step * k for k in range(round((end - start) / step) + 1)]
+
+
+def line_chart(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, str, Sequence[Number]]],
+    fmt: Callable[[float], str],
+    *,
+    bands: Sequence[tuple[str, str, str]] = (),
+    width: int = 640,
+    height: int = 260,
+) -> Chart | None:
+    """Lines over quarters. `series`: (css class, name, values aligned with labels);
+    `bands`: (first label, last label, note)."""
+    known = [float(v) for _, _, vs in series for v in vs if v is not None]
+    if not known or not labels:
+        return None
+    left, right, top, bottom = 64, width - 12, 12, height - 40
+    levels = _nice_ticks(known)
+    low, high = levels[0], levels[-1]
+    step = (right - left) / max(len(labels) - 1, 1)
+
+    def x(i: int) -> float:
+        return round(left + step * i, 1)
+
+    def y(v: float) -> float:
+        return round(bottom - (bottom - top) * (v - low) / (high - low), 1)
+
+    lines = []
+    for css, name, values in series:
+        dots = [
+            Dot(x(i), y(float(v)), f"{labels[i]}: {fmt(float(v))}")
+            for i, v in enumerate(values)
+            if v is not None
+        ]
+        lines.append(Line(css, name, " ".join(f"{d.x},{d.y}" for d in dots), dots))
+    every = max(1, round(len(labels) / 8))
+    x_ticks = [Tick(x(i), label) for i, label in enumerate(labels) if i % every == 0]
+    y_ticks = [Tick(y(v), fmt(v)) for v in levels]
+    chart_bands = []
+    for first, last, note in bands:
+        if first in labels and last in labels:
+            a, b = labels.index(first), labels.index(last)
+            chart_bands.append(Band(x(a) - step / 2, step * (b - a + 1), note))
+    return Chart(width, height, left, top, right, bottom, lines, x_ticks, y_ticks, chart_bands)

@@ -1,0 +1,89 @@
+"""The choices at the top of each dashboard: year or period, tree, provisional data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from targets.models import Programme
+from targets.rollup import AS_NOW, AS_WAS
+
+TREE_CHOICES = [
+    (AS_WAS, _("as it was")),
+    (AS_NOW, _("as reorganised (today's tree)")),
+]
+
+
+@dataclass(frozen=True)
+class Params:
+    year: int
+    period: str
+    tree: str
+    provisional: bool
+
+
+def term_years(programme: Programme) -> list[int]:
+    return list(range(programme.term_start.year, programme.term_end.year + 1))
+
+
+def default_year(programme: Programme, today: dt.date) -> int:
+    years = term_years(programme)
+    return min(max(today.year, years[0]), years[-1])
+
+
+class DashboardForm(forms.Form):
+    """Read from the query string; a bad value falls back to the default with a message."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+    period = forms.ChoiceField(label=_("Period"), required=False)
+    tree = forms.ChoiceField(label=_("Tree"), choices=TREE_CHOICES, required=False)
+    provisional = forms.BooleanField(label=_("Include submitted (provisional)"), required=False)
+
+    def __init__(
+        self,
+        data: QueryDict,
+        *,
+        programme: Programme,
+        today: dt.date,
+        office: bool,
+        with_period: bool = False,
+        with_year: bool = True,
+        default_period: str = "term",
+    ) -> None:
+        self.defaults = {
+            "year": default_year(programme, today),
+            "period": default_period,
+            "tree": AS_WAS,
+            "provisional": False,
+        }
+        merged = QueryDict(mutable=True)
+        merged.update({k: str(v) for k, v in self.defaults.items() if k != "provisional"})
+        for key in data:
+            merged.setlist(key, data.getlist(key))
+        super().__init__(merged)
+        years = term_years(programme)
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+        quarters = [f"{y}Q{q}" for y in years for q in range(1, 5) if dt.date(y, 3 * q, 1) < today]
+        self.fields["period"].choices = (
+            [("term", _("term to date"))] + [(str(y), str(y)) for y in years]
+        ) + [(q, q) for q in quarters]
+        if with_period or not with_year:
+            del self.fields["year"]
+        if not with_period:
+            del self.fields["period"]
+        if not office:
+            del self.fields["provisional"]
+
+    def params(self) -> Params:
+        values: dict[str, Any] = dict(self.defaults)
+        if self.is_valid():
+            values.update({k: v for k, v in self.cleaned_data.items() if v not in ("", None)})
+        else:
+            good = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+            values.update({k: v for k, v in good.items() if v not in ("", None)})
+        return Params(values["year"], values["period"], values["tree"], values["provisional"])

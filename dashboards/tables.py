@@ -1,0 +1,109 @@
+"""The breakdown of one indicator by reporting unit: a sortable table and its filters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from targets.arithmetic import Status
+from unions.models import UnitKind
+
+from .selectors import BreakdownRow
+from .templatetags.figures import coverage, figure, status_word, symbol, target
+
+
+class Rows(list[BreakdownRow]):
+    """A list that django-filter can treat as a queryset (it reads `.model`, calls `.all()`)."""
+
+    model = None
+
+    def all(self) -> Rows:
+        return self
+
+
+class BreakdownFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[(s.value, s.value) for s in Status],
+        method="by_status",
+        empty_label=_("any"),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind of unit"), choices=UnitKind.choices, method="by_kind", empty_label=_("any")
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["status"].extra["choices"] = [(s.value, status_word(s)) for s in Status]
+
+    def filter_queryset(self, queryset: Rows) -> Rows:  # type: ignore[override]
+        # django-filter insists on a QuerySet; the rows are computed, so filter the list.
+        for name, value in self.form.cleaned_data.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def by_status(self, rows: Rows, name: str, value: str) -> Rows:
+        return Rows(r for r in rows if r.status == value)
+
+    def by_kind(self, rows: Rows, name: str, value: str) -> Rows:
+        return Rows(r for r in rows if r.unit.kind == value)
+
+
+class BreakdownTable(tables.Table):
+    unit = tables.Column(verbose_name=_("Reporting unit"), accessor="unit__name")
+    kind = tables.Column(verbose_name=_("Kind"), accessor="unit__kind")
+    value = tables.Column(
+        verbose_name=_("Value (n/d)"),
+        accessor="sort_value",
+        attrs={"td": {"class": "num"}, "th": {"class": "num"}},
+    )
+    target = tables.Column(verbose_name=_("Target"), accessor="result__target", orderable=False)
+    status = tables.Column(verbose_name=_("Status"), accessor="status_rank")
+    coverage = tables.Column(verbose_name=_("Coverage"), accessor="result__coverage__reported")
+
+    class Meta:
+        template_name = "django_tables2/table.html"
+        attrs = {"class": "indicators breakdown"}
+        orderable = True
+
+    def __init__(self, *args: Any, query: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.query = query
+
+    def render_unit(self, record: BreakdownRow) -> str:
+        url = reverse("dashboards:unit", args=[record.unit.code])
+        closed = (
+            ""
+            if record.expected_now
+            else format_html(' <span class="badge closed">{}</span>', _("not reporting now"))
+        )
+        return format_html('<a href="{}{}">{}</a>{}', url, self.query, record.unit.name, closed)
+
+    def render_kind(self, record: BreakdownRow) -> str:
+        return record.unit.get_kind_display()
+
+    def render_value(self, record: BreakdownRow) -> str:
+        return figure(record.result)
+
+    def render_target(self, record: BreakdownRow) -> str:
+        return target(record.result)
+
+    def render_status(self, record: BreakdownRow) -> str:
+        return status_badge(record.status)
+
+    def render_coverage(self, record: BreakdownRow) -> str:
+        return coverage(record.result.coverage)
+
+
+def status_badge(status: str) -> str:
+    return format_html(
+        '<span class="st st-{}"><span aria-hidden="true">{}</span> {}</span>',
+        status,
+        symbol(status),
+        status_word(status),
+    )

@@ -1,0 +1,131 @@
+"""Figures written the way the reader's language writes them: 85,3% (512/600), 24.500.
+
+Every number on a dashboard goes through these filters, so Vietnamese pages show 24.500 and
+85,3% while English pages show 24,500 and 85.3%.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from targets.arithmetic import Status
+
+register = template.Library()
+
+DASH = "–"
+COMPARISON = {"gte": "≥", "gt": ">"}
+STATUS_SYMBOL = {
+    Status.ACHIEVED: "✓",
+    Status.ON_TRACK: "↗",
+    Status.AT_RISK: "!",
+    Status.NOT_ACHIEVED: "✗",
+    Status.NOT_YET_DUE: "…",
+    Status.NO_DATA: "–",
+}
+
+
+def status_word(status: str) -> str:
+    words = {
+        Status.ACHIEVED: _("achieved"),
+        Status.ON_TRACK: _("on track"),
+        Status.AT_RISK: _("at risk"),
+        Status.NOT_ACHIEVED: _("not achieved"),
+        Status.NOT_YET_DUE: _("not yet due"),
+        Status.NO_DATA: _("no data"),
+    }
+    return words.get(Status(status), str(status))
+
+
+def _fmt(value: Any, places: int) -> str:
+    return number_format(Decimal(value), decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def num(value: Any, places: int = 0) -> str:
+    """A whole number or a decimal with grouping: 24.500 (vi), 24,500 (en)."""
+    if value is None or value == "":
+        return DASH
+    return _fmt(value, int(places))
+
+
+@register.filter
+def pct(value: Any, places: int = 1) -> str:
+    """A percentage already scaled to 0–100: 85,3%."""
+    if value is None:
+        return DASH
+    return f"{_fmt(value, int(places))}%"
+
+
+def in_unit(value: Decimal | None, display: str) -> str:
+    """A value in an indicator's display unit: percent, ratio per CĐCS, or a count."""
+    if value is None:
+        return DASH
+    if display == "percent":
+        return pct(value)
+    if display == "ratio":
+        return num(value, 2)
+    return num(value)
+
+
+@register.filter
+def figure(result: Any) -> str:
+    """The value with its counts: 85,3% (512/600); a count alone: 24.500."""
+    shown = in_unit(result.value, result.indicator.display)
+    if result.denominator is None or result.value is None:
+        return shown
+    return f"{shown} ({num(result.numerator)}/{num(result.denominator)})"
+
+
+def _trimmed(value: Decimal) -> int:
+    """Decimal places worth showing for a target (98.0000 → 0, 85.5 → 1)."""
+    exponent = Decimal(value).normalize().as_tuple().exponent
+    return max(0, -int(exponent)) if isinstance(exponent, int) else 0
+
+
+@register.filter
+def target(result: Any) -> str:
+    """The target with its comparison: ≥ 98%, > 90%, ≥ 1,0, 24.500."""
+    value = result.target
+    if value is None:
+        return DASH
+    indicator = result.indicator
+    if indicator.display == "count":
+        return num(value)
+    places = _trimmed(value)
+    text = num(value, max(1, places)) if indicator.display == "ratio" else pct(value, places)
+    return f"{COMPARISON.get(indicator.comparison, '')} {text}"
+
+
+@register.filter
+def change(delta: Decimal | None, display: str) -> str:
+    """A signed change: +1,2 points for percentages, +120 for counts."""
+    if delta is None:
+        return DASH
+    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
+    size = abs(delta)
+    if display == "percent":
+        return _("%(sign)s%(size)s pt") % {"sign": sign, "size": num(size, 1)}
+    return sign + (num(size, 2) if display == "ratio" else num(size))
+
+
+@register.filter
+def symbol(status: str) -> str:
+    return STATUS_SYMBOL.get(Status(status), "")
+
+
+@register.filter
+def word(status: str) -> str:
+    return status_word(status)
+
+
+@register.filter
+def coverage(cov: Any) -> str:
+    return _("%(reported)s/%(expected)s reports") % {
+        "reported": num(cov.reported),
+        "expected": num(cov.expected),
+    }

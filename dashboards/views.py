@@ -1,0 +1,231 @@
+"""Dashboards: read-only pages over the roll-up. Thin: access helper, selector, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
+
+from targets.arithmetic import Status
+from targets.models import Indicator, IndicatorKind, Programme
+from targets.rollup import PeriodSpec, progress
+from unions.access import unit_for_user
+from unions.models import Unit
+from unions.selectors import unit_ancestors
+
+from . import selectors as sel
+from .charts import line_chart, sparkline
+from .forms import DashboardForm, Params
+from .tables import BreakdownFilter, BreakdownTable, Rows
+from .templatetags.figures import in_unit, num
+
+KEEP = ("period", "tree", "provisional", "unit")  # choices the breakdown's filter form carries
+
+
+def _programme(request: HttpRequest) -> Programme:
+    programme = sel.programme_current(request.GET.get("programme"))
+    if programme is None:
+        raise Http404(_("No programme is loaded yet."))
+    return programme
+
+
+def _home_unit(request: HttpRequest, programme: Programme) -> Unit:
+    """The unit a page shows unless ?unit= says otherwise: the province, or a reporter's own."""
+    code = request.GET.get("unit")
+    if code:
+        return unit_for_user(request.user, code)  # type: ignore[arg-type]
+    if request.user.sees_whole_province:  # type: ignore[union-attr]
+        return sel.province_unit(programme)
+    if request.user.unit_id is None:  # type: ignore[union-attr]
+        raise Http404
+    return request.user.unit  # type: ignore[union-attr,return-value]
+
+
+def _form(request: HttpRequest, programme: Programme, today: dt.date, **kw: Any) -> DashboardForm:
+    return DashboardForm(
+        request.GET,
+        programme=programme,
+        today=today,
+        office=request.user.is_office,  # type: ignore[union-attr]
+        **kw,
+    )
+
+
+def _query(params: Params, **extra: str) -> str:
+    """The query string that keeps the reader's choices when following a link."""
+    pairs = {"tree": params.tree, **extra}
+    if params.provisional:
+        pairs["provisional"] = "on"
+    return "?" + urlencode(pairs)
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    programme = _programme(request)
+    if not request.user.sees_whole_province:  # type: ignore[union-attr]
+        unit = _home_unit(request, programme)
+        return redirect("dashboards:unit", code=unit.code)
+    return _unit_page(request, programme, sel.province_unit(programme), overview=True)
+
+
+@login_required
+def unit(request: HttpRequest, code: str) -> HttpResponse:
+    found = unit_for_user(request.user, code)  # type: ignore[arg-type]
+    return _unit_page(request, _programme(request), found, overview=False)
+
+
+def _unit_page(
+    request: HttpRequest, programme: Programme, unit: Unit, *, overview: bool
+) -> HttpResponse:
+    today = timezone.localdate()
+    form = _form(request, programme, today)
+    params = form.params()
+    board = sel.unit_dashboard(
+        programme,
+        unit,
+        params.year,
+        tree=params.tree,
+        provisional=params.provisional,
+        today=today,
+    )
+    last = board.year.periods[-1] if board.year.periods else None
+    context = {
+        "programme": programme,
+        "unit": unit,
+        "overview": overview,
+        "form": form,
+        "params": params,
+        "board": board,
+        "annual": _with_sparks(board.annual),
+        "term": _with_sparks(board.term_rows),
+        "year_query": _query(params, period=str(params.year)),
+        "term_query": _query(params, period="term"),
+        "unit_query": _query(params, year=str(params.year)),
+        "last_period": last,
+        "ancestors": [] if last is None else unit_ancestors(unit, last.cutoff),
+        "reporters": _split(sel.reporting_units_below(unit, last)),
+        "statuses": list(Status),
+    }
+    return render(request, "dashboards/unit.html", context)
+
+
+def _split(units: list[Unit]) -> dict[str, list[Unit]]:
+    """Upper-level reporting units first; CĐCS that report for themselves folded away."""
+    return {
+        "upper": [u for u in units if not u.is_grassroots],
+        "grassroots": [u for u in units if u.is_grassroots],
+    }
+
+
+def _with_sparks(rows: list[sel.Row]) -> list[dict[str, Any]]:
+    return [
+        {
+            "row": row,
+            "spark": sparkline(row.values),
+            "trend": ", ".join(
+                f"{p.label}: {in_unit(p.value, row.result.indicator.display)}" for p in row.points
+            ),
+        }
+        for row in rows
+    ]
+
+
+@login_required
+def indicator(request: HttpRequest, code: str) -> HttpResponse:
+    programme = _programme(request)
+    found = get_object_or_404(
+        Indicator.objects.select_related("numerator", "denominator"),
+        programme=programme,
+        code=code.upper(),
+    )
+    root = _home_unit(request, programme)
+    today = timezone.localdate()
+    default = "term" if found.kind == IndicatorKind.TERM else str(today.year)
+    form = _form(request, programme, today, with_period=True, default_period=default)
+    params = form.params()
+    spec = PeriodSpec.parse(params.period)
+    options = {"tree": params.tree, "provisional": params.provisional, "today": today}
+    total = progress(programme, root, spec, **options)
+    result = next(r for r in total.results if r.code == found.code)
+    rows = sel.indicator_breakdown(programme, found, spec, root, **options)
+    filters = BreakdownFilter(request.GET, queryset=Rows(rows))
+    table = BreakdownTable(
+        list(filters.qs), query=_query(params, year=str(spec.year or today.year))
+    )
+    RequestConfig(request, paginate=False).configure(table)
+    points = sel.indicator_series(programme, root, **options)[found.code]
+    context = {
+        "programme": programme,
+        "indicator": found,
+        "unit": root,
+        "form": form,
+        "params": params,
+        "spec": spec,
+        "result": result,
+        "filters": filters,
+        "table": table,
+        "row_count": len(rows),
+        "unit_param": request.GET.get("unit", ""),
+        "keep": [(k, request.GET[k]) for k in KEEP if request.GET.get(k)],
+        "points": points,
+        "chart": _indicator_chart(found, points, result),
+    }
+    return render(request, "dashboards/indicator.html", context)
+
+
+def _indicator_chart(found: Indicator, points: list[sel.Point], result: Any) -> Any:
+    labels = [p.label for p in points]
+    series = [("actual", found.name, [p.value for p in points])]
+    if result.target is not None:
+        series.append(("target", _("Target"), [result.target] * len(points)))
+    places = 2 if found.display == "ratio" else 0 if found.display == "count" else 1
+
+    def fmt(v: float) -> str:
+        return num(v, places) + ("%" if found.display == "percent" else "")
+
+    return line_chart(labels, series, fmt)
+
+
+@login_required
+def membership(request: HttpRequest) -> HttpResponse:
+    programme = _programme(request)
+    root = _home_unit(request, programme)
+    today = timezone.localdate()
+    form = _form(request, programme, today, with_year=False)
+    params = form.params()
+    province = sel.province_unit(programme)
+    data = sel.membership(
+        programme,
+        root,
+        tree=params.tree,
+        provisional=params.provisional,
+        today=today,
+        with_path=root.pk == province.pk,
+    )
+    labels = [q.label for q in data.quarters]
+    series = [
+        ("actual", _("Members"), [q.members for q in data.quarters]),
+        ("path", _("Path to the target"), [q.path for q in data.quarters]),
+        ("projection", _("Projection of the trend"), [q.projected for q in data.quarters]),
+    ]
+    band = [("2025Q2", "2025Q3", _("June 2025: CĐCS paid by the state budget dissolved"))]
+    chart = line_chart(labels, series, lambda v: num(v), bands=band, height=300)
+    context = {
+        "programme": programme,
+        "unit": root,
+        "form": form,
+        "params": params,
+        "data": data,
+        "chart": chart,
+        "today": today,
+        "shown": [q for q in data.quarters if q.cutoff <= today or q.cutoff == programme.term_end],
+        "unit_param": request.GET.get("unit", ""),
+    }
+    return render(request, "dashboards/membership.html", context)
