@@ -134,7 +134,7 @@ class ReportForm(forms.Form):
         }
         return ReportInput(
             values=dict(self.entries),
-            narratives=narratives,  # type: ignore[arg-type]
+            narratives=narratives,
             confirmed_warnings=confirmed,
         )
 
@@ -152,7 +152,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class ReportFilter(django_filters.FilterSet):
+class ReportFilter(django_filters.FilterSet):  # type: ignore[misc]
     period = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Period"),
         queryset=ReportingPeriod.objects.order_by("-year", "-quarter"),

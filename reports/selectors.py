@@ -17,7 +17,6 @@ from unions.models import UnitKind
 
 from .models import Assignment, Narrative, Report, ReportEvent, ReportingPeriod, ReportStatus
 from .numbers import Entry
-from .periods import quarter_of
 from .registry import registry_counts
 from .services import previous_report, report_fields
 
@@ -133,7 +132,7 @@ class OpenSlot:
 
 
 def open_slots(user: User, today: dt.date) -> list[OpenSlot]:
-    """Newest first; quarters up to the current one. Three queries."""
+    """Newest first; quarters whose cut-off has passed (a stock is known only then)."""
     if not user.is_reporter or user.unit_id is None:
         return []
     assignments = list(
@@ -147,11 +146,9 @@ def open_slots(user: User, today: dt.date) -> list[OpenSlot]:
     periods = ReportingPeriod.objects.filter(
         programme_id__in={a.programme_id for a in assignments}
     ).order_by("-year", "-quarter")
-    now = quarter_of(today)
     slots = []
     for period in periods:
-        key = (period.year, period.quarter)
-        if key > now or period.pk in done:
+        if period.cutoff > today or period.pk in done:
             continue
         assignment = next((a for a in assignments if _covers(a, period)), None)
         if assignment is not None:

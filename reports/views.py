@@ -67,7 +67,7 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-class ReportTable(tables.Table):
+class ReportTable(tables.Table):  # type: ignore[misc]
     period = tables.Column(
         verbose_name=gettext_lazy("Period"), order_by=("period__year", "period__quarter")
     )
@@ -86,6 +86,7 @@ class ReportTable(tables.Table):
         template_name = "django_tables2/table.html"
         attrs = {"class": "reports"}
         orderable = False
+        empty_text = gettext_lazy("No reports match.")
 
     def render_period(self, record: Report) -> Any:
         from django.utils.html import format_html

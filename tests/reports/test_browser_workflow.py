@@ -39,6 +39,9 @@ def test_a_report_is_filled_submitted_returned_fixed_and_approved(
     reporter = new_page(browser)
     login(reporter, live_server, district_reporter.username, PASSWORD)
     reporter.goto(f"{live_server.url}/reports/")
+    reporter.screenshot(path=str(screenshot_dir / "list-reporter.png"))
+    # The latest finished quarter comes first; older ones without a report are folded away.
+    reporter.click(".earlier-slots summary")
     with reporter.expect_navigation():
         reporter.click("button[data-period='2024Q3']")
     assert "/edit/" in reporter.url
@@ -70,6 +73,8 @@ def test_a_report_is_filled_submitted_returned_fixed_and_approved(
     # Office staff return it with a reason.
     office = new_page(browser)
     login(office, live_server, office_user.username, PASSWORD)
+    office.goto(f"{live_server.url}/reports/")
+    office.screenshot(path=str(screenshot_dir / "list-office.png"))
     office.goto(f"{live_server.url}/reports/{report.pk}/")
     office.click("#return-form summary")
     office.fill("#id_return_reason", "Số đoàn viên chưa khớp với sổ theo dõi.")

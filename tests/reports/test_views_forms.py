@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reports.assignments import assignments_apply_proposal
 from reports.models import Report, ReportEvent, ReportStatus, Value, ValueState
@@ -134,6 +135,7 @@ def test_a_reporter_is_offered_to_open_the_quarters_it_must_report(
     response = as_user(client, district_reporter).get(url("list"))
     codes = [slot.period.code for slot in response.context["slots"]]
     assert "2024Q3" in codes and codes == sorted(codes, reverse=True)
+    assert all(slot.period.cutoff < timezone.localdate() for slot in response.context["slots"])
     assert 'value="2024Q3"' in response.content.decode()
     opened = client.post(url("open"), {"unit": "D2", "period": "2024Q3"})
     report = Report.objects.get(unit=small_tree.d2, period=q3)
