@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from targets.models import Field, Indicator, TaskGroup
+from targets.models import Display, Field, Indicator, TaskGroup
 from unions.models import Unit
 
 from .models import (
@@ -71,7 +71,10 @@ def report_fields(period: ReportingPeriod, *, province: bool = False) -> list[Fi
 
 
 def indicator_pairs(period: ReportingPeriod) -> list[tuple[str, str]]:
-    rows = Indicator.objects.filter(programme=period.programme, denominator__isnull=False)
+    # A ratio per CĐCS (A08) may exceed its denominator; only shares are bounded by it.
+    rows = Indicator.objects.filter(
+        programme=period.programme, denominator__isnull=False, display=Display.PERCENT
+    )
     return [(num, den) for num, den in rows.values_list("numerator__code", "denominator__code")]
 
 

@@ -171,3 +171,13 @@ def test_every_cdcs_is_covered_once_and_gaps_and_overlaps_show(small_tree, progr
     assert [(u.code, sorted(r.code for r in rs)) for u, rs in result.overlaps] == [
         ("C21", ["C21", "D2"])
     ]
+
+
+def test_a_ratio_per_cdcs_may_exceed_its_denominator(small_tree, q3, district_reporter):
+    # A08: on average at least one member introduced to the Party per CĐCS; 5 for 2 is fine.
+    report = report_open(small_tree.d2, q3, district_reporter)
+    data = ReportInput(
+        values={"grassroots_total": Entry.of(2), "members_introduced_party_ytd": Entry.of(5)}
+    )
+    saved = report_save(report, data, version=report.version, actor=district_reporter)
+    assert saved.values.count() == 2
