@@ -16,6 +16,7 @@ class Command(BaseCommand):
         created = demo_hierarchy_load()
         self.stdout.write("Demo hierarchy " + ("created." if created else "already present."))
         call_command("load_programme", stdout=self.stdout)
+        call_command("load_demo_reports", stdout=self.stdout)
         cache.delete(DEMO_CACHE_KEY)
         accounts = demo_accounts_load()
         self.stdout.write(self.style.SUCCESS("Demo logins (password “%s”):" % DEMO_PASSWORD))
