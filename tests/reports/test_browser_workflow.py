@@ -26,17 +26,28 @@ def q3(programme):
     return period(programme, "2024Q3")
 
 
-def new_page(browser, viewport=DESKTOP):
-    context = browser.new_context(viewport=viewport, locale="vi-VN")
-    context.set_default_timeout(15000)
-    return context.new_page()
+@pytest.fixture
+def new_page(browser):
+    """Opens a page in a fresh browser context (one per person); all are closed afterwards."""
+    contexts = []
+
+    def open_page(viewport=DESKTOP):
+        context = browser.new_context(viewport=viewport, locale="vi-VN")
+        context.set_default_timeout(15000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    # Closing the contexts ends keep-alive requests, so the live server lets go of the database.
+    for context in contexts:
+        context.close()
 
 
 def test_a_report_is_filled_submitted_returned_fixed_and_approved(
-    browser, live_server, small_tree, q3, district_reporter, office_user, screenshot_dir
+    new_page, live_server, small_tree, q3, district_reporter, office_user, screenshot_dir
 ):
     # The reporter opens this quarter's report from the list and fills it in.
-    reporter = new_page(browser)
+    reporter = new_page()
     login(reporter, live_server, district_reporter.username, PASSWORD)
     reporter.goto(f"{live_server.url}/reports/")
     reporter.screenshot(path=str(screenshot_dir / "list-reporter.png"))
@@ -71,7 +82,7 @@ def test_a_report_is_filled_submitted_returned_fixed_and_approved(
     assert Value.objects.get(report=report, field__code="enterprise_workers").state == "na"
 
     # Office staff return it with a reason.
-    office = new_page(browser)
+    office = new_page()
     login(office, live_server, office_user.username, PASSWORD)
     office.goto(f"{live_server.url}/reports/")
     office.screenshot(path=str(screenshot_dir / "list-office.png"))
