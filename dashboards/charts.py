@@ -122,7 +122,7 @@ def line_chart(
     known = [float(v) for _, _, vs in series for v in vs if v is not None]
     if not known or not labels:
         return None
-    left, right, top, bottom = 64, width - 12, 12, height - 40
+    left, right, top, bottom = 64, width - 28, 12, height - 40
     levels = _nice_ticks(known)
     low, high = levels[0], levels[-1]
     step = (right - left) / max(len(labels) - 1, 1)

@@ -6,7 +6,7 @@ Every number on a dashboard goes through these filters, so Vietnamese pages show
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
@@ -42,7 +42,9 @@ def status_word(status: str) -> str:
 
 
 def _fmt(value: Any, places: int) -> str:
-    return number_format(Decimal(value), decimal_pos=places, use_l10n=True, force_grouping=True)
+    # Half up, as on paper (85,25 → 85,3), not the banker's rounding of Decimal.
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 @register.filter
@@ -106,8 +108,10 @@ def change(delta: Decimal | None, display: str) -> str:
     """A signed change: +1,2 points for percentages, +120 for counts."""
     if delta is None:
         return DASH
-    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
-    size = abs(delta)
+    places = {"percent": 1, "ratio": 2}.get(display, 0)
+    shown = Decimal(str(delta)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    sign = "+" if shown > 0 else ("−" if shown < 0 else "±")
+    size = abs(shown)
     if display == "percent":
         return _("%(sign)s%(size)s pt") % {"sign": sign, "size": num(size, 1)}
     return sign + (num(size, 2) if display == "ratio" else num(size))

@@ -1,0 +1,94 @@
+"""Reported figures for the dashboards, a way to grow the tree, and a real Chromium."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reports.assignments import assignments_apply_proposal
+from reports.numbers import Entry
+from reports.services import ReportInput, report_approve, report_open, report_save, report_submit
+from tests.conftest import SmallTree, make_unit, period
+from unions.models import UnitKind
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def approved(unit, programme, code, approve=True, **values):
+    report = report_open(unit, period(programme, code), None)
+    data = ReportInput(
+        values={k: Entry.of(v) for k, v in values.items()}, confirmed_warnings=set(values)
+    )
+    report = report_save(report, data, version=report.version, actor=None)
+    report = report_submit(report, version=report.version, actor=None)
+    return report_approve(report, actor=None) if approve else report
+
+
+@pytest.fixture
+def reported(small_tree: SmallTree, programme) -> SmallTree:
+    """Before and after the 2025 reform: D1 reports until June, the ward from July."""
+    t = small_tree
+    assignments_apply_proposal(programme)
+    approved(t.d1, programme, "2024Q4", members=95, workers_union_units=110, informed_ytd=100)
+    approved(t.d2, programme, "2024Q4", members=190, workers_union_units=210, informed_ytd=200)
+    approved(t.d1, programme, "2025Q2", members=100, workers_union_units=120, informed_ytd=60)
+    approved(t.d2, programme, "2025Q2", members=200, workers_union_units=220, informed_ytd=100)
+    approved(t.ward, programme, "2025Q4", members=90, workers_union_units=100, informed_ytd=100)
+    approved(t.d2, programme, "2025Q4", members=210, workers_union_units=230, informed_ytd=220)
+    approved(t.d2, programme, "2025Q3", court_cases=2, court_cases_supported=1)
+    return t
+
+
+def grow(tree: SmallTree, programme, count: int, start: int = 0) -> None:
+    """Adds `count` district federations, each with one approved 2025Q4 report."""
+    units = [make_unit(f"X{start + i:03}", UnitKind.DISTRICT, tree.province) for i in range(count)]
+    assignments_apply_proposal(programme)
+    for i, unit in enumerate(units):
+        approved(unit, programme, "2025Q4", members=50 + i, workers_union_units=60, informed_ytd=55)
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    """Chromium through Playwright; skipped without it unless CI is set (then it fails)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing")
+        pytest.skip(f"{CHROMIUM} is missing")
+    # live_server runs in a thread; Playwright's sync API looks async to Django.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def screenshot_dir(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+PERSONA_PASSWORD = "pw-for-tests-123"
+
+
+def login(page, live_server, username: str, password: str = PERSONA_PASSWORD) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")

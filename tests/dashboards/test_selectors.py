@@ -1,0 +1,141 @@
+"""The dashboards' selectors give the roll-up's figures, in a fixed number of queries."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dashboards.selectors import (
+    indicator_breakdown,
+    indicator_series,
+    membership,
+    reporting_units_below,
+    unit_dashboard,
+)
+from targets.models import Indicator
+from targets.rollup import AS_NOW, AS_WAS, PeriodSpec, progress
+from tests.conftest import period
+
+from .conftest import grow
+
+TODAY = dt.date(2026, 2, 1)
+
+
+def result(prog, code):
+    return next(r for r in prog.results if r.code == code)
+
+
+@pytest.mark.parametrize("tree", [AS_WAS, AS_NOW])
+@pytest.mark.parametrize(("code", "spec"), [("T01", "2025"), ("A01", "2025"), ("T02", "term")])
+def test_breakdown_rows_equal_progress_for_each_reporting_unit(
+    reported, programme, tree, code, spec
+):
+    indicator = Indicator.objects.get(programme=programme, code=code)
+    rows = indicator_breakdown(
+        programme, indicator, PeriodSpec.parse(spec), reported.province, tree=tree, today=TODAY
+    )
+    assert rows
+    for row in rows:
+        expected = result(
+            progress(programme, row.unit, PeriodSpec.parse(spec), tree=tree, today=TODAY), code
+        )
+        got = row.result
+        assert (got.numerator, got.denominator, got.value, got.status, got.coverage) == (
+            expected.numerator,
+            expected.denominator,
+            expected.value,
+            expected.status,
+            expected.coverage,
+        ), row.unit.code
+
+
+def test_breakdown_as_it_was_keeps_the_dissolved_district_that_reported_in_the_year(
+    reported, programme
+):
+    indicator = Indicator.objects.get(programme=programme, code="T01")
+    rows = indicator_breakdown(
+        programme, indicator, PeriodSpec.parse("2025"), reported.province, today=TODAY
+    )
+    by_code = {r.unit.code: r for r in rows}
+    assert by_code["W1"].expected_now and by_code["D2"].expected_now
+    assert not by_code["D1"].expected_now
+    assert by_code["D1"].result.numerator == 100  # its own June figure
+
+
+def test_breakdown_along_todays_tree_shows_todays_reporting_units_only(reported, programme):
+    indicator = Indicator.objects.get(programme=programme, code="T01")
+    rows = indicator_breakdown(
+        programme, indicator, PeriodSpec.parse("2025Q2"), reported.province, tree=AS_NOW,
+        today=TODAY,
+    )  # fmt: skip
+    by_code = {r.unit.code: r.result.numerator for r in rows}
+    assert by_code == {"W1": 100, "D2": 200}  # D1's June members follow its successor
+
+
+def test_breakdown_costs_the_same_queries_for_10_and_40_units(reported, programme):
+    indicator = Indicator.objects.select_related("numerator", "denominator").get(
+        programme=programme, code="A01"
+    )
+    spec = PeriodSpec.parse("2025")
+
+    def count() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            rows = indicator_breakdown(programme, indicator, spec, reported.province, today=TODAY)
+        return len(ctx.captured_queries), len(rows)
+
+    grow(reported, programme, 10)
+    few, rows_few = count()
+    grow(reported, programme, 30, start=10)
+    many, rows_many = count()
+    assert rows_many == rows_few + 30
+    assert many == few <= 8
+
+
+def test_series_gives_each_quarter_as_it_stood(reported, programme):
+    series = indicator_series(programme, reported.province, today=TODAY)
+    t01 = {p.label: p.numerator for p in series["T01"]}
+    assert t01["2024Q4"] == 285 and t01["2025Q2"] == 300 and t01["2025Q4"] == 300
+    assert t01["2025Q3"] is None
+    t02 = {p.label: (p.numerator, p.denominator) for p in series["T02"]}
+    assert t02["2025Q4"] == (1, 2)  # flows add up since the term began
+
+
+def test_series_value_at_the_last_quarter_equals_progress(reported, programme):
+    series = indicator_series(programme, reported.province, today=TODAY)
+    prog = progress(programme, reported.province, PeriodSpec.parse("2025Q4"), today=TODAY)
+    last = next(p for p in series["A01"] if p.label == "2025Q4")
+    assert (last.numerator, last.denominator, last.value) == (
+        result(prog, "A01").numerator,
+        result(prog, "A01").denominator,
+        result(prog, "A01").value,
+    )
+
+
+def test_unit_dashboard_changes_year_on_year_and_quarter_on_quarter(reported, programme):
+    board = unit_dashboard(programme, reported.province, 2025, today=TODAY)
+    a01 = next(r for r in board.annual if r.result.code == "A01")
+    before = result(
+        progress(programme, reported.province, PeriodSpec.parse("2024"), today=TODAY), "A01"
+    )
+    assert a01.change == a01.result.value - before.value
+    assert {r.result.code for r in board.annual} == {f"A{i:02}" for i in range(1, 15)}
+    assert {r.result.code for r in board.term_rows} == {f"T{i:02}" for i in range(1, 8)}
+    t01 = next(r for r in board.term_rows if r.result.code == "T01")
+    assert t01.points[-1].label == "2025Q4" and t01.change is None  # no 2025Q3 figure
+
+
+def test_membership_draws_the_path_and_projects_the_trend(reported, programme):
+    data = membership(programme, reported.province, today=TODAY)
+    rows = {q.label: q for q in data.quarters}
+    assert rows["2025Q2"].members == 300 and rows["2024Q4"].change is None
+    assert data.baseline_assumed and data.baseline == 285  # first reported quarter stands in
+    assert data.quarters[0].path is None and rows["2028Q4"].path == data.target
+    assert data.projection_end is not None and data.projection_from == "2025Q2"
+
+
+def test_reporting_units_below_follow_the_tree_of_the_quarter(reported, programme):
+    before = reporting_units_below(reported.province, period(programme, "2025Q2"))
+    after = reporting_units_below(reported.province, period(programme, "2025Q4"))
+    assert {u.code for u in before} == {"D1", "D2"}
+    assert {u.code for u in after} == {"D2", "W1"}

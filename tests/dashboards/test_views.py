@@ -1,0 +1,189 @@
+"""Dashboard pages: who may see what, what they show, and what they cost in queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from dashboards.templatetags.figures import figure
+from targets.rollup import PeriodSpec, progress
+
+from .conftest import grow
+
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    with translation.override("vi"):
+        yield
+
+
+def test_anonymous_reader_is_sent_to_login(client, reported, programme):
+    for url in (
+        reverse("dashboards:overview"),
+        reverse("dashboards:unit", args=["D2"]),
+        reverse("dashboards:indicator", args=["T01"]),
+        reverse("dashboards:membership"),
+        "/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("persona", ["office_user", "committee_user", "admin_user"])
+def test_province_readers_see_the_overview_at_home(client, reported, programme, persona, request):
+    user = request.getfixturevalue(persona)
+    response = signed_in(client, user).get("/", {"year": 2025})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "T01" in page and "A14" in page
+    assert "as it was" in page or "như" in page  # the tree switch is there
+
+
+def test_overview_shows_figures_as_progress_computes_them(
+    client, committee_user, reported, programme
+):
+    response = signed_in(client, committee_user).get(reverse("dashboards:overview"), {"year": 2025})
+    page = response.content.decode()
+    year = progress(programme, reported.province, PeriodSpec.parse("2025"))
+    term = progress(programme, reported.province, PeriodSpec.parse("term"))
+    a01 = next(r for r in year.results if r.code == "A01")
+    t01 = next(r for r in term.results if r.code == "T01")
+    assert figure(a01) == "97,0% (320/330)"  # Q4: ward 100/100 + D2 220/230
+    assert figure(a01) in page and figure(t01) in page
+
+
+def test_reporter_home_is_its_own_units_page(client, district_reporter, reported, programme):
+    response = signed_in(client, district_reporter).get("/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboards:unit", args=["D2"])
+
+
+def test_district_reporter_sees_its_own_unit_and_subtree(
+    client, district_reporter, reported, programme
+):
+    client = signed_in(client, district_reporter)
+    assert client.get(reverse("dashboards:unit", args=["D2"])).status_code == 200
+    assert client.get(reverse("dashboards:unit", args=["C21"])).status_code == 200
+
+
+def test_district_reporter_cannot_open_another_districts_unit(
+    client, district_reporter, reported, programme
+):
+    client = signed_in(client, district_reporter)
+    assert client.get(reverse("dashboards:unit", args=["D1"])).status_code == 404
+    assert client.get(reverse("dashboards:unit", args=["P"])).status_code == 404
+    indicator = reverse("dashboards:indicator", args=["T01"])
+    assert client.get(indicator, {"unit": "D1"}).status_code == 404
+
+
+def test_reporter_indicator_page_breaks_down_its_own_subtree(
+    client, district_reporter, reported, programme
+):
+    response = signed_in(client, district_reporter).get(
+        reverse("dashboards:indicator", args=["T01"])
+    )
+    assert response.status_code == 200
+    assert response.context["unit"].code == "D2"
+
+
+def test_only_office_staff_get_the_provisional_toggle(
+    client, office_user, committee_user, reported, programme
+):
+    office = signed_in(client, office_user).get(reverse("dashboards:overview"))
+    assert 'name="provisional"' in office.content.decode()
+    client.logout()
+    committee = signed_in(client, committee_user).get(
+        reverse("dashboards:overview"), {"provisional": "on"}
+    )
+    assert 'name="provisional"' not in committee.content.decode()
+    assert committee.context["params"].provisional is False
+
+
+def test_a_bad_year_keeps_the_default_and_says_why(client, committee_user, reported, programme):
+    response = signed_in(client, committee_user).get(
+        reverse("dashboards:overview"), {"year": "1999"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["year"]
+    assert response.context["params"].year in range(2023, 2029)
+
+
+def test_indicator_page_shows_the_breakdown_chart_and_numbers(
+    client, office_user, reported, programme
+):
+    url = reverse("dashboards:indicator", args=["T01"])
+    response = signed_in(client, office_user).get(url, {"period": "2025"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<svg" in page and "<script" not in page
+    assert "Unit W1" in page and "Unit D2" in page and "Unit D1" in page
+    assert "300" in page  # the province's 2025 members, also in the table
+
+
+def test_indicator_breakdown_filters_by_kind_and_sorts(client, office_user, reported, programme):
+    url = reverse("dashboards:indicator", args=["T01"])
+    client = signed_in(client, office_user)
+    response = client.get(url, {"period": "2025", "kind": "commune"})
+    assert [r.record.unit.code for r in response.context["table"].rows] == ["W1"]
+    response = client.get(url, {"period": "2025", "sort": "-value"})
+    values = [r.record.sort_value for r in response.context["table"].rows]
+    assert values == sorted(values, reverse=True)
+    response = client.get(url, {"period": "2025", "status": "no_data"})
+    assert all(r.record.status == "no_data" for r in response.context["table"].rows)
+
+
+def test_membership_page_marks_the_june_2025_dissolutions(
+    client, committee_user, reported, programme
+):
+    response = signed_in(client, committee_user).get(reverse("dashboards:membership"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-quarter="2025Q2" class="reform"' in page
+    assert "<svg" in page
+
+
+def test_unit_page_links_to_the_registry_and_reporting_units(
+    client, office_user, reported, programme
+):
+    response = signed_in(client, office_user).get(
+        reverse("dashboards:unit", args=["P"]), {"year": 2025}
+    )
+    page = response.content.decode()
+    assert reverse("unions:detail", args=["P"]) in page
+    assert reverse("dashboards:unit", args=["W1"]) in page
+
+
+def _queries(client, url, params):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        (reverse("dashboards:overview"), {"year": 2025}),
+        (reverse("dashboards:indicator", args=["A01"]), {"period": "2025"}),
+        (reverse("dashboards:unit", args=["P"]), {"year": 2025, "tree": "as_now"}),
+        (reverse("dashboards:membership"), {}),
+    ],
+)
+def test_pages_cost_the_same_queries_for_10_and_40_units(
+    client, office_user, reported, programme, django_assert_max_num_queries, url, params
+):
+    client = signed_in(client, office_user)
+    grow(reported, programme, 10)
+    few = _queries(client, url, params)
+    grow(reported, programme, 30, start=10)
+    many = _queries(client, url, params)
+    assert many == few
+    with django_assert_max_num_queries(45):
+        client.get(url, params)
