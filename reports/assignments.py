@@ -38,9 +38,9 @@ def periods_ensure(programme: Programme) -> list[ReportingPeriod]:
     """Every quarter of the term, with cut-off and due dates from the programme's calendar."""
     calendar = calendar_for(programme)
     periods = []
-    for year, quarter in quarters_between(
-        quarter_of(programme.term_start), quarter_of(programme.term_end)
-    ):
+    # Reporting begins with the quarter the programme was issued in, not before.
+    first = max(programme.term_start, programme.issued_on)
+    for year, quarter in quarters_between(quarter_of(first), quarter_of(programme.term_end)):
         cutoff = cutoff_date(year, quarter, calendar.cutoff_rule)
         period, _ = ReportingPeriod.objects.update_or_create(
             programme=programme,

@@ -276,8 +276,13 @@ def progress(
     last = periods[-1] if periods else None
     if last is not None:
         result.expected_reports = expected.get((last.year, last.quarter, False), 0)
+        # The provincial office's own report is not one of the expected reporting units.
         received = {
-            c.report for cs in cells.values() for c in cs if c.quarter == (last.year, last.quarter)
+            c.report
+            for field_id, field_cells in cells.items()
+            if not fields[field_id].province_only
+            for c in field_cells
+            if c.quarter == (last.year, last.quarter)
         }
         result.received_reports = len(received)
     for indicator in indicators:

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import transaction
 
 from accounts.demo import demo_accounts_load
 from accounts.models import User
@@ -13,12 +14,12 @@ from unions.selectors import unit_children, unit_descendants
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    # Built once for the module inside a transaction that is rolled back afterwards.
+    with django_db_blocker.unblock(), transaction.atomic():
         demo_hierarchy_load()
         demo_accounts_load()
         yield
-        User.objects.all().delete()
-        Unit.objects.all().delete()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
