@@ -197,3 +197,27 @@ def login(page, username: str, password: str) -> None:  # type: ignore[no-untype
     page.fill("#id_password", password)
     page.click("button[type=submit].primary")
     page.wait_for_load_state("domcontentloaded")
+
+
+# --- language --------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Tests read messages in English (the msgids); the Vietnamese screens are checked in the
+    browser tests and tests/test_language.py, which ask for Vietnamese themselves."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def client():
+    from django.conf import settings
+    from django.test import Client
+
+    english = Client()
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return english
