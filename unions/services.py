@@ -7,6 +7,7 @@ keeps the history (links are closed, never rewritten) and refreshes the closure 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -57,8 +58,9 @@ def _check_new_unit(data: UnitData) -> None:
         raise ReorgError(_("A unit needs a name."))
     if data.kind not in UnitKind.values:
         raise ReorgError(_("Unknown unit kind “%(kind)s”.") % {"kind": data.kind})
-    if Unit.objects.filter(code=data.code).exists():
-        raise ReorgError(_("The code %(code)s is already used by another unit.") % {"code": data.code})
+    code = data.code.strip()  # compared as it will be stored
+    if Unit.objects.filter(code=code).exists():
+        raise ReorgError(_("The code %(code)s is already used by another unit.") % {"code": code})
     if data.valid_to is not None and data.valid_to <= data.valid_from:
         raise ReorgError(_("The end date must be after the start date."))
     grassroots = data.kind in GRASSROOTS_KINDS
@@ -132,6 +134,27 @@ def _would_cycle(unit: Unit, parent: Unit, start: dt.date) -> bool:
     ).exists()
 
 
+def _was_ever_below(lower: Unit, upper: Unit) -> bool:
+    """Whether parent links, whatever their dates, lead up from `lower` to `upper`.
+
+    closure_rebuild follows links without regard to their dates, so a link from `upper` down
+    to `lower` would send it into endless recursion even when the dates never meet.
+    """
+    parents: dict[int, set[int]] = defaultdict(set)
+    for child_id, parent_id in UnitLink.objects.values_list("child_id", "parent_id"):
+        parents[child_id].add(parent_id)
+    seen: set[int] = set()
+    stack = [lower.pk]
+    while stack:
+        pk = stack.pop()
+        if pk == upper.pk:
+            return True
+        if pk not in seen:
+            seen.add(pk)
+            stack.extend(parents[pk])
+    return False
+
+
 def _move_one(unit: Unit, new_parent: Unit, on: dt.date) -> None:
     if not unit.is_active_on(on):
         raise ReorgError(
@@ -140,6 +163,11 @@ def _move_one(unit: Unit, new_parent: Unit, on: dt.date) -> None:
     if _would_cycle(unit, new_parent, on):
         raise ReorgError(
             _("%(parent)s is %(unit)s itself or lies below it: the move would make a cycle.")
+            % {"parent": new_parent.name, "unit": unit.name}
+        )
+    if _was_ever_below(new_parent, unit):
+        raise ReorgError(
+            _("%(parent)s was below %(unit)s at another time; it cannot become its parent.")
             % {"parent": new_parent.name, "unit": unit.name}
         )
     _check_parent(new_parent, unit.kind, on, unit.valid_to)
