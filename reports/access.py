@@ -35,10 +35,8 @@ def can_edit(user: User, report: Report) -> bool:
 
 def can_review(user: User, report: Report) -> bool:
     """Office staff approve, return and reopen."""
-    return user.is_office and report.is_latest and report.status in (
-        ReportStatus.SUBMITTED,
-        ReportStatus.APPROVED,
-    )
+    reviewable = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+    return user.is_office and report.is_latest and report.status in reviewable
 
 
 def require_unit_reporter(user: User, unit_id: int) -> None:
