@@ -11,6 +11,7 @@ urlpatterns = [
     path("programmes/", include("targets.urls")),
     path("reports/", include("reports.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("exports/", include("dashboards.urls_export")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
