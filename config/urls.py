@@ -13,5 +13,6 @@ urlpatterns = [
     path("dashboards/", include("dashboards.urls")),
     path("exports/", include("dashboards.urls_export")),
     path("api/v1/", include("api.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
