@@ -67,9 +67,9 @@ class DashboardForm(forms.Form):
             merged.setlist(key, data.getlist(key))
         super().__init__(merged)
         years = term_years(programme)
-        self.fields["year"].choices = [(y, str(y)) for y in years]
+        self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
         quarters = [f"{y}Q{q}" for y in years for q in range(1, 5) if dt.date(y, 3 * q, 1) < today]
-        self.fields["period"].choices = (
+        self.fields["period"].choices = (  # type: ignore[attr-defined]
             [("term", _("term to date"))] + [(str(y), str(y)) for y in years]
         ) + [(q, q) for q in quarters]
         if with_period or not with_year:

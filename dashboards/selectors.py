@@ -299,7 +299,7 @@ def _owners(
 
 def _places_today(today: dt.date) -> dict[int, int | None]:
     """Where each unit's values belong along today's tree (see rollup._as_now_members)."""
-    units = {
+    units: dict[int, tuple[int | None, dt.date | None]] = {
         pk: (successor, end)
         for pk, successor, end in Unit.objects.values_list("id", "successor_id", "valid_to")
     }
@@ -362,11 +362,16 @@ def unit_dashboard(
 ) -> UnitDashboard:
     """The chosen year's annual indicators and the term indicators to date, each with its
     change (year on year; quarter on quarter) and its last quarters. About 25 queries."""
-    options = {"tree": tree, "provisional": provisional, "today": today}
-    this_year = rollup.progress(programme, unit, PeriodSpec("year", year), **options)
-    last_year = rollup.progress(programme, unit, PeriodSpec("year", year - 1), **options)
-    term = rollup.progress(programme, unit, PeriodSpec("term"), **options)
-    series = indicator_series(programme, unit, **options)
+
+    def read(spec: PeriodSpec) -> rollup.Progress:
+        return rollup.progress(
+            programme, unit, spec, tree=tree, provisional=provisional, today=today
+        )
+
+    this_year = read(PeriodSpec("year", year))
+    last_year = read(PeriodSpec("year", year - 1))
+    term = read(PeriodSpec("term"))
+    series = indicator_series(programme, unit, tree=tree, provisional=provisional, today=today)
     before = {r.code: r for r in last_year.results}
     annual = [
         Row(r, _delta(r.value, before[r.code].value), _upto(series[r.code], (year, 4)))
@@ -460,7 +465,8 @@ def membership(
     trend = [(p.cutoff, int(p.value)) for p in used if p.value is not None]
     quarters = ReportingPeriod.objects.filter(programme=programme).order_by("year", "quarter")
     known = {p.quarter: p for p in points}
-    rows, previous = [], None
+    rows: list[MembershipQuarter] = []
+    previous: int | None = None
     for period in quarters:
         point = known.get((period.year, period.quarter))
         members = point.numerator if point else None

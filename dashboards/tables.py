@@ -26,7 +26,7 @@ class Rows(list[BreakdownRow]):
         return self
 
 
-class BreakdownFilter(django_filters.FilterSet):
+class BreakdownFilter(django_filters.FilterSet):  # type: ignore[misc]
     status = django_filters.ChoiceFilter(
         label=_("Status"),
         choices=[(s.value, s.value) for s in Status],
@@ -41,7 +41,7 @@ class BreakdownFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["status"].extra["choices"] = [(s.value, status_word(s)) for s in Status]
 
-    def filter_queryset(self, queryset: Rows) -> Rows:  # type: ignore[override]
+    def filter_queryset(self, queryset: Rows) -> Rows:
         # django-filter insists on a QuerySet; the rows are computed, so filter the list.
         for name, value in self.form.cleaned_data.items():
             queryset = self.filters[name].filter(queryset, value)
@@ -54,7 +54,7 @@ class BreakdownFilter(django_filters.FilterSet):
         return Rows(r for r in rows if r.unit.kind == value)
 
 
-class BreakdownTable(tables.Table):
+class BreakdownTable(tables.Table):  # type: ignore[misc]
     unit = tables.Column(verbose_name=_("Reporting unit"), accessor="unit__name")
     kind = tables.Column(verbose_name=_("Kind"), accessor="unit__kind")
     value = tables.Column(

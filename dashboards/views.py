@@ -151,16 +151,19 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     form = _form(request, programme, today, with_period=True, default_period=default)
     params = form.params()
     spec = PeriodSpec.parse(params.period)
-    options = {"tree": params.tree, "provisional": params.provisional, "today": today}
-    total = progress(programme, root, spec, **options)
+    tree, provisional = params.tree, params.provisional
+    total = progress(programme, root, spec, tree=tree, provisional=provisional, today=today)
     result = next(r for r in total.results if r.code == found.code)
-    rows = sel.indicator_breakdown(programme, found, spec, root, **options)
+    rows = sel.indicator_breakdown(
+        programme, found, spec, root, tree=tree, provisional=provisional, today=today
+    )
     filters = BreakdownFilter(request.GET, queryset=Rows(rows))
     table = BreakdownTable(
         list(filters.qs), query=_query(params, year=str(spec.year or today.year))
     )
     RequestConfig(request, paginate=False).configure(table)
-    points = sel.indicator_series(programme, root, **options)[found.code]
+    series = sel.indicator_series(programme, root, tree=tree, provisional=provisional, today=today)
+    points = series[found.code]
     context = {
         "programme": programme,
         "indicator": found,
@@ -182,7 +185,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
 
 def _indicator_chart(found: Indicator, points: list[sel.Point], result: Any) -> Any:
     labels = [p.label for p in points]
-    series = [("actual", found.name, [p.value for p in points])]
+    series: list[tuple[str, str, list[Any]]] = [("actual", found.name, [p.value for p in points])]
     if result.target is not None:
         series.append(("target", _("Target"), [result.target] * len(points)))
     places = 2 if found.display == "ratio" else 0 if found.display == "count" else 1
@@ -210,7 +213,7 @@ def membership(request: HttpRequest) -> HttpResponse:
         with_path=root.pk == province.pk,
     )
     labels = [q.label for q in data.quarters]
-    series = [
+    series: list[tuple[str, str, list[Any]]] = [
         ("actual", _("Members"), [q.members for q in data.quarters]),
         ("path", _("Path to the target"), [q.path for q in data.quarters]),
         ("projection", _("Projection of the trend"), [q.projected for q in data.quarters]),

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from reports.assignments import assignments_apply_proposal
 from reports.numbers import Entry
@@ -74,6 +75,9 @@ def browser() -> Iterator[object]:
             yield launched
         finally:
             launched.close()
+            # ORM calls made while Playwright's loop runs get their own connections; close
+            # them, or PostgreSQL refuses to drop the test database.
+            connections.close_all()
 
 
 @pytest.fixture

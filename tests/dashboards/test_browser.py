@@ -38,7 +38,8 @@ def test_committee_reader_drills_from_overview_to_indicator_and_unit(
     browser, live_server, committee_user, reported, programme, screenshot_dir
 ):
     base = live_server.url
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
     login(page, live_server, "committee")
     page.select_option("select[name=year]", "2025")
     with page.expect_navigation():
@@ -73,3 +74,4 @@ def test_committee_reader_drills_from_overview_to_indicator_and_unit(
         assert from_api == d2
     page.set_viewport_size({"width": 375, "height": 800})
     page.screenshot(path=str(screenshot_dir / "unit-phone.png"), full_page=True)
+    context.close()  # ends keep-alive requests, so the live server lets go of the database
