@@ -22,7 +22,7 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 TESTING = "pytest" in sys.modules
 
-_DEV_SECRET = "dev-only-insecure-key-never-use-in-production"
+_DEV_SECRET = "dev-only-insecure-key-never-use-in-production"  # noqa: S105 - refused when DEBUG is off
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not (DEBUG or TESTING):

@@ -1,4 +1,7 @@
-"""Compiles locale/*/LC_MESSAGES/*.po into .mo without GNU gettext (a fresh machine has only Python)."""
+"""Compiles locale/*/LC_MESSAGES/*.po into .mo files.
+
+Without GNU gettext: a fresh machine has only Python.
+"""
 
 from pathlib import Path
 

@@ -180,8 +180,6 @@ def projection(points: Sequence[tuple[dt.date, int]], on: dt.date) -> Decimal | 
     var = sum(((x - mean_x) ** 2 for x in xs), Decimal(0))
     if var == 0:
         return None
-    covariance = sum(
-        ((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)), Decimal(0)
-    )
+    covariance = sum(((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)), Decimal(0))
     slope = covariance / var
     return mean_y + slope * (Decimal(on.toordinal()) - mean_x)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache
 
 from .models import Unit, UnitClosure, UnitLink
 
@@ -38,7 +38,7 @@ def compute_spans(
     for child, parent, start, end in links:
         parents[child].append((parent, start, end))
 
-    @lru_cache(maxsize=None)
+    @cache
     def spans_of(unit_id: int) -> tuple[Span, ...]:
         start, end = lifetimes[unit_id]
         result: list[Span] = [(unit_id, 0, start, end)]
@@ -67,7 +67,9 @@ def closure_rebuild(unit_ids: Iterable[int] | None = None) -> int:
     }
     links = [
         (c, p, s, e or OPEN)
-        for c, p, s, e in UnitLink.objects.values_list("child_id", "parent_id", "valid_from", "valid_to")
+        for c, p, s, e in UnitLink.objects.values_list(
+            "child_id", "parent_id", "valid_from", "valid_to"
+        )
     ]
     if unit_ids is None:
         targets = set(lifetimes)

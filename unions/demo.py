@@ -40,9 +40,23 @@ SECTOR_UNIONS = [
 ]
 TAN_PHONG, DOAN_KET = "PX-03408", "PX-03388"
 
-_PLACES = ["Bản Giang", "Nà Tăm", "Sơn Bình", "Khun Há", "Bình Lư", "Hồ Thầu", "Pa Tần", "Mường Kim"]
+_PLACES = [
+    "Bản Giang",
+    "Nà Tăm",
+    "Sơn Bình",
+    "Khun Há",
+    "Bình Lư",
+    "Hồ Thầu",
+    "Pa Tần",
+    "Mường Kim",
+]
 _NAMES = {
-    Sector.ADMINISTRATIVE: ["Trường Tiểu học {p}", "Trường THCS {p}", "Trạm Y tế {p}", "UBND xã {p}"],
+    Sector.ADMINISTRATIVE: [
+        "Trường Tiểu học {p}",
+        "Trường THCS {p}",
+        "Trạm Y tế {p}",
+        "UBND xã {p}",
+    ],
     Sector.STATE_ENTERPRISE: ["Công ty Điện lực chi nhánh {p}", "Công ty TNHH MTV Thủy lợi {p}"],
     Sector.PRIVATE: ["Công ty CP Xây dựng {p}", "Công ty TNHH Chè {p}", "Công ty TNHH Vận tải {p}"],
     Sector.FOREIGN: ["Công ty TNHH Thủy điện {p} (vốn nước ngoài)"],
@@ -112,7 +126,9 @@ def _grassroots(
             units.append((unit, sector_union))
     # A few CĐCS founded during the term, before the reform.
     for district in districts[:4]:
-        units.append((_cdcs(rng, len(units) + 1, district, Sector.PRIVATE, dt.date(2024, 4, 1)), district))
+        units.append(
+            (_cdcs(rng, len(units) + 1, district, Sector.PRIVATE, dt.date(2024, 4, 1)), district)
+        )
     return units
 
 
@@ -127,8 +143,9 @@ def _reform(
         if unit.budget_paid:
             unit_dissolve(unit, BUDGET_DISSOLUTION)
     communes = {
-        commune_code(w): unit_create(UnitData(commune_code(w), f"Công đoàn {w.name}",
-                                              UnitKind.COMMUNE, REFORM, province))
+        commune_code(w): unit_create(
+            UnitData(commune_code(w), f"Công đoàn {w.name}", UnitKind.COMMUNE, REFORM, province)
+        )
         for w in lai_chau_wards()
     }
     city = districts[0]
@@ -153,7 +170,10 @@ def demo_hierarchy_load(seed: int = 2023) -> bool:
     rng = random.Random(seed)  # noqa: S311 - synthetic demo data, not security
     province = unit_create(
         UnitData(
-            PROVINCE_CODE, "Liên đoàn Lao động tỉnh Lai Châu", UnitKind.PROVINCE, dt.date(2004, 1, 1)
+            PROVINCE_CODE,
+            "Liên đoàn Lao động tỉnh Lai Châu",
+            UnitKind.PROVINCE,
+            dt.date(2004, 1, 1),
         )
     )
     districts, sectors = _upper_units(province)

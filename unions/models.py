@@ -28,7 +28,9 @@ class UnitKind(models.TextChoices):
     OCCUPATIONAL = "occupational", _("Grassroots occupational union")
 
 
-UPPER_KINDS = frozenset({UnitKind.DISTRICT, UnitKind.SECTOR, UnitKind.CIVIL_SERVANTS, UnitKind.COMMUNE})
+UPPER_KINDS = frozenset(
+    {UnitKind.DISTRICT, UnitKind.SECTOR, UnitKind.CIVIL_SERVANTS, UnitKind.COMMUNE}
+)
 GRASSROOTS_KINDS = frozenset({UnitKind.GRASSROOTS, UnitKind.OCCUPATIONAL})
 
 
@@ -115,8 +117,13 @@ class Unit(models.Model):
                 condition=Q(kind__in=UnitKind.values), name="unions_unit_kind_valid"
             ),
             models.CheckConstraint(
-                condition=Q(sector="", kind__in=[k for k in UnitKind.values if k not in GRASSROOTS_KINDS])
-                | Q(sector__in=Sector.values, kind__in=[k for k in UnitKind.values if k in GRASSROOTS_KINDS]),
+                condition=Q(
+                    sector="", kind__in=[k for k in UnitKind.values if k not in GRASSROOTS_KINDS]
+                )
+                | Q(
+                    sector__in=Sector.values,
+                    kind__in=[k for k in UnitKind.values if k in GRASSROOTS_KINDS],
+                ),
                 name="unions_unit_sector_only_for_grassroots",
             ),
         ]

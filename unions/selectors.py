@@ -78,7 +78,9 @@ def unit_tree(on: dt.date, root: Unit | None = None) -> list[TreeNode]:
         node.children.sort(key=lambda n: (n.unit.is_grassroots, n.unit.name))
     roots = [nodes[root.pk]] if root is not None and root.pk in nodes else []
     if root is None:
-        roots = sorted((n for pk, n in nodes.items() if pk not in has_parent), key=lambda n: n.unit.code)
+        roots = sorted(
+            (n for pk, n in nodes.items() if pk not in has_parent), key=lambda n: n.unit.code
+        )
     for r in roots:
         _count_grassroots(r)
     return roots

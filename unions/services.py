@@ -173,7 +173,10 @@ def _move_one(unit: Unit, new_parent: Unit, on: dt.date) -> None:
     _check_parent(new_parent, unit.kind, on, unit.valid_to)
     if UnitLink.objects.filter(child=unit, valid_from__gt=on).exists():
         raise ReorgError(
-            _("%(unit)s already has a later change of parent; undo it before moving it from %(date)s.")
+            _(
+                "%(unit)s already has a later change of parent; "
+                "undo it before moving it from %(date)s."
+            )
             % {"unit": unit.name, "date": _d(on)}
         )
     current = UnitLink.objects.filter(active_on_q(on), child=unit).first()

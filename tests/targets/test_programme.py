@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from targets.models import Field, Indicator, Programme, TaskGroup, Target
+from targets.models import Field, Indicator, Programme, Target, TaskGroup
 from targets.services import programme_03_load
 
 CODES = [f"A{i:02d}" for i in range(1, 15)] + [f"T{i:02d}" for i in range(1, 8)]

@@ -19,7 +19,11 @@ def test_grandparent_span_is_the_intersection_of_both_links():
 
 
 def test_moving_from_district_to_province_keeps_province_as_ancestor_throughout():
-    lifetimes = {1: (D(2000, 1, 1), OPEN), 2: (D(2000, 1, 1), D(2025, 7, 1)), 3: (D(2015, 1, 1), OPEN)}
+    lifetimes = {
+        1: (D(2000, 1, 1), OPEN),
+        2: (D(2000, 1, 1), D(2025, 7, 1)),
+        3: (D(2015, 1, 1), OPEN),
+    }
     links = [
         (2, 1, D(2000, 1, 1), D(2025, 7, 1)),
         (3, 2, D(2015, 1, 1), D(2025, 7, 1)),
@@ -33,4 +37,7 @@ def test_moving_from_district_to_province_keeps_province_as_ancestor_throughout(
 def test_touching_spans_at_the_same_depth_are_merged():
     lifetimes = {1: (D(2000, 1, 1), OPEN), 2: (D(2000, 1, 1), OPEN)}
     links = [(2, 1, D(2000, 1, 1), D(2010, 1, 1)), (2, 1, D(2010, 1, 1), OPEN)]
-    assert compute_spans(lifetimes, links)[2] == [(1, 1, D(2000, 1, 1), OPEN), (2, 0, D(2000, 1, 1), OPEN)]
+    assert compute_spans(lifetimes, links)[2] == [
+        (1, 1, D(2000, 1, 1), OPEN),
+        (2, 0, D(2000, 1, 1), OPEN),
+    ]

@@ -37,7 +37,9 @@ def test_ancestors_run_from_the_root_down(small_tree):
     assert unit_ancestors(t.c11, AFTER) == [t.province, t.ward]
 
 
-def test_tree_on_a_date_has_one_root_and_counts_grassroots(small_tree, django_assert_max_num_queries):
+def test_tree_on_a_date_has_one_root_and_counts_grassroots(
+    small_tree, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(2):
         roots = unit_tree(BEFORE)
     assert [r.unit.code for r in roots] == ["P"]

@@ -19,6 +19,6 @@ class Command(BaseCommand):
         call_command("load_demo_reports", stdout=self.stdout)
         cache.delete(DEMO_CACHE_KEY)
         accounts = demo_accounts_load()
-        self.stdout.write(self.style.SUCCESS("Demo logins (password “%s”):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password “{DEMO_PASSWORD}”):"))
         for username, description in accounts:
             self.stdout.write(f"  {username:10} {description}")
