@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from reports.models import Assignment, AssignmentScope, ReportingPeriod, ReportStatus, Value
-from unions.models import Unit, UnitClosure, UnitLink, active_on_q
+from unions.models import Unit, UnitClosure, UnitKind, UnitLink, active_on_q
 
 from . import arithmetic as ar
 from .models import Display, Field, Indicator, IndicatorKind, Programme, Target
@@ -242,12 +242,15 @@ def _target_for(
     def rank(t: Target) -> tuple[bool, bool]:
         return (t.unit_id == unit.pk, t.year == year)
 
+    # A share (98% informed) applies to every unit; a count (24.500 members) is the
+    # province's, and a lower unit has one only if staff set it for that unit.
+    shared = indicator.display != Display.COUNT or unit.kind == UnitKind.PROVINCE
     candidates = [
         t
         for t in targets
         if t.indicator_id == indicator.pk
         and t.year in (None, year)
-        and t.unit_id in (None, unit.pk)
+        and (t.unit_id == unit.pk or (t.unit_id is None and shared))
     ]
     return max(candidates, key=rank) if candidates else None
 
@@ -304,7 +307,8 @@ def progress(
 
 
 def _final(programme: Programme, spec: PeriodSpec, indicator: Indicator, today: dt.date) -> bool:
-    if indicator.kind == IndicatorKind.TERM and spec.kind == "term":
+    if indicator.kind == IndicatorKind.TERM:
+        # A term indicator is only missed once the term is over; before, it is on a path.
         return programme.term_end < today
     year = spec.year if spec.year is not None else today.year
     quarter_done = spec.kind != "quarter" or spec.quarter == 4

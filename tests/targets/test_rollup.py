@@ -149,3 +149,16 @@ def test_query_count_does_not_grow_with_the_tree(reported, programme):
         unit = make_unit(f"X{i}", UnitKind.GRASSROOTS, reported.d2)
         approved(unit, programme, "2025Q4", members=10 + i)
     assert count() == before <= 8
+
+
+def test_a_count_target_belongs_to_the_province_not_to_each_unit(reported, programme):
+    spec = PeriodSpec.parse("2025")
+    assert result(progress(programme, reported.province, spec, today=TODAY), "T01").target == 24500
+    district = result(progress(programme, reported.d2, spec, today=TODAY), "T01")
+    assert district.target is None and district.status == Status.NO_DATA
+    assert result(progress(programme, reported.d2, spec, today=TODAY), "A01").target == 98
+
+
+def test_a_term_indicator_is_not_missed_before_the_term_ends(reported, programme):
+    prog = progress(programme, reported.province, PeriodSpec.parse("2025"), today=TODAY)
+    assert result(prog, "T01").status != Status.NOT_ACHIEVED
