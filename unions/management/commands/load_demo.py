@@ -5,6 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PASSWORD, demo_accounts_load
+from targets.demo import demo_baseline_set
+from targets.models import Programme
 from unions.demo import demo_hierarchy_load
 from unions.models import DEMO_CACHE_KEY
 
@@ -17,6 +19,9 @@ class Command(BaseCommand):
         self.stdout.write("Demo hierarchy " + ("created." if created else "already present."))
         call_command("load_programme", stdout=self.stdout)
         call_command("load_demo_reports", stdout=self.stdout)
+        programme = Programme.objects.order_by("-term_start").first()
+        if programme is not None:
+            demo_baseline_set(programme)
         cache.delete(DEMO_CACHE_KEY)
         accounts = demo_accounts_load()
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password “{DEMO_PASSWORD}”):"))

@@ -1,0 +1,30 @@
+"""Demo-only target data: the T01 baseline, which in reality staff enter from their records."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reports.models import ReportingPeriod
+from unions.models import Unit, UnitKind
+
+from .models import Programme, Target
+from .rollup import PeriodSpec, progress
+
+
+def demo_baseline_set(programme: Programme) -> Target | None:
+    """Sets the members target's baseline to the first reported quarter, if none is set."""
+    target = Target.objects.filter(
+        indicator__programme=programme, indicator__display="count", year=None, unit=None
+    ).first()
+    province = Unit.objects.filter(kind=UnitKind.PROVINCE).order_by("valid_from").first()
+    first = ReportingPeriod.objects.filter(programme=programme, reports__in_force=True).first()
+    if target is None or province is None or first is None or target.baseline_value is not None:
+        return None
+    result = progress(programme, province, PeriodSpec("quarter", first.year, first.quarter))
+    members = next(r for r in result.results if r.indicator.pk == target.indicator_id).numerator
+    if members is None:
+        return None
+    target.baseline_value, target.baseline_date = Decimal(members), first.cutoff
+    target.note = "Demo: baseline taken from the first reported quarter"
+    target.save(update_fields=["baseline_value", "baseline_date", "note"])
+    return target
