@@ -54,3 +54,8 @@ class User(AbstractUser):
     @property
     def can_manage_units(self) -> bool:
         return self.is_office
+
+    @property
+    def can_manage_accounts(self) -> bool:
+        """Accounts are managed by administrators only (office staff manage units, not people)."""
+        return self.role == Role.ADMIN or self.is_superuser

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
+
 app_name = "accounts"
 
 urlpatterns = [
@@ -12,4 +14,9 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.account_list, name="list"),
+    path("new/", views.account_create, name="create"),
+    path("<int:pk>/", views.account_edit, name="edit"),
+    path("<int:pk>/password/", views.account_password, name="password"),
+    path("<int:pk>/active/", views.account_active, name="active"),
 ]

@@ -1,0 +1,104 @@
+"""Login throttling: five wrong passwords lock one username from one address for 15 minutes.
+
+django-axes is off for the rest of the suite (the test client's login() passes no request);
+these tests switch it on and log in through the login page, as a person does.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from accounts.models import User
+
+PASSWORD = "pw-for-tests-123"
+pytestmark = pytest.mark.usefixtures("axes_on")
+
+
+@pytest.fixture
+def axes_on():
+    with override_settings(AXES_ENABLED=True):
+        yield
+
+
+def visitor(address: str = "10.0.0.1") -> Client:
+    return Client(REMOTE_ADDR=address, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def log_in(client: Client, username: str, password: str):
+    client.cookies["django_language"] = "en"
+    return client.post(reverse("accounts:login"), {"username": username, "password": password})
+
+
+def logged_in(client: Client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def fail(client: Client, username: str, times: int) -> None:
+    for _ in range(times):
+        response = log_in(client, username, "wrong-password")
+        assert response.status_code in (200, 429)
+
+
+def test_five_failures_lock_the_account_from_that_address(district_reporter):
+    client = visitor()
+    fail(client, "reporter_d2", 5)
+    response = log_in(client, "reporter_d2", PASSWORD)
+    assert response.status_code == 429
+    assert "Login locked" in response.text
+    assert "Try again in 15 minutes" in response.text
+    assert not logged_in(client)
+
+
+def test_four_failures_do_not_lock_and_success_resets_the_count(district_reporter):
+    client = visitor()
+    fail(client, "reporter_d2", 4)
+    assert log_in(client, "reporter_d2", PASSWORD).status_code == 302
+    client.logout()
+    fail(client, "reporter_d2", 4)
+    assert log_in(client, "reporter_d2", PASSWORD).status_code == 302
+
+
+def test_lockout_leaves_other_users_and_other_addresses_alone(
+    district_reporter, other_district_reporter
+):
+    attacker = visitor("10.0.0.66")
+    fail(attacker, "reporter_d2", 6)
+    colleague = visitor("10.0.0.66")
+    assert log_in(colleague, "reporter_d1", PASSWORD).status_code == 302
+    elsewhere = visitor("10.0.0.2")
+    assert log_in(elsewhere, "reporter_d2", PASSWORD).status_code == 302
+
+
+def test_the_lockout_page_speaks_the_portals_default_language(district_reporter):
+    client = Client(REMOTE_ADDR="10.0.0.9")
+    for _ in range(5):
+        client.post(reverse("accounts:login"), {"username": "reporter_d2", "password": "x"})
+    response = client.post(reverse("accounts:login"), {"username": "reporter_d2", "password": "x"})
+    assert response.status_code == 429
+    assert '<html lang="vi">' in response.text
+
+
+def test_password_reset_by_an_administrator_lifts_the_lockout(
+    client, admin_user, district_reporter
+):
+    locked = visitor()
+    fail(locked, "reporter_d2", 5)
+    assert log_in(locked, "reporter_d2", PASSWORD).status_code == 429
+    client.force_login(admin_user)
+    new = "Đèo-Ô-Quy-Hồ-2143"
+    response = client.post(
+        reverse("accounts:password", args=[district_reporter.pk]),
+        {"new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    assert log_in(locked, "reporter_d2", new).status_code == 302
+
+
+def test_a_disabled_account_is_refused_even_with_the_right_password(district_reporter):
+    User.objects.filter(pk=district_reporter.pk).update(is_active=False)
+    client = visitor()
+    response = log_in(client, "reporter_d2", PASSWORD)
+    assert response.status_code == 200
+    assert not logged_in(client)
