@@ -181,7 +181,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="chitieu@ldld.laichau
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/semantic.html"
+DJANGO_TABLES2_TEMPLATE = "portal/table.html"
 
 # Labels demo data on every page; set by load_demo, readable without a query.
 PORTAL_NAME = _("Programme targets portal")

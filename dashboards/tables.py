@@ -67,7 +67,7 @@ class BreakdownTable(tables.Table):  # type: ignore[misc]
     coverage = tables.Column(verbose_name=_("Coverage"), accessor="result__coverage__reported")
 
     class Meta:
-        template_name = "django_tables2/table.html"
+        template_name = "portal/table.html"
         attrs = {"class": "indicators breakdown"}
         orderable = True
 

@@ -83,7 +83,7 @@ class ReportTable(tables.Table):  # type: ignore[misc]
     class Meta:
         model = Report
         fields = ("period", "unit", "revision", "status", "updated_at")
-        template_name = "django_tables2/table.html"
+        template_name = "portal/table.html"
         attrs = {"class": "reports"}
         orderable = False
         empty_text = gettext_lazy("No reports match.")

@@ -170,6 +170,7 @@ class UnitCreateForm(forms.Form):
         required=False,
         help_text=_("Grassroots unions only."),
     )
+    # xgettext:no-python-format
     budget_paid = forms.BooleanField(label=_("Paid 100% from the state budget"), required=False)
     valid_from = date_field(_("Valid from"))
     note = forms.CharField(
@@ -195,6 +196,7 @@ class UnitCreateForm(forms.Form):
 class UnitEditForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
+    # xgettext:no-python-format
     budget_paid = forms.BooleanField(label=_("Paid 100% from the state budget"), required=False)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -88,6 +88,7 @@ class Unit(models.Model):
     sector = models.CharField(
         _("sector"), max_length=12, choices=Sector.choices, blank=True, default=""
     )
+    # xgettext:no-python-format
     budget_paid = models.BooleanField(_("paid 100% from the state budget"), default=False)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid until (exclusive)"), null=True, blank=True)
