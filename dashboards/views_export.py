@@ -1,0 +1,150 @@
+"""Downloads: the Standing Committee workbook and every dashboard table as CSV.
+
+Thin like the pages: the same query parameters, the same access rules (a reporter sees its own
+subtree; 404 outside it), the same selectors. The workbook is for office staff and the
+Standing Committee only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from targets.models import Indicator, IndicatorKind, Programme
+from unions.access import unit_for_user
+from unions.models import Unit
+
+from . import selectors as sel
+from .forms import DashboardForm, Params
+from .workbook import workbook_filename, workbook_write
+from .workbook_csv import Table, breakdown_table, indicators_table, membership_table
+from .workbook_data import WorkbookError, WorkbookRequest
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _programme(request: HttpRequest) -> Programme:
+    programme = sel.programme_current(request.GET.get("programme"))
+    if programme is None:
+        raise Http404(_("No programme is loaded yet."))
+    return programme
+
+
+def _home_unit(request: HttpRequest, programme: Programme) -> Unit:
+    """As on the pages: ?unit= if the user may see it, else the province or the user's unit."""
+    user = request.user
+    code = request.GET.get("unit")
+    if code:
+        return unit_for_user(user, code)  # type: ignore[arg-type]
+    if user.sees_whole_province:  # type: ignore[union-attr]
+        return sel.province_unit(programme)
+    if user.unit_id is None:  # type: ignore[union-attr]
+        raise Http404
+    return user.unit  # type: ignore[union-attr,return-value]
+
+
+def _form(request: HttpRequest, programme: Programme, today: dt.date, **kw: object) -> Params:
+    """The page's choices read as the page reads them (bad values fall back to defaults)."""
+    office = request.user.is_office  # type: ignore[union-attr]
+    form = DashboardForm(request.GET, programme=programme, today=today, office=office, **kw)  # type: ignore[arg-type]
+    return form.params()
+
+
+@login_required
+def workbook(request: HttpRequest) -> HttpResponse:
+    """GET /exports/workbook/?year=2025[&quarter=4][&tree=as_was][&provisional=1]"""
+    user = request.user
+    if not user.sees_whole_province:  # type: ignore[union-attr]
+        raise PermissionDenied
+    programme = _programme(request)
+    today = timezone.localdate()
+    params = _form(request, programme, today)
+    quarter_text = request.GET.get("quarter", "")
+    if quarter_text not in ("", "1", "2", "3", "4"):
+        return HttpResponseBadRequest(_("The quarter must be 1, 2, 3 or 4."))
+    req = WorkbookRequest(
+        programme=programme,
+        year=params.year,
+        quarter=int(quarter_text) if quarter_text else None,
+        tree=params.tree,
+        provisional=params.provisional,
+        today=today,
+        author=user.get_full_name() or user.get_username(),  # type: ignore[union-attr]
+        generated=timezone.now(),
+    )
+    buffer = io.BytesIO()
+    try:
+        workbook_write(req, buffer)
+    except WorkbookError as exc:
+        return HttpResponseBadRequest(str(exc))
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{workbook_filename(req)}"'
+    return response
+
+
+@login_required
+def csv_table(request: HttpRequest, table: str, code: str = "") -> HttpResponse:
+    """GET /exports/csv/<overview|membership>/?… or /exports/csv/<unit|indicator>/<code>/?…
+    with the query parameters of the page the table is on."""
+    programme = _programme(request)
+    today = timezone.localdate()
+    if table == "overview" and not code:
+        if not request.user.sees_whole_province:  # type: ignore[union-attr]
+            own = _home_unit(request, programme)
+            return redirect(f"/exports/csv/unit/{own.code}/?{request.GET.urlencode()}")
+        found = _indicators(request, programme, sel.province_unit(programme), today)
+    elif table == "unit" and code:
+        unit = unit_for_user(request.user, code)  # type: ignore[arg-type]
+        found = _indicators(request, programme, unit, today)
+    elif table == "indicator" and code:
+        found = _breakdown(request, programme, code, today)
+    elif table == "membership" and not code:
+        found = _membership(request, programme, today)
+    else:
+        raise Http404
+    response = HttpResponse(found.content(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{found.name}.csv"'
+    return response
+
+
+def _indicators(request: HttpRequest, programme: Programme, unit: Unit, today: dt.date) -> Table:
+    params = _form(request, programme, today)
+    board = sel.unit_dashboard(
+        programme, unit, params.year, tree=params.tree, provisional=params.provisional, today=today
+    )
+    return indicators_table(board, params)
+
+
+def _breakdown(request: HttpRequest, programme: Programme, code: str, today: dt.date) -> Table:
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("numerator", "denominator"),
+        programme=programme,
+        code=code.upper(),
+    )
+    root = _home_unit(request, programme)
+    default = "term" if indicator.kind == IndicatorKind.TERM else str(today.year)
+    params = _form(request, programme, today, with_period=True, default_period=default)
+    return breakdown_table(programme, indicator, root, params, request.GET, today)  # type: ignore[arg-type]
+
+
+def _membership(request: HttpRequest, programme: Programme, today: dt.date) -> Table:
+    root = _home_unit(request, programme)
+    params = _form(request, programme, today, with_year=False)
+    province = sel.province_unit(programme)
+    data = sel.membership(
+        programme,
+        root,
+        tree=params.tree,
+        provisional=params.provisional,
+        today=today,
+        with_path=root.pk == province.pk,
+    )
+    shown = [q for q in data.quarters if q.cutoff <= today or q.cutoff == programme.term_end]
+    return membership_table(data, shown, root)

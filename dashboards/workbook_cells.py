@@ -1,0 +1,180 @@
+"""Cells and page set-up for the streamed (write-only) Standing Committee workbook.
+
+Every text cell is written as a string cell (data type "s"), whatever it starts with: a unit
+name or a narrative typed as "=HYPERLINK(...)" stays the text it was and is never a formula.
+Numbers stay numbers with a number format, so the committee can compute with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from targets.arithmetic import Status
+
+COUNT = "#,##0"
+PERCENT = "0.0%"
+RATIO = "0.00"
+PERCENT_CHANGE = "+0.0%;-0.0%;0.0%"
+RATIO_CHANGE = "+0.00;-0.00;0.00"
+COUNT_CHANGE = "+#,##0;-#,##0;0"
+EXCEL_MAX_CHARS = 32767
+
+THIN = Side(style="thin", color="9AA6B2")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="D9E2EC")
+SECTION_FILL = PatternFill("solid", fgColor="EEF2F6")
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTRE = Alignment(horizontal="center", vertical="top", wrap_text=True)
+TOP = Alignment(vertical="top")
+STATUS_FILL = {
+    Status.ACHIEVED: PatternFill("solid", fgColor="C6EFCE"),
+    Status.ON_TRACK: PatternFill("solid", fgColor="DDEBF7"),
+    Status.AT_RISK: PatternFill("solid", fgColor="FFEB9C"),
+    Status.NOT_ACHIEVED: PatternFill("solid", fgColor="FFC7CE"),
+    Status.NOT_YET_DUE: PatternFill("solid", fgColor="EDEDED"),
+    Status.NO_DATA: PatternFill("solid", fgColor="F7F7F7"),
+}
+
+
+def clean(text: object) -> str:
+    """Text Excel accepts: no control characters, no more than a cell can hold."""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(text))[:EXCEL_MAX_CHARS]
+
+
+FONT_NAME = "Arial"  # on every office PC; LibreOffice maps it to Liberation Sans
+LINE_HEIGHT = 13.0  # points per line of 10-point text
+CHARS_PER_WIDTH = 1.4  # characters of 10-point Arial per unit of Excel column width
+
+
+def font(*, bold: bool = False, italic: bool = False, size: int = 10, color: str = "") -> Font:
+    return Font(name=FONT_NAME, size=size, bold=bold, italic=italic, color=color or None)
+
+
+@dataclass
+class Sheet:
+    """A write-only worksheet with the cells this workbook writes.
+
+    Rows are given a height for their wrapped text, since a streamed row cannot be measured
+    afterwards and LibreOffice does not grow rows when it opens a file.
+    """
+
+    ws: WriteOnlyWorksheet
+    widths: Sequence[float]
+    rows: int = 0  # rows written so far (a write-only sheet does not count them)
+
+    def text(self, value: object, *, bold: bool = False, wrap: bool = False, **style: Any) -> Any:
+        cell = WriteOnlyCell(self.ws)
+        # Assigning a str would make "=..." a formula; set the value and the type directly.
+        cell._value = clean(value)
+        cell.data_type = "s"
+        cell.font = font(bold=bold)
+        cell.alignment = WRAP if wrap else TOP
+        for name, setting in style.items():
+            setattr(cell, name, setting)
+        return cell
+
+    def number(self, value: Decimal | int | float | None, fmt: str = COUNT, **style: Any) -> Any:
+        cell = WriteOnlyCell(self.ws, value=None if value is None else _plain(value))
+        cell.number_format = fmt
+        cell.alignment = TOP
+        cell.font = font()
+        for name, setting in style.items():
+            setattr(cell, name, setting)
+        return cell
+
+    def header(self, labels: Sequence[str]) -> None:
+        self.append([self.head(label) for label in labels])
+
+    def head(self, label: str) -> Any:
+        return self.text(label, bold=True, fill=HEAD_FILL, border=BOX, alignment=CENTRE)
+
+    def title(self, text: str, subtitle: str = "") -> None:
+        self.note(text, font=font(bold=True, size=13), line=18)
+        self.note(subtitle, font=font(italic=True, color="4A5568"))
+
+    def note(self, text: str, *, line: float = LINE_HEIGHT, **style: Any) -> None:
+        """Text across the whole width of the sheet, wrapped."""
+        style.setdefault("font", font(italic=True))
+        lines = text_lines(text, sum(self.widths))
+        self.ws.row_dimensions[self.rows + 1].height = max(15.0, lines * line + 3)
+        self.append([self.text(text, alignment=WRAP, **style)], measure=False)
+        self.ws.merged_cells.add(f"A{self.rows}:{get_column_letter(len(self.widths))}{self.rows}")
+
+    def section(self, text: str) -> None:
+        cells = [self.text(text, bold=True, fill=SECTION_FILL)]
+        cells += [self.text("", fill=SECTION_FILL) for _ in range(len(self.widths) - 1)]
+        self.append(cells, measure=False)
+
+    def blank(self) -> None:
+        self.append([])
+
+    def append(self, cells: Sequence[Any], *, measure: bool = True) -> None:
+        if measure:
+            lines = max([1, *(self._lines(i, c) for i, c in enumerate(cells))])
+            if lines > 1:
+                self.ws.row_dimensions[self.rows + 1].height = lines * LINE_HEIGHT + 3
+        self.ws.append(list(cells))
+        self.rows += 1
+
+    def _lines(self, index: int, cell: Any) -> int:
+        if cell.data_type != "s" or not cell.alignment.wrap_text or index >= len(self.widths):
+            return 1
+        return text_lines(cell.value, self.widths[index] - 1.5)
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines `text` takes in a wrapped cell `width` wide (an estimate)."""
+    per_line = max(1, int(width * CHARS_PER_WIDTH))
+    return sum(max(1, -(-len(part) // per_line)) for part in str(text).split("\n"))
+
+
+def _plain(value: Decimal | int | float) -> int | float:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def sheet_setup(
+    ws: WriteOnlyWorksheet,
+    widths: Sequence[float],
+    *,
+    header_row: int,
+    last_header_row: int | None = None,
+    freeze: str | None = None,
+) -> Sheet:
+    """A4 landscape, fit to the page width, the header repeated on every page, page numbers.
+
+    Write-only sheets write their views and columns with the first row, so this comes first.
+    """
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_title_rows = f"{header_row}:{last_header_row or header_row}"
+    ws.oddFooter.center.text = "Trang &P / &N"
+    ws.oddFooter.right.text = "&A"
+    if freeze:
+        ws.freeze_panes = freeze
+    return Sheet(ws, widths)
+
+
+def status_style(status: str) -> dict[str, Any]:
+    if status == Status.NO_DATA:
+        return {}
+    return {"fill": STATUS_FILL[Status(status)], "border": BOX}

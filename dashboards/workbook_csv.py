@@ -1,0 +1,166 @@
+"""The dashboards' tables as CSV: the same selectors and the same figures as the pages.
+
+Figures are written as the page writes them (Vietnamese: 24.500 and 85,3%), which Excel in a
+Vietnamese locale reads as numbers; so the separator is ";" in Vietnamese (Excel's list
+separator where the decimal mark is ",") and "," in English. A UTF-8 byte-order mark makes
+Excel read the diacritics. Every cell that could start a formula gets a leading "'".
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from targets.models import Indicator, Programme
+from targets.rollup import PeriodSpec
+from unions.models import Unit
+
+from . import selectors as sel
+from .forms import Params
+from .tables import BreakdownFilter, Rows
+from .templatetags.figures import (
+    change,
+    coverage,
+    in_unit,
+    num,
+    status_word,
+    target,
+)
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(value: object) -> str:
+    """A cell a spreadsheet will not run: "=1+1" becomes "'=1+1"."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def delimiter() -> str:
+    return ";" if (translation.get_language() or "vi").startswith("vi") else ","
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter(), lineterminator="\r\n")
+    writer.writerow([safe(h) for h in header])
+    for row in rows:
+        writer.writerow([safe(cell) for cell in row])
+    return "\ufeff".join(["", out.getvalue()]).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # the file name without extension
+    header: list[str]
+    rows: list[list[object]]
+
+    def content(self) -> bytes:
+        return csv_bytes(self.header, self.rows)
+
+
+def indicators_table(board: sel.UnitDashboard, params: Params) -> Table:
+    """The annual and term tables of the overview or a unit page, one after the other."""
+    header = [
+        _("Kind"),
+        _("Code"),
+        _("Indicator"),
+        _("Value"),
+        _("Numerator"),
+        _("Denominator"),
+        _("Target"),
+        _("Status"),
+        _("Change"),
+        _("Coverage"),
+        _("Provisional"),
+    ]
+    rows = []
+    for kind, items in ((_("annual"), board.annual), (_("term"), board.term_rows)):
+        for item in items:
+            r = item.result
+            rows.append(
+                [
+                    kind,
+                    r.code,
+                    r.indicator.name,
+                    in_unit(r.value, r.indicator.display),
+                    num(r.numerator) if r.denominator is not None else "",
+                    num(r.denominator) if r.denominator is not None else "",
+                    target(r),
+                    status_word(r.status),
+                    change(item.change, r.indicator.display),
+                    coverage(r.coverage),
+                    _("provisional") if r.provisional else "",
+                ]
+            )
+    return Table(f"{board.unit.code}-{params.year}", header, rows)
+
+
+def breakdown_table(
+    programme: Programme,
+    indicator: Indicator,
+    root: Unit,
+    params: Params,
+    query: dict[str, str],
+    today: object,
+) -> Table:
+    """The indicator page's table by reporting unit, with the page's status and kind filters."""
+    spec = PeriodSpec.parse(params.period)
+    rows = sel.indicator_breakdown(
+        programme, indicator, spec, root,
+        tree=params.tree, provisional=params.provisional, today=today,  # type: ignore[arg-type]
+    )  # fmt: skip
+    chosen = BreakdownFilter(query, queryset=Rows(rows)).qs
+    header = [
+        _("Reporting unit"),
+        _("Unit code"),
+        _("Kind"),
+        _("Value"),
+        _("Numerator"),
+        _("Denominator"),
+        _("Target"),
+        _("Status"),
+        _("Coverage"),
+        _("Reporting now"),
+    ]
+    body = [
+        [
+            row.unit.name,
+            row.unit.code,
+            row.unit.get_kind_display(),
+            in_unit(row.result.value, indicator.display),
+            num(row.result.numerator) if indicator.denominator_id else "",
+            num(row.result.denominator) if indicator.denominator_id else "",
+            target(row.result),
+            status_word(row.result.status),
+            coverage(row.result.coverage),
+            _("yes") if row.expected_now else _("no"),
+        ]
+        for row in chosen
+    ]
+    return Table(f"{indicator.code}-{root.code}-{spec.code}", header, body)
+
+
+def membership_table(data: sel.Membership, shown: list[sel.MembershipQuarter], unit: Unit) -> Table:
+    notes = {
+        "2025Q2": _("State-budget CĐCS dissolved (15/06/2025)"),
+        "2025Q3": _("District federations dissolved; commune/ward unions from 01/07/2025"),
+    }
+    header = [_("Quarter"), _("Members"), _("Change"), _("Path"), _("Projection"), _("Note")]
+    rows: list[list[object]] = [
+        [
+            q.label,
+            num(q.members),
+            change(q.change, "count"),
+            num(q.path),
+            num(q.projected),
+            notes.get(q.label, ""),
+        ]
+        for q in shown
+    ]
+    return Table(f"members-{unit.code}", header, rows)

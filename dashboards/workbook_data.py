@@ -1,0 +1,247 @@
+"""What the Standing Committee workbook shows, read through the dashboards' own selectors.
+
+For a year the summary is the province overview page for that year (`unit_dashboard`), so
+every figure equals the page's. For a quarter, annual indicators run from 1 January to the
+end of that quarter and term indicators from the start of the term to the end of it; changes
+are then against the previous quarter. The breakdown by reporting unit is the indicator page's
+(`indicator_breakdown`), a fixed handful of queries per indicator whatever the tree's size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from reports.models import Narrative, Report, ReportingPeriod, ReportStatus
+from targets.models import FieldGroup, Indicator, IndicatorKind, Programme
+from targets.rollup import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec, Progress, progress
+from unions.models import UPPER_KINDS, Unit
+
+from . import selectors as sel
+
+
+class WorkbookError(ValueError):
+    """The choices do not make a workbook; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class WorkbookRequest:
+    programme: Programme
+    year: int
+    quarter: int | None = None
+    tree: str = AS_WAS
+    provisional: bool = False
+    today: dt.date = field(default_factory=dt.date.today)
+    author: str = ""
+    generated: dt.datetime | None = None  # aware; shown in Asia/Ho_Chi_Minh
+
+
+@dataclass
+class Contents:
+    request: WorkbookRequest
+    province: Unit
+    annual_spec: PeriodSpec
+    term_today: dt.date  # term indicators are "to date" as of this day
+    annual: Progress
+    term: Progress
+    annual_rows: list[sel.Row]
+    term_rows: list[sel.Row]
+
+    @property
+    def last_period(self) -> ReportingPeriod | None:
+        return self.annual.periods[-1] if self.annual.periods else None
+
+    @property
+    def term_quarter(self) -> tuple[int, int] | None:
+        periods = [p for p in self.term.periods if p.quarter]
+        return (periods[-1].year, periods[-1].quarter) if periods else None
+
+
+def workbook_contents(req: WorkbookRequest) -> Contents:
+    programme = req.programme
+    if not programme.term_start.year <= req.year <= programme.term_end.year:
+        raise WorkbookError(
+            _("The year must be within the term (%(start)s–%(end)s).")
+            % {"start": programme.term_start.year, "end": programme.term_end.year}
+        )
+    if req.tree not in (AS_WAS, AS_NOW):
+        raise WorkbookError(_("The tree must be as_was or as_now."))
+    province = sel.province_unit(programme)
+    if req.quarter is None:
+        board = sel.unit_dashboard(
+            programme, province, req.year,
+            tree=req.tree, provisional=req.provisional, today=req.today,
+        )  # fmt: skip
+        return Contents(
+            req, province, PeriodSpec("year", req.year), req.today,
+            board.year, board.term, board.annual, board.term_rows,
+        )  # fmt: skip
+    return _quarter_contents(req, province)
+
+
+def _quarter_contents(req: WorkbookRequest, province: Unit) -> Contents:
+    programme, year, quarter = req.programme, req.year, req.quarter
+    period = ReportingPeriod.objects.filter(programme=programme, year=year, quarter=quarter).first()
+    if quarter not in (1, 2, 3, 4) or period is None or period.cutoff > req.today:
+        raise WorkbookError(
+            _("Quarter %(q)s/%(y)s has not ended yet or is not a reporting period.")
+            % {"q": quarter, "y": year}
+        )
+    as_of = min(req.today, period.cutoff)
+
+    def read(spec: PeriodSpec, on: dt.date) -> Progress:
+        return progress(
+            programme, province, spec, tree=req.tree, provisional=req.provisional, today=on
+        )
+
+    spec = PeriodSpec("quarter", year, quarter)
+    annual = read(spec, req.today)
+    before_spec = spec.previous()
+    before = {r.code: r for r in read(before_spec, req.today).results} if before_spec else {}
+    term = read(PeriodSpec("term"), as_of)
+    series = sel.indicator_series(
+        programme, province, tree=req.tree, provisional=req.provisional, today=as_of
+    )
+    annual_rows = [
+        sel.Row(r, _delta(r, before.get(r.code)), [])
+        for r in annual.results
+        if r.indicator.kind == IndicatorKind.ANNUAL
+    ]
+    term_rows = []
+    for r in term.results:
+        if r.indicator.kind == IndicatorKind.TERM:
+            points = [p for p in series[r.code] if p.quarter <= (year, quarter)]
+            term_rows.append(sel.Row(r, _last_change(points), points))
+    return Contents(req, province, spec, as_of, annual, term, annual_rows, term_rows)
+
+
+def _delta(now: IndicatorResult, then: IndicatorResult | None) -> Decimal | None:
+    if then is None or now.value is None or then.value is None:
+        return None
+    return now.value - then.value
+
+
+def _last_change(points: list[sel.Point]) -> Decimal | None:
+    if len(points) < 2 or points[-1].value is None or points[-2].value is None:
+        return None
+    return points[-1].value - points[-2].value
+
+
+# --- breakdown by reporting unit --------------------------------------------------------
+
+GROUP_SHEETS = {
+    FieldGroup.MEMBERS: "ĐV, NLĐ theo đơn vị",
+    FieldGroup.GRASSROOTS: "CĐCS theo đơn vị",
+    FieldGroup.RATINGS: "Xếp loại theo đơn vị",
+    FieldGroup.FINANCE: "Tài chính theo đơn vị",
+    FieldGroup.LABOUR: "Quan hệ LĐ theo đơn vị",
+    FieldGroup.CULTURE: "Văn hóa theo đơn vị",
+}
+
+
+@dataclass
+class GroupBreakdown:
+    group: str
+    sheet: str
+    indicators: list[Indicator]
+    units: list[Unit]
+    results: dict[int, dict[str, IndicatorResult]]  # unit id → indicator code → result
+    current: set[int]  # units expected to report in the period's last quarter
+
+
+def group_breakdowns(contents: Contents) -> list[GroupBreakdown]:
+    """Each group of indicators by reporting unit; indicators only the province reports
+    (A05, A11, A12) have no breakdown and are left out."""
+    req = contents.request
+    by_group: dict[str, list[Indicator]] = defaultdict(list)
+    for row in contents.annual_rows + contents.term_rows:
+        indicator = row.result.indicator
+        if not indicator.numerator.province_only:
+            by_group[indicator.numerator.group].append(indicator)
+    found = []
+    for group, sheet in GROUP_SHEETS.items():
+        if by_group.get(group):
+            found.append(_group(contents, req, group, sheet, by_group[group]))
+    return found
+
+
+def _group(
+    contents: Contents, req: WorkbookRequest, group: str, sheet: str, indicators: list[Indicator]
+) -> GroupBreakdown:
+    units: dict[int, Unit] = {}
+    results: dict[int, dict[str, IndicatorResult]] = defaultdict(dict)
+    current: set[int] = set()
+    for indicator in indicators:
+        annual = indicator.kind == IndicatorKind.ANNUAL
+        rows = sel.indicator_breakdown(
+            req.programme,
+            indicator,
+            contents.annual_spec if annual else PeriodSpec("term"),
+            contents.province,
+            tree=req.tree,
+            provisional=req.provisional,
+            today=req.today if annual else contents.term_today,
+        )
+        for row in rows:
+            units[row.unit.pk] = row.unit
+            results[row.unit.pk][indicator.code] = row.result
+            if row.expected_now:
+                current.add(row.unit.pk)
+    ordered = sorted(units.values(), key=lambda u: (u.pk not in current, *unit_order(u)))
+    return GroupBreakdown(group, sheet, indicators, ordered, results, current)
+
+
+def unit_order(unit: Unit) -> tuple[bool, str]:
+    """Units directly above grassroots first, then CĐCS reporting for themselves; by name."""
+    return (unit.kind not in UPPER_KINDS and unit.kind != "province", unit.name)
+
+
+# --- narratives ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NarrativeRow:
+    unit: Unit
+    task_group: str
+    order: int
+    results: str
+    shortfalls: str
+    next_steps: str
+
+
+def narratives(period: ReportingPeriod | None, provisional: bool) -> list[NarrativeRow]:
+    """What each reporting unit wrote in the report in force for the quarter (with
+    provisional data: a submitted revision replaces the approved one it corrects)."""
+    if period is None:
+        return []
+    wanted = Q(in_force=True)
+    if provisional:
+        wanted |= Q(is_latest=True, status=ReportStatus.SUBMITTED)
+    chosen: dict[int, tuple[bool, int]] = {}
+    for pk, unit_id, in_force in Report.objects.filter(wanted, period=period).values_list(
+        "pk", "unit_id", "in_force"
+    ):
+        if unit_id not in chosen or not in_force:
+            chosen[unit_id] = (in_force, pk)
+    rows = (
+        Narrative.objects.filter(report_id__in=[pk for _, pk in chosen.values()])
+        .exclude(results="", shortfalls="", next_steps="")
+        .select_related("task_group", "report__unit")
+    )
+    out = [
+        NarrativeRow(
+            n.report.unit,
+            f"{n.task_group.code}. {n.task_group.title}",
+            n.task_group.order,
+            n.results,
+            n.shortfalls,
+            n.next_steps,
+        )
+        for n in rows
+    ]
+    return sorted(out, key=lambda r: (*unit_order(r.unit), r.unit.pk, r.order))

@@ -1,0 +1,259 @@
+"""The workbook's sheets by reporting unit, the narratives and the members (see `workbook`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.chart import LineChart, Reference
+from openpyxl.utils import get_column_letter
+
+from targets.models import Display, FieldGroup, IndicatorKind
+
+from . import selectors as sel
+from . import workbook_labels as labels
+from .templatetags.figures import num, target
+from .workbook_cells import (
+    COUNT,
+    COUNT_CHANGE,
+    LINE_HEIGHT,
+    Sheet,
+    font,
+    sheet_setup,
+    status_style,
+    text_lines,
+)
+from .workbook_data import Contents, GroupBreakdown, group_breakdowns, narratives
+
+SHEET_NARRATIVES = "Thuyết minh"
+SHEET_MEMBERS = "Đoàn viên"
+DATE = "%d/%m/%Y"
+
+
+# --- one sheet per group of indicators ----------------------------------------------------
+
+
+def breakdown_sheets(book: Workbook, contents: Contents) -> None:
+    for group in group_breakdowns(contents):
+        breakdown_sheet(book, contents, group)
+
+
+def _columns(group: GroupBreakdown) -> list[float]:
+    widths: list[float] = [34, 16]
+    for indicator in group.indicators:
+        widths += [12] if indicator.display == Display.COUNT else [11, 10, 10]
+    return widths
+
+
+def breakdown_sheet(book: Workbook, contents: Contents, group: GroupBreakdown) -> None:
+    widths = _columns(group)
+    sheet = sheet_setup(
+        book.create_sheet(group.sheet), widths, header_row=3, last_header_row=4, freeze="C5"
+    )
+    kinds = {i.kind for i in group.indicators}
+    scopes = [labels.annual_scope(contents)] if IndicatorKind.ANNUAL in kinds else []
+    scopes += [labels.term_scope(contents)] if IndicatorKind.TERM in kinds else []
+    heading = _("%(group)s: by reporting unit") % {"group": FieldGroup(group.group).label}
+    sheet.title(heading.upper(), " · ".join([*scopes, labels.data_label(contents)]))
+    province = {r.code: r for r in contents.annual.results if r.indicator.kind == "annual"}
+    province |= {r.code: r for r in contents.term.results if r.indicator.kind == "term"}
+    _indicator_header(sheet, group, province)
+    for unit in group.units:
+        name = unit.name
+        if unit.last_day is not None:
+            name += " " + _("(until %(day)s)") % {"day": unit.last_day.strftime(DATE)}
+        cells = [sheet.text(name, wrap=True), sheet.text(unit.get_kind_display(), wrap=True)]
+        for indicator in group.indicators:
+            cells += _figures(sheet, indicator, group.results[unit.pk].get(indicator.code))
+        sheet.append(cells)
+    total = [sheet.text(contents.province.name, bold=True), sheet.text(_("whole province"))]
+    for indicator in group.indicators:
+        total += _figures(sheet, indicator, province.get(indicator.code), bold=True)
+    sheet.append(total)
+    sheet.blank()
+    sheet.note(labels.legend())
+    sheet.note(_cell_note())
+
+
+def _indicator_header(sheet: Sheet, group: GroupBreakdown, province: dict[str, Any]) -> None:
+    top: list[Any] = [_head(sheet, _("Reporting unit")), _head(sheet, _("Kind"))]
+    below: list[Any] = [_head(sheet, ""), _head(sheet, "")]
+    merges = []
+    column, lines = 3, 1
+    for indicator in group.indicators:
+        result = province.get(indicator.code)
+        aim = _("target %(target)s") % {"target": target(result)} if result else ""
+        label = f"{indicator.code}. {indicator.name} ({aim})"
+        top.append(_head(sheet, label))
+        span = sum(sheet.widths[column - 1 : column + 2]) - 1.5
+        lines = max(lines, text_lines(label, span))
+        if indicator.display == Display.COUNT:
+            below.append(_head(sheet, _("Value")))
+            column += 1
+            continue
+        top += [_head(sheet, ""), _head(sheet, "")]
+        below += [_head(sheet, label) for label in (_("Value"), _("Numerator"), _("Denominator"))]
+        merges.append(f"{get_column_letter(column)}3:{get_column_letter(column + 2)}3")
+        column += 3
+    sheet.ws.row_dimensions[sheet.rows + 1].height = lines * LINE_HEIGHT + 4
+    sheet.append(top, measure=False)
+    sheet.append(below)
+    for ref in ["A3:A4", "B3:B4", *merges]:
+        sheet.ws.merged_cells.add(ref)
+
+
+def _head(sheet: Sheet, text: str) -> Any:
+    return sheet.head(text)
+
+
+def _figures(sheet: Sheet, indicator: Any, result: Any, bold: bool = False) -> list[Any]:
+    display = indicator.display
+    bold_font = {"font": font(bold=True)} if bold else {}
+    if result is None:
+        return [sheet.number(None) for _ in range(1 if display == Display.COUNT else 3)]
+    value = sheet.number(
+        labels.stored(result.value, display),
+        labels.value_format(display, result.status),
+        **status_style(result.status),
+        **bold_font,
+    )
+    if display == Display.COUNT:
+        return [value]
+    return [
+        value,
+        sheet.number(result.numerator, **bold_font),
+        sheet.number(result.denominator, **bold_font),
+    ]
+
+
+def _cell_note() -> str:
+    return _(
+        "Each value shows its status symbol and colour. A unit with “until” closed during the "
+        "period; its figures are those it reported while it existed. Indicators that only the "
+        "provincial office reports (A05, A11, A12) are on the summary sheet."
+    )
+
+
+# --- narratives ---------------------------------------------------------------------------
+
+NARRATIVE_WIDTHS = [24, 26, 48, 38, 38]
+
+
+def narratives_sheet(book: Workbook, contents: Contents) -> None:
+    sheet = sheet_setup(
+        book.create_sheet(SHEET_NARRATIVES), NARRATIVE_WIDTHS, header_row=3, freeze="C4"
+    )
+    last = contents.last_period
+    quarter = labels.quarter_label(labels.period_key(last))
+    sheet.title(
+        _("NARRATIVES OF THE REPORTING UNITS, %(quarter)s") % {"quarter": quarter.upper()},
+        labels.data_label(contents),
+    )
+    sheet.header(
+        [_("Reporting unit"), _("Task group"), _("Results"), _("Shortfalls"), _("Next steps")]
+    )
+    rows = narratives(last, contents.request.provisional)
+    for row in rows:
+        sheet.append(
+            [
+                sheet.text(row.unit.name, wrap=True),
+                sheet.text(row.task_group, wrap=True),
+                sheet.text(row.results, wrap=True),
+                sheet.text(row.shortfalls, wrap=True),
+                sheet.text(row.next_steps, wrap=True),
+            ]
+        )
+    if not rows:
+        sheet.append([sheet.text(_("No reporting unit wrote a narrative for this quarter."))])
+
+
+# --- members ------------------------------------------------------------------------------
+
+MEMBER_WIDTHS = [10, 13, 14, 13, 16, 16, 52]
+NOTES = {
+    "2025Q2": gettext_lazy("State-budget CĐCS dissolved (15/06/2025)"),
+    "2025Q3": gettext_lazy("District federations dissolved; commune/ward unions from 01/07/2025"),
+}
+
+
+def members_sheet(book: Workbook, contents: Contents) -> None:
+    req = contents.request
+    programme = req.programme
+    data = sel.membership(
+        programme,
+        contents.province,
+        tree=req.tree,
+        provisional=req.provisional,
+        today=contents.term_today,
+    )
+    shown = [
+        q
+        for q in data.quarters
+        if q.cutoff <= contents.term_today or q.cutoff == programme.term_end
+    ]
+    sheet = sheet_setup(book.create_sheet(SHEET_MEMBERS), MEMBER_WIDTHS, header_row=3, freeze="B4")
+    sheet.title(_("UNION MEMBERS BY QUARTER AGAINST THE PATH TO THE TARGET"), _members_line(data))
+    sheet.header(
+        [
+            _("Quarter"),
+            _("Cut-off"),
+            _("Members"),
+            _("Change"),
+            _("Path to the target"),
+            _("Projection of the trend"),
+            _("Note"),
+        ]
+    )
+    for q in shown:
+        note = str(NOTES.get(q.label, ""))
+        sheet.append(
+            [
+                sheet.text(q.label),
+                sheet.text(q.cutoff.strftime(DATE)),
+                sheet.number(q.members, COUNT),
+                sheet.number(q.change, COUNT_CHANGE),
+                sheet.number(round(q.path) if q.path is not None else None, COUNT),
+                sheet.number(round(q.projected) if q.projected is not None else None, COUNT),
+                sheet.text(note, wrap=True),
+            ]
+        )
+    if shown:
+        sheet.ws.add_chart(_chart(sheet, len(shown)), f"A{sheet.rows + 3}")
+    sheet.blank()
+    sheet.note(_dissolution_note())
+
+
+def _members_line(data: sel.Membership) -> str:
+    if data.target is None:
+        return ""
+    return _("Target: %(n)s members by the end of the term") % {"n": num(data.target)}
+
+
+def _chart(sheet: Sheet, count: int) -> LineChart:
+    chart = LineChart()
+    chart.title = _("Members against the path to the target")
+    chart.y_axis.title = _("Members")
+    chart.y_axis.number_format = COUNT
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.height, chart.width = 9, 24
+    first, last = 3, 3 + count
+    for column in (3, 5, 6):  # members, path, projection
+        chart.add_data(
+            Reference(sheet.ws, min_col=column, min_row=first, max_row=last), titles_from_data=True
+        )
+    chart.set_categories(Reference(sheet.ws, min_col=1, min_row=first + 1, max_row=last))
+    chart.series[1].graphicalProperties.line.dashStyle = "dash"
+    chart.series[2].graphicalProperties.line.dashStyle = "sysDot"
+    return chart
+
+
+def _dissolution_note() -> str:
+    return _(
+        "In June 2025 the CĐCS of agencies and public-service units paid wholly from the state "
+        "budget were dissolved (dues stopped 1 June, dissolution by 15 June 2025) and their "
+        "members left the union: the drop between the first and second quarters of 2025 is that, "
+        "not a reporting gap. The projection therefore follows the trend since then."
+    )
