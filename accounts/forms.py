@@ -119,6 +119,7 @@ class AccountCreateForm(AccountDetailsForm):
     username = UsernameField(
         label=_("Username"),
         max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text=_("Letters, digits and @ . + - _ only."),
     )
     password1 = forms.CharField(
