@@ -55,9 +55,7 @@ def test_signed_in_pages_carry_the_policy(client, office_user, programme):
 def test_session_cookie_is_http_only_and_expires(client, office_user):
     from django.conf import settings
 
-    response = client.post(
-        reverse("accounts:login"), {"username": "office", "password": PASSWORD}
-    )
+    response = client.post(reverse("accounts:login"), {"username": "office", "password": PASSWORD})
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["httponly"]
     assert 0 < int(cookie["max-age"]) <= 8 * 3600
@@ -79,10 +77,11 @@ def test_no_template_has_inline_script_or_style():
 # --- production settings -------------------------------------------------------------------
 
 
-def production_check(*args: str) -> subprocess.CompletedProcess[str]:
+def check_deploy() -> subprocess.CompletedProcess[str]:
     # Only the production variables: the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this
     # process, and a deployment must not.
-    unset = ("DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_SSL_REDIRECT", "SECURE_COOKIES")
+    unset = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    unset |= {"SECURE_SSL_REDIRECT", "SECURE_COOKIES"}
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(
         DEBUG="false",
@@ -90,7 +89,7 @@ def production_check(*args: str) -> subprocess.CompletedProcess[str]:
         ALLOWED_HOSTS="portal.example",
     )
     return subprocess.run(
-        [sys.executable, "manage.py", "check", *args],
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -101,7 +100,7 @@ def production_check(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_check_deploy_reports_nothing_with_production_settings():
-    result = production_check("--deploy", "--fail-level", "WARNING")
+    result = check_deploy()
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout, result.stdout
 
