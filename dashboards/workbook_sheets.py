@@ -41,9 +41,9 @@ def breakdown_sheets(book: Workbook, contents: Contents) -> None:
 
 
 def _columns(group: GroupBreakdown) -> list[float]:
-    widths: list[float] = [34, 16]
+    widths: list[float] = [34, 22]
     for indicator in group.indicators:
-        widths += [12] if indicator.display == Display.COUNT else [11, 10, 10]
+        widths += [14] if indicator.display == Display.COUNT else [11, 10, 10]
     return widths
 
 
@@ -159,7 +159,7 @@ def narratives_sheet(book: Workbook, contents: Contents) -> None:
         sheet.append(
             [
                 sheet.text(row.unit.name, wrap=True),
-                sheet.text(row.task_group, wrap=True),
+                sheet.text(_short(row.task_group), wrap=True),
                 sheet.text(row.results, wrap=True),
                 sheet.text(row.shortfalls, wrap=True),
                 sheet.text(row.next_steps, wrap=True),
@@ -167,6 +167,11 @@ def narratives_sheet(book: Workbook, contents: Contents) -> None:
         )
     if not rows:
         sheet.append([sheet.text(_("No reporting unit wrote a narrative for this quarter."))])
+
+
+def _short(title: str, size: int = 64) -> str:
+    """A task group's code and the start of its title: the full titles are in the programme."""
+    return title if len(title) <= size else title[:size].rsplit(" ", 1)[0] + " …"
 
 
 # --- members ------------------------------------------------------------------------------
@@ -245,6 +250,8 @@ def _chart(sheet: Sheet, count: int) -> LineChart:
             Reference(sheet.ws, min_col=column, min_row=first, max_row=last), titles_from_data=True
         )
     chart.set_categories(Reference(sheet.ws, min_col=1, min_row=first + 1, max_row=last))
+    for series in chart.series:
+        series.smooth = False  # a curve would invent figures between quarters
     chart.series[1].graphicalProperties.line.dashStyle = "dash"
     chart.series[2].graphicalProperties.line.dashStyle = "sysDot"
     return chart
