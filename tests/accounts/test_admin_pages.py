@@ -321,3 +321,15 @@ def test_password_reset_sets_a_validated_password(admin_client, district_reporte
 
 def test_unknown_account_is_404(admin_client, small_tree):
     assert admin_client.get(reverse("accounts:edit", args=[999999])).status_code == 404
+
+
+def test_disabling_stops_the_accounts_api_token(admin_client, district_reporter):
+    from django.test import Client
+
+    from api.tokens import token_create
+
+    _token, raw = token_create(district_reporter, "phone")
+    caller = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert caller.get("/api/v1/units/").status_code == 200
+    admin_client.post(reverse("accounts:active", args=[district_reporter.pk]), {"active": "0"})
+    assert caller.get("/api/v1/units/").status_code == 401
