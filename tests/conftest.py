@@ -161,22 +161,35 @@ def _chromium_or_skip() -> None:
         pytest.skip("Chromium is not installed (apt-get install chromium)")
 
 
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[object]:
+@pytest.fixture
+def browser() -> Iterator[object]:
+    """Chromium through Playwright, one per test: Playwright's sync API runs an event loop,
+    and two of them must never be alive at once in one process."""
     _chromium_or_skip()
-    # Playwright's sync API runs an event loop; Django refuses ORM calls from it unless told.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # live_server runs in a thread; Playwright's sync API looks async to Django.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+            # ORM calls made while Playwright's loop runs get their own connections; close
+            # them, or PostgreSQL refuses to drop the test database.
+            connections.close_all()
 
 
 @pytest.fixture
-def page(chromium, live_server):  # type: ignore[no-untyped-def]
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+def chromium(browser):  # type: ignore[no-untyped-def]
+    return browser
+
+
+@pytest.fixture
+def page(browser, live_server):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
     page.base_url = live_server.url
@@ -185,10 +198,15 @@ def page(chromium, live_server):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def screenshots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("SCREENSHOT_DIR", tmp_path))
+def screenshot_dir(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def screenshots(screenshot_dir: Path) -> Path:
+    return screenshot_dir
 
 
 def login(page, username: str, password: str) -> None:  # type: ignore[no-untyped-def]

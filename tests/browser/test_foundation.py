@@ -15,7 +15,7 @@ def demo(transactional_db):
     demo_accounts_load()
 
 
-def test_office_staff_log_in_switch_language_and_see_the_tree_change(page, demo, screenshots):
+def test_office_staff_log_in_switch_language_and_see_the_tree_change(page, demo, screenshot_dir):
     login(page, "vanphong", "demo")
     assert page.locator("html").get_attribute("lang") == "vi"
     assert page.get_by_role("button", name="Đăng xuất").is_visible()
@@ -30,10 +30,10 @@ def test_office_staff_log_in_switch_language_and_see_the_tree_change(page, demo,
 
     page.goto(f"{page.base_url}/units/?on=2024-06-30")
     before = page.locator("main").inner_text()
-    page.screenshot(path=str(screenshots / "tree-2024.png"), full_page=False)
+    page.screenshot(path=str(screenshot_dir / "tree-2024.png"), full_page=False)
     page.goto(f"{page.base_url}/units/")
     today = page.locator("main").inner_text()
-    page.screenshot(path=str(screenshots / "tree-today.png"), full_page=False)
+    page.screenshot(path=str(screenshot_dir / "tree-today.png"), full_page=False)
 
     assert "LĐLĐ huyện Tam Đường" in before
     assert "Công đoàn Phường Tân Phong" not in before

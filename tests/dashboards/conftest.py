@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from django.db import connections
 
 from reports.assignments import assignments_apply_proposal
 from reports.numbers import Entry
 from reports.services import ReportInput, report_approve, report_open, report_save, report_submit
 from tests.conftest import SmallTree, make_unit, period
 from unions.models import UnitKind
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 def approved(unit, programme, code, approve=True, **values):
@@ -56,35 +42,6 @@ def grow(tree: SmallTree, programme, count: int, start: int = 0) -> None:
     assignments_apply_proposal(programme)
     for i, unit in enumerate(units):
         approved(unit, programme, "2025Q4", members=50 + i, workers_union_units=60, informed_ytd=55)
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    """Chromium through Playwright; skipped without it unless CI is set (then it fails)."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is missing")
-    # live_server runs in a thread; Playwright's sync API looks async to Django.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-            # ORM calls made while Playwright's loop runs get their own connections; close
-            # them, or PostgreSQL refuses to drop the test database.
-            connections.close_all()
-
-
-@pytest.fixture
-def screenshot_dir(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 PERSONA_PASSWORD = "pw-for-tests-123"
