@@ -1,0 +1,170 @@
+"""The benchmark's in-process half: run with DATABASE_URL set, prints JSON on stdout.
+
+python bench/django_side.py setup SAVERS     bench users, drafts for the save test, URLs
+python bench/django_side.py queries URL...   SQL queries each page makes (test client)
+python bench/django_side.py sql ROOT YEAR    the bare aggregate SQL the pages need, timed
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from accounts.models import Role, User  # noqa: E402
+from reports.models import Assignment, Report, ReportingPeriod, Value  # noqa: E402
+from reports.services import _entries, report_findings, report_reopen  # noqa: E402
+from targets.models import Indicator, Programme  # noqa: E402
+from unions.models import Unit, UnitKind  # noqa: E402
+
+PASSWORD = "bench-password-not-secret-1"  # noqa: S105 - local benchmark accounts only
+OFFICE = "bench_office"
+
+
+def setup(savers: int) -> dict[str, Any]:
+    """An office account, `savers` reporters each with a draft of their latest report."""
+    programme = Programme.objects.get()
+    root = programme.issuer
+    assert root is not None
+    office, _ = User.objects.get_or_create(
+        username=OFFICE, defaults={"role": Role.OFFICE, "unit": root}
+    )
+    office.set_password(PASSWORD)
+    office.save()
+    today = timezone.localdate()
+    last = ReportingPeriod.objects.filter(programme=programme, cutoff__lte=today).latest("cutoff")
+    province = (
+        Unit.objects.filter(kind=UnitKind.PROVINCE).exclude(pk=root.pk).order_by("code").first()
+        or root
+    )
+    reporting = Assignment.objects.filter(
+        programme=programme, unit__kind=UnitKind.COMMUNE, last_period=None
+    ).order_by("unit__code")
+    reporters = []
+    for assignment in reporting[: savers * 3]:
+        if len(reporters) == savers:
+            break
+        unit = assignment.unit
+        report = Report.objects.filter(unit=unit, period=last, is_latest=True).first()
+        if report is None:
+            continue
+        if not report.is_editable:
+            report = report_reopen(report, reason="benchmark", actor=office)
+        if not report_findings(report, _entries(report)).ok:
+            continue  # synthetic figures that fail validation would count as save errors
+        name = f"bench_reporter_{len(reporters) + 1:02d}"
+        user, _ = User.objects.get_or_create(
+            username=name, defaults={"role": Role.REPORTER, "unit": unit}
+        )
+        user.unit, user.role = unit, Role.REPORTER
+        user.set_password(PASSWORD)
+        user.save()
+        reporters.append({"username": name, "report": report.pk, "unit": unit.code})
+    commune = reporting.first()
+    indicator = Indicator.objects.filter(programme=programme).order_by("code").first()
+    return {
+        "password": PASSWORD,
+        "office": OFFICE,
+        "root": root.code,
+        "root_pk": root.pk,
+        "province": province.code,
+        "province_pk": province.pk,
+        "unit_page": _unit_page(root, province, commune),
+        "indicator": indicator.code if indicator else "A01",
+        "year": last.year,
+        "period": f"{last.year}Q{last.quarter}",
+        "reporters": reporters,
+        "units": Unit.objects.count(),
+        "cdcs": Unit.objects.filter(kind=UnitKind.GRASSROOTS).count(),
+        "values": Value.objects.count(),
+    }
+
+
+def _unit_page(root: Unit, province: Unit, commune: Assignment | None) -> str:
+    """A province's page at national scale; a commune union's at province scale."""
+    if province != root:
+        return province.code
+    return commune.unit.code if commune else root.code
+
+
+def queries(urls: list[str]) -> dict[str, int]:
+    client = Client()
+    client.force_login(User.objects.get(username=OFFICE))
+    counts = {}
+    for url in urls:
+        client.get(url)  # warm caches the way a running server has them
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        counts[url] = len(ctx.captured_queries)
+    return counts
+
+
+BARE = """
+SELECT v.field_id, p.year, p.quarter, SUM(v.number), COUNT(*)
+FROM reports_value v
+JOIN reports_report r ON r.id = v.report_id AND r.in_force
+JOIN reports_reportingperiod p ON p.id = r.period_id AND p.cutoff <= %(today)s {period}
+JOIN unions_unitclosure c ON c.descendant_id = r.unit_id AND c.ancestor_id = %(root)s
+     AND c.valid_from <= p.cutoff AND (c.valid_to IS NULL OR c.valid_to > p.cutoff)
+{fields}
+GROUP BY v.field_id, p.year, p.quarter
+"""
+
+
+def bare_sql(root: int, year: int, runs: int = 15) -> dict[str, float]:
+    """Milliseconds (median) of the sums each page needs, straight from raw values: by field
+    and quarter over the unit's subtree for the term (dashboards), one year (API), and one
+    indicator's two fields (indicator page)."""
+    indicator = Indicator.objects.order_by("code").first()
+    assert indicator is not None
+    fields = [indicator.numerator_id, indicator.denominator_id]
+    variants = {
+        "term": BARE.format(period="", fields=""),
+        "year": BARE.format(period="AND p.year = %(year)s", fields=""),
+        "indicator": BARE.format(
+            period="AND p.year = %(year)s", fields="WHERE v.field_id = ANY(%(fields)s)"
+        ),
+    }
+    params = {"today": timezone.localdate(), "root": root, "year": year, "fields": fields}
+    result = {}
+    with connection.cursor() as cursor:
+        for name, sql in variants.items():
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                cursor.execute(sql, params)
+                cursor.fetchall()
+                times.append((time.perf_counter() - started) * 1000)
+            result[name] = round(statistics.median(times), 2)
+    return result
+
+
+if __name__ == "__main__":
+    command, args = sys.argv[1], sys.argv[2:]
+    if command == "setup":
+        out: Any = setup(int(args[0]))
+    elif command == "queries":
+        out = queries(args)
+    elif command == "sql":
+        root, unit, year = (int(a) for a in args[:3])
+        out = {"root": bare_sql(root, year), "unit": bare_sql(unit, year)}
+    else:
+        raise SystemExit(__doc__)
+    json.dump(out, sys.stdout)
