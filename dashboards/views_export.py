@@ -131,7 +131,7 @@ def _breakdown(request: HttpRequest, programme: Programme, code: str, today: dt.
     root = _home_unit(request, programme)
     default = "term" if indicator.kind == IndicatorKind.TERM else str(today.year)
     params = _form(request, programme, today, with_period=True, default_period=default)
-    return breakdown_table(programme, indicator, root, params, request.GET, today)  # type: ignore[arg-type]
+    return breakdown_table(programme, indicator, root, params, request.GET, today)
 
 
 def _membership(request: HttpRequest, programme: Programme, today: dt.date) -> Table:

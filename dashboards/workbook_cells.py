@@ -48,7 +48,8 @@ STATUS_FILL = {
 
 def clean(text: object) -> str:
     """Text Excel accepts: no control characters, no more than a cell can hold."""
-    return ILLEGAL_CHARACTERS_RE.sub("", str(text))[:EXCEL_MAX_CHARS]
+    cleaned: str = ILLEGAL_CHARACTERS_RE.sub("", str(text))
+    return cleaned[:EXCEL_MAX_CHARS]
 
 
 FONT_NAME = "Arial"  # on every office PC; LibreOffice maps it to Liberation Sans

@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -79,7 +80,7 @@ def indicators_table(board: sel.UnitDashboard, params: Params) -> Table:
         _("Coverage"),
         _("Provisional"),
     ]
-    rows = []
+    rows: list[list[object]] = []
     for kind, items in ((_("annual"), board.annual), (_("term"), board.term_rows)):
         for item in items:
             r = item.result
@@ -128,7 +129,7 @@ def breakdown_table(
         _("Coverage"),
         _("Reporting now"),
     ]
-    body = [
+    body: list[list[object]] = [
         [
             row.unit.name,
             row.unit.code,
@@ -156,7 +157,7 @@ def membership_table(data: sel.Membership, shown: list[sel.MembershipQuarter], u
         [
             q.label,
             num(q.members),
-            change(q.change, "count"),
+            change(Decimal(q.change) if q.change is not None else None, "count"),
             num(q.path),
             num(q.projected),
             notes.get(q.label, ""),

@@ -85,7 +85,7 @@ def workbook_contents(req: WorkbookRequest) -> Contents:
 
 
 def _quarter_contents(req: WorkbookRequest, province: Unit) -> Contents:
-    programme, year, quarter = req.programme, req.year, req.quarter
+    programme, year, quarter = req.programme, req.year, req.quarter or 0
     period = ReportingPeriod.objects.filter(programme=programme, year=year, quarter=quarter).first()
     if quarter not in (1, 2, 3, 4) or period is None or period.cutoff > req.today:
         raise WorkbookError(

@@ -91,7 +91,7 @@ def target_cell(sheet: Sheet, result: IndicatorResult) -> Any:
         return sheet.text("–")
     if indicator.display == Display.COUNT:
         return sheet.number(value, COUNT)
-    places = max(0, -int(Decimal(value).normalize().as_tuple().exponent))  # type: ignore[arg-type]
+    places = max(0, -int(Decimal(value).normalize().as_tuple().exponent))
     if indicator.display == Display.RATIO:
         places = max(1, places)
     digits = "0" + ("." + "0" * places if places else "")
