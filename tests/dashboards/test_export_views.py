@@ -105,3 +105,10 @@ def test_reporter_overview_csv_is_its_own_unit(client, district_reporter, commit
 
 def test_unknown_table_is_404(client, office_user, programme):
     assert logged_in(client, office_user).get("/exports/csv/secrets/").status_code == 404
+
+
+def test_the_overview_links_to_the_workbook_and_the_csv(client, office_user, programme):
+    client.force_login(office_user)
+    page = client.get("/dashboards/").content.decode()
+    assert "/exports/workbook/?year=" in page
+    assert "/exports/csv/overview/" in page
