@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -40,6 +41,10 @@ def can_review(user: User, report: Report) -> bool:
 
 
 def require_unit_reporter(user: User, unit_id: int) -> None:
-    """Only the unit's own reporter (or office staff) may open its report for a period."""
+    """Only the unit's own reporter (or office staff) may open its report for a period.
+
+    Called once the unit is known to be in the user's scope, so a refusal is 403 as for every
+    other action a role may not take (the Standing Committee reads; a district reads its CĐCS).
+    """
     if not (user.is_office or (user.is_reporter and user.unit_id == unit_id)):
-        raise Http404
+        raise PermissionDenied

@@ -193,10 +193,11 @@ def _form_page(
 
 
 def _office_unit(request: HttpRequest, code: str) -> Unit:
-    """403 for anyone but office staff, then 404 outside their scope."""
+    """404 outside the user's scope (as everywhere), then 403 for anyone but office staff."""
     user = _user(request)
+    unit = unit_for_user(user, code)
     require_office(user)
-    return unit_for_user(user, code)
+    return unit
 
 
 def _data(request: HttpRequest) -> Any:
