@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -151,8 +151,13 @@ def report_open(unit: Unit, period: ReportingPeriod, actor: User | None) -> Repo
     """The working revision of `unit`'s report for `period`, created as a draft if none."""
     report = Report.objects.filter(unit=unit, period=period, is_latest=True).first()
     if report is None:
-        report = Report.objects.create(unit=unit, period=period, updated_by=actor)
-        _event(report, actor, EventAction.CREATE)
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(unit=unit, period=period, updated_by=actor)
+                _event(report, actor, EventAction.CREATE)
+        except IntegrityError:
+            # Someone opened it at the same moment (two clicks, reporter and office): theirs.
+            report = Report.objects.get(unit=unit, period=period, is_latest=True)
     return report
 
 
