@@ -119,8 +119,13 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for row in reader:
-        yield reader.line_num, list(row)
+    try:
+        for row in reader:
+            yield reader.line_num, list(row)
+    except csv.Error as exc:  # a cell over csv's size limit, a stray NUL, …
+        raise ImportFileError(
+            _("Line %(line)s is not valid CSV: %(error)s") % {"line": reader.line_num, "error": exc}
+        ) from exc
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:

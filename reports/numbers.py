@@ -66,8 +66,10 @@ def parse_entry(text: object) -> Entry:
         raise NumberError("negative")
     if re.fullmatch(r"\d{1,3}(\.\d{3})+", raw):
         raw = raw.replace(".", "")
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # "²".isdigit() is true, int("²") fails
         raise NumberError("not a whole number")
+    if len(raw.lstrip("0")) > 13:  # before int(): Python refuses to read 4300+ digits
+        raise NumberError("too large")
     return _checked(int(raw))
 
 
