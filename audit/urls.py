@@ -1,5 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "audit"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.audit_list, name="list"),
+]

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import Any
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from .filters import model_labels
+from .models import AuditEntry
+
+
+def audit_trail_url(model: str, pk: object) -> str:
+    """The audit page filtered to one object's history."""
+    return reverse("audit:list") + "?" + urlencode({"model": model, "object": str(pk)})
+
+
+class AuditTable(tables.Table):  # type: ignore[misc]
+    at = tables.DateTimeColumn(verbose_name=_("When"), format="SHORT_DATETIME_FORMAT")
+    actor_username = tables.TemplateColumn(template_name="audit/_actor.html", verbose_name=_("Who"))
+    action = tables.TemplateColumn(template_name="audit/_action.html", verbose_name=_("Action"))
+    object_repr = tables.Column(verbose_name=_("What"))
+    changes = tables.TemplateColumn(
+        template_name="audit/_changes.html", verbose_name=_("Before → after"), empty_values=()
+    )
+
+    class Meta:
+        model = AuditEntry
+        fields = ("at", "actor_username", "action", "object_repr", "changes")
+        template_name = "django_tables2/table.html"
+        attrs = {"class": "audit"}
+        orderable = False
+        empty_text = _("No changes match.")
+
+    def render_object_repr(self, record: AuditEntry) -> Any:
+        label = capfirst(model_labels().get(record.model, record.model))
+        return format_html(
+            '<span class="muted">{}</span> <a href="{}" title="{}">{}</a>',
+            label,
+            audit_trail_url(record.model, record.object_pk),
+            _("History of this object"),
+            record.object_repr,
+        )
