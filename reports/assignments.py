@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
+from audit.recording import audit_bulk_created
 from targets.models import Programme
 from unions.models import (
     GRASSROOTS_KINDS,
@@ -114,6 +115,7 @@ def assignments_apply_proposal(programme: Programme) -> int:
     for key, run in runs.items():
         created.append(_assignment(programme, key, run, periods, None))
     Assignment.objects.bulk_create(created)
+    audit_bulk_created(created)
     return len(created)
 
 
