@@ -8,7 +8,7 @@ export DEBUG ?= true
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup translations lint typecheck check serve lock clean
+.PHONY: run test setup translations lint typecheck check serve lock clean bench
 
 $(STAMP): requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,7 @@ check: lint typecheck
 serve: $(STAMP) translations
 	DEBUG=false $(BIN)/python manage.py collectstatic --noinput -v0
 	DEBUG=false $(BIN)/python manage.py migrate --noinput
+	DEBUG=false $(BIN)/python manage.py createcachetable
 	DEBUG=false $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 3
 
 lock: $(STAMP)
@@ -52,3 +53,8 @@ lock: $(STAMP)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+# Province and national benchmark under gunicorn (DATABASE_URL must point at PostgreSQL;
+# creates chitieu_bench_province and chitieu_bench_national there). See bench/README.md.
+bench: $(STAMP) translations
+	$(BIN)/python bench/run.py

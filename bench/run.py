@@ -15,7 +15,8 @@ Prints a table and writes bench-results.json. Only 127.0.0.1 is contacted; every
 bounded in count and time. Settings (environment): DATABASE_URL (PostgreSQL, required; its
 server and credentials are used, its database name is not), BENCH_SCALES ("province national"),
 BENCH_REQUESTS (30), BENCH_SAVERS (20), BENCH_SAVE_SECONDS (60), BENCH_WORKERS (4),
-BENCH_PORT (a free one), BENCH_REUSE=1 (keep an existing generated database).
+BENCH_PORT (a free one), BENCH_TIMEOUT (120 s a request), BENCH_PAGE_SECONDS (120 s of
+sampling a page), BENCH_REUSE=1 (keep an existing generated database).
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ def free_port() -> int:
 
 
 PORT = env_int("BENCH_PORT", 0) or free_port()
-REQUEST_TIMEOUT = 120
+REQUEST_TIMEOUT = env_int("BENCH_TIMEOUT", 120)
+PAGE_SECONDS = env_int("BENCH_PAGE_SECONDS", 120)  # time allowed per page's sampling
 
 
 def fail(message: str) -> None:
@@ -164,7 +166,8 @@ class Session:
         try:
             self.conn.request(method, path, body=data, headers=headers)
             response = self.conn.getresponse()
-        except (http.client.HTTPException, OSError):
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # A kept-alive connection the server closed: open a new one, once.
             self.conn.close()
             self.conn = http.client.HTTPConnection(HOST, PORT, timeout=REQUEST_TIMEOUT)
             self.conn.request(method, path, body=data, headers=headers)
@@ -195,18 +198,31 @@ def csrf_token(page: bytes) -> str:
 
 
 def timed(session: Session, path: str, n: int) -> dict[str, Any]:
-    session.request("GET", path)  # warm-up, not counted
+    """n sequential requests (after one warm-up), stopping early after PAGE_SECONDS."""
     times, errors = [], 0
-    for _ in range(n):
+    deadline = time.monotonic() + PAGE_SECONDS
+    for i in range(n + 1):
         started = time.perf_counter()
-        status, _body, _ = session.request("GET", path)
-        times.append((time.perf_counter() - started) * 1000)
-        errors += status != 200
+        try:
+            status, _body, _ = session.request("GET", path)
+        except OSError:  # a timeout: counted as an error, at the timeout's length
+            status = 0
+            session.conn.close()
+            session.conn = http.client.HTTPConnection(HOST, PORT, timeout=REQUEST_TIMEOUT)
+        elapsed = (time.perf_counter() - started) * 1000
+        if i > 0:  # the first request warms caches and is not counted
+            times.append(elapsed)
+            errors += status != 200
+        if time.monotonic() > deadline:
+            break
     times.sort()
+    if not times:
+        times = [elapsed]
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     return {
         "median_ms": round(statistics.median(times), 1),
         "p95_ms": round(p95, 1),
+        "requests": len(times),
         "errors": errors,
     }
 

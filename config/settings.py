@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.routers.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -103,6 +104,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several requests write at once (reports); wait for the lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+# Optional read replica for dashboards and the read API (config/routers.py).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+# No state in the processes when several instances run: sessions and login throttling are in
+# the database already; set CACHE_URL=dbcache://django_cache (after `createcachetable`) or
+# rediscache://127.0.0.1:6379/1 (with the redis package). One dev server: process memory.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

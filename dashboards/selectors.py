@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from reports.models import Assignment, AssignmentScope, Report, ReportingPeriod
 from targets import arithmetic as ar
-from targets import rollup
+from targets import rollup, totals
 from targets.models import Display, Field, Indicator, IndicatorKind, Programme, Target
 from targets.rollup import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec
 from unions.models import Unit, UnitClosure, UnitLink, active_on_q
@@ -75,10 +75,16 @@ def indicator_series(
         )
     )
     indicators = _indicators(programme)
-    fields = _fields(indicators)
-    cells, _ = rollup._cells(unit, periods, fields, tree, provisional, today)
+    # Approved figures along the tree as it was are read pre-summed (targets.totals).
+    table = None if provisional or tree != AS_WAS else totals.totals_read(programme, unit, periods)
+    cells = (
+        {}
+        if table is not None
+        else rollup._cells(unit, periods, _fields(indicators), tree, provisional, today)[0]
+    )
     return {
-        i.code: [_point(i, cells, p, periods) for p in periods if p.quarter] for i in indicators
+        i.code: [_point(i, cells, p, periods, table) for p in periods if p.quarter]
+        for i in indicators
     }
 
 
@@ -98,6 +104,7 @@ def _point(
     cells: dict[int, list[ar.Cell]],
     period: ReportingPeriod,
     periods: list[ReportingPeriod],
+    table: totals.Table | None = None,
 ) -> Point:
     key = (period.year, period.quarter)
     time_kind = indicator.numerator.time_kind
@@ -111,6 +118,12 @@ def _point(
         }
     else:
         window = {key}
+    if table is not None:
+        f = table.figures(indicator, window)
+        value = f.value
+        if indicator.display == Display.RATIO and value is not None:
+            value = value.quantize(Decimal("0.01"))
+        return Point(key, period.cutoff, f.numerator, f.denominator, value)
 
     def pick(field: Field | None) -> list[ar.Cell]:
         if field is None:
@@ -190,6 +203,9 @@ def indicator_breakdown(
     reporters = _reporters(root, periods, assignments, cells, report_units, tree, today)
     spans = _closure_spans(reporters)
     owners = _owners(reporters, spans, periods, report_units, cells, tree, today)
+    by_unit: dict[int, list[Assignment]] = defaultdict(list)
+    for a in assignments:
+        by_unit[a.unit_id].append(a)
     targets = list(Target.objects.filter(indicator=indicator))
     last = periods[-1]
     own: dict[int, dict[int, list[ar.Cell]]] = defaultdict(lambda: defaultdict(list))
@@ -199,7 +215,9 @@ def indicator_breakdown(
                 own[owner][field_id].append(cell)
     rows = []
     for unit in reporters.values():
-        expected = _expected(periods, assignments, spans.get(unit.pk, {}))
+        below = spans.get(unit.pk, {})
+        mine = [a for d in below for a in by_unit.get(d, ())]  # not all assignments per unit
+        expected = _expected(periods, mine, below)
         result = rollup._indicator_result(
             programme, unit, spec, indicator, own[unit.pk], targets, expected, periods,
             provisional_reports, today,
@@ -284,6 +302,12 @@ def _owners(
     cutoffs = {(p.year, p.quarter): p.cutoff for p in periods}
     report_quarter = {c.report: c.quarter for cs in cells.values() for c in cs}
     place = _places_today(today) if tree == AS_NOW else {}
+    # Indexed by descendant, so each report looks only at the reporters ever above its unit
+    # (thousands of reporters nationally).
+    above: dict[int, list[tuple[int, list[Span]]]] = defaultdict(list)
+    for r in reporters:
+        for descendant, unit_spans in spans[r].items():
+            above[descendant].append((r, unit_spans))
     owners: dict[int, set[int]] = {}
     for report, quarter in report_quarter.items():
         unit_id = report_units.get(report)
@@ -291,9 +315,8 @@ def _owners(
             unit_id, on = place.get(unit_id), today  # type: ignore[arg-type]
         else:
             on = cutoffs[quarter]
-        owners[report] = {
-            r for r in reporters if unit_id is not None and _within(spans[r].get(unit_id, []), on)
-        }
+        candidates = above.get(unit_id, []) if unit_id is not None else []
+        owners[report] = {r for r, unit_spans in candidates if _within(unit_spans, on)}
     return owners
 
 

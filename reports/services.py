@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from targets.models import Display, Field, Indicator, TaskGroup
+from targets.totals import totals_apply
 from unions.models import Unit
 
 from .models import (
@@ -301,17 +302,23 @@ def report_approve(report: Report, *, actor: User | None) -> Report:
             )
             % {"n": len(pending)}
         )
-    Report.objects.filter(unit=report.unit, period=report.period, in_force=True).update(
-        in_force=False
+    replaced = list(
+        Report.objects.filter(unit=report.unit, period=report.period, in_force=True).values_list(
+            "pk", flat=True
+        )
     )
+    Report.objects.filter(pk__in=replaced).update(in_force=False)
     _bump(report, actor, status=ReportStatus.APPROVED, approved_at=timezone.now(), in_force=True)
     _event(report, actor, EventAction.APPROVE)
+    # Pre-summed roll-up totals change with what counts, in this same transaction.
+    totals_apply(report, replaced=replaced)
     return report
 
 
 @transaction.atomic
 def report_reopen(report: Report, *, reason: str, actor: User | None) -> Report:
-    """Opens a new draft revision of an approved report; the approved one keeps counting."""
+    """Opens a new draft revision of an approved report; the approved one keeps counting
+    (so the roll-up totals of `targets.totals` do not change until the new one is approved)."""
     report = _lock(report)
     if report.status != ReportStatus.APPROVED or not report.is_latest:
         raise WorkflowError(_("Only the latest approved report can be reopened."))

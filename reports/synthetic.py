@@ -197,6 +197,9 @@ def generate(
     built = Built(scale.name)
     with transaction.atomic():
         _Generator(scale, seed, today or timezone.localdate(), built, log).run()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh statistics, or the planner guesses
+            cursor.execute("ANALYZE")
     built.seconds = time.perf_counter() - started
     return built
 

@@ -27,7 +27,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Max, Q
 
-from reports.models import Report, ReportingPeriod, Value, ValueState
+from reports.models import Assignment, AssignmentScope, Report, ReportingPeriod, Value, ValueState
 from unions.models import Unit, UnitClosure
 
 from . import arithmetic as ar
@@ -330,3 +330,42 @@ def totals_apply(report: Report, *, replaced: list[int]) -> None:
                 denominator = {table}.denominator + excluded.denominator""",  # noqa: S608
             rows,
         )
+
+
+# Expected reports ------------------------------------------------------------------------------
+
+
+def expected_counts(unit: Unit, periods: list[ReportingPeriod]) -> dict[tuple[int, int, bool], int]:
+    """Expected reports per (year, quarter, province report?) in the unit's subtree as it was:
+    the assignments covering each quarter whose unit existed at the cut-off and lay below
+    `unit` then. One aggregate query, instead of every closure row below a national root."""
+    counts: dict[tuple[int, int, bool], int] = defaultdict(int)
+    if not periods:
+        return counts
+    t = {
+        "assignment": Assignment._meta.db_table,
+        "period": ReportingPeriod._meta.db_table,
+        "unit": Unit._meta.db_table,
+        "closure": UnitClosure._meta.db_table,
+    }
+    sql = f"""
+        SELECT p.year, p.quarter, a.scope, COUNT(*)
+        FROM {t["assignment"]} a
+        JOIN {t["period"]} p ON p.programme_id = a.programme_id
+        JOIN {t["period"]} f ON f.id = a.first_period_id
+        LEFT JOIN {t["period"]} l ON l.id = a.last_period_id
+        JOIN {t["unit"]} u ON u.id = a.unit_id AND u.valid_from <= p.cutoff
+             AND (u.valid_to IS NULL OR u.valid_to > p.cutoff)
+        WHERE p.id IN ({", ".join(["%s"] * len(periods))})
+          AND f.year * 10 + f.quarter <= p.year * 10 + p.quarter
+          AND (l.id IS NULL OR l.year * 10 + l.quarter >= p.year * 10 + p.quarter)
+          AND EXISTS (
+              SELECT 1 FROM {t["closure"]} c
+              WHERE c.ancestor_id = %s AND c.descendant_id = a.unit_id
+                AND c.valid_from <= p.cutoff AND (c.valid_to IS NULL OR c.valid_to > p.cutoff))
+        GROUP BY p.year, p.quarter, a.scope"""  # noqa: S608 - table names from model meta
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*(p.pk for p in periods), unit.pk])
+        for year, quarter, scope, n in cursor.fetchall():
+            counts[(year, quarter, scope == AssignmentScope.PROVINCE)] += n
+    return counts

@@ -179,3 +179,47 @@ def test_dashboard_series_from_totals_are_the_raw_series(province):
         raw = indicator_series(programme, root, today=TODAY)
         RollupTotalsState.objects.update(closure_mark=totals.closure_mark())
         assert fast == raw
+
+
+def expected_in_python(unit, periods):
+    """The roll-up's former reading of expected reports (every closure row into Python)."""
+    from collections import defaultdict
+
+    from reports.models import AssignmentScope
+
+    counts = defaultdict(int)
+    assignments = Assignment.objects.select_related("unit", "first_period", "last_period")
+    spans = defaultdict(list)
+    for d, start, end in UnitClosure.objects.filter(ancestor=unit).values_list(
+        "descendant_id", "valid_from", "valid_to"
+    ):
+        spans[d].append((start, end))
+    for p in periods:
+        key = (p.year, p.quarter)
+        for a in assignments:
+            first = (a.first_period.year, a.first_period.quarter)
+            last = (a.last_period.year, a.last_period.quarter) if a.last_period else (9999, 4)
+            on = p.cutoff
+            below = any(s <= on and (e is None or on < e) for s, e in spans.get(a.unit_id, []))
+            if first <= key <= last and a.unit.is_active_on(on) and below:
+                counts[(*key, a.scope == AssignmentScope.PROVINCE)] += 1
+    return dict(counts)
+
+
+def test_expected_reports_counted_in_the_database_match_the_python_count(province):
+    from reports.models import ReportingPeriod
+
+    periods = list(ReportingPeriod.objects.order_by("year", "quarter"))
+    units = [province.root, *Unit.objects.filter(kind__in=["district", "commune"])[:6]]
+    units += list(Unit.objects.filter(kind=UnitKind.GRASSROOTS).order_by("code")[:3])
+    for unit in units:
+        assert dict(totals.expected_counts(unit, periods)) == expected_in_python(unit, periods)
+
+
+def test_expected_reports_along_small_tree_match_the_python_count(small_tree, programme):
+    from reports.models import ReportingPeriod
+
+    assignments_apply_proposal(programme)
+    periods = list(ReportingPeriod.objects.order_by("year", "quarter"))
+    for unit in vars(small_tree).values():
+        assert dict(totals.expected_counts(unit, periods)) == expected_in_python(unit, periods)
