@@ -86,6 +86,7 @@ def setup(savers: int) -> dict[str, Any]:
         "province": province.code,
         "province_pk": province.pk,
         "unit_page": _unit_page(root, province, commune),
+        "unit_page_pk": Unit.objects.get(code=_unit_page(root, province, commune)).pk,
         "indicator": indicator.code if indicator else "A01",
         "year": last.year,
         "period": f"{last.year}Q{last.quarter}",
@@ -163,8 +164,12 @@ if __name__ == "__main__":
     elif command == "queries":
         out = queries(args)
     elif command == "sql":
-        root, unit, year = (int(a) for a in args[:3])
-        out = {"root": bare_sql(root, year), "unit": bare_sql(unit, year)}
+        root, unit, province, year = (int(a) for a in args[:4])
+        out = {
+            "root": bare_sql(root, year),
+            "unit": bare_sql(unit, year),
+            "province": bare_sql(province, year),
+        }
     else:
         raise SystemExit(__doc__)
     json.dump(out, sys.stdout)

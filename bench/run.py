@@ -445,15 +445,22 @@ def bench_scale(scale: str) -> dict[str, Any]:
         "api": f"/api/v1/progress/?unit={setup['root']}&period={period}",
     }
     if setup["province"] != setup["root"]:
-        pages["api_province"] = f"/api/v1/progress/?unit={setup['province']}&period={period}"
+        province = setup["province"]
+        pages["indicator_province"] = f"{pages['indicator']}?unit={province}"
+        pages["api_province"] = f"/api/v1/progress/?unit={province}&period={period}"
     counts = django_side(env, "queries", *pages.values())
-    sql = django_side(env, "sql", str(setup["root_pk"]), str(setup["province_pk"]), str(period))
+    sql = django_side(
+        env,
+        "sql",
+        *(str(setup[k]) for k in ("root_pk", "unit_page_pk", "province_pk", "year")),
+    )
     bare = {
         "overview": sql["root"]["term"],
         "indicator": sql["root"]["indicator"],
         "unit": sql["unit"]["term"],
         "api": sql["root"]["year"],
-        "api_province": sql["unit"]["year"],
+        "api_province": sql["province"]["year"],
+        "indicator_province": sql["province"]["indicator"],
     }
     server = start_server(env)
     try:
@@ -483,13 +490,13 @@ def bench_scale(scale: str) -> dict[str, Any]:
 
 def table(results: list[dict[str, Any]]) -> str:
     lines = [
-        f"{'scale':9} {'page':13} {'median ms':>9} {'p95 ms':>8} {'queries':>7} "
+        f"{'scale':9} {'page':18} {'median ms':>9} {'p95 ms':>8} {'queries':>7} "
         f"{'bare SQL ms':>11} {'page/SQL':>8}"
     ]
     for r in results:
         for name, p in r["pages"].items():
             lines.append(
-                f"{r['scale']:9} {name:13} {p['median_ms']:>9} {p['p95_ms']:>8} "
+                f"{r['scale']:9} {name:18} {p['median_ms']:>9} {p['p95_ms']:>8} "
                 f"{p['queries']:>7} {p['bare_sql_ms']:>11} {p['page_to_sql']:>8}"
             )
     lines.append("")

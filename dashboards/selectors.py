@@ -222,7 +222,7 @@ def indicator_breakdown(
             programme, unit, spec, indicator, own[unit.pk], targets, expected, periods,
             provisional_reports, today,
         )  # fmt: skip
-        current = tree == AS_NOW or _assigned(assignments, unit, last)
+        current = tree == AS_NOW or _assigned(by_unit.get(unit.pk, []), unit, last)
         rows.append(BreakdownRow(unit, result, current))
     return sorted(rows, key=lambda r: (not r.expected_now, r.unit.name))
 
