@@ -56,7 +56,7 @@ def setup(savers: int) -> dict[str, Any]:
     reporting = Assignment.objects.filter(
         programme=programme, unit__kind=UnitKind.COMMUNE, last_period=None
     ).order_by("unit__code")
-    reporters = []
+    reporters: list[dict[str, Any]] = []
     for assignment in reporting[: savers * 3]:
         if len(reporters) == savers:
             break
@@ -143,7 +143,12 @@ def bare_sql(root: int, year: int, runs: int = 15) -> dict[str, float]:
             period="AND p.year = %(year)s", fields="WHERE v.field_id = ANY(%(fields)s)"
         ),
     }
-    params = {"today": timezone.localdate(), "root": root, "year": year, "fields": fields}
+    params: dict[str, Any] = {
+        "today": timezone.localdate(),
+        "root": root,
+        "year": year,
+        "fields": fields,
+    }
     result = {}
     with connection.cursor() as cursor:
         for name, sql in variants.items():

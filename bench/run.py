@@ -370,6 +370,7 @@ def workbook(env: dict[str, str], setup: dict[str, Any]) -> dict[str, Any]:
         ("--output", str(out)),
         ("--unit", setup["root"]),
         ("--period", str(setup["year"])),
+        ("--year", str(setup["year"])),
     ):
         if option in text:
             args += [option, value]

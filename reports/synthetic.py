@@ -154,7 +154,7 @@ def wipe() -> None:
     Django's collector."""
     from targets import totals
 
-    for queryset in (
+    querysets: list[models.QuerySet[Any]] = [
         ReportEvent.objects.all(),
         Value.objects.all(),
         Narrative.objects.all(),
@@ -163,17 +163,18 @@ def wipe() -> None:
         Report.objects.all(),
         Assignment.objects.all(),
         Target.objects.filter(unit__isnull=False),
-    ):
-        queryset._raw_delete(queryset.db)  # type: ignore[attr-defined]
+    ]
+    for queryset in querysets:
+        queryset._raw_delete(queryset.db)
     users = User.objects.filter(unit__isnull=False, is_superuser=False)
     users.delete()
     User.objects.filter(unit__isnull=False).update(unit=None)
     Programme.objects.update(issuer=None)
-    for queryset in (UnitClosure.objects.all(), UnitLink.objects.all()):
-        queryset._raw_delete(queryset.db)  # type: ignore[attr-defined]
+    for links in (UnitClosure.objects.all(), UnitLink.objects.all()):
+        links._raw_delete(links.db)
     Unit.objects.update(successor=None)
     units = Unit.objects.all()
-    units._raw_delete(units.db)  # type: ignore[attr-defined]
+    units._raw_delete(units.db)
 
 
 def generate(

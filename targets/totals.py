@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db import connection, transaction
 from django.db.models import Max, Q
@@ -34,6 +35,7 @@ from . import arithmetic as ar
 from .models import Field, Indicator, Programme, RollupTotal, RollupTotalsState
 
 Quarter = tuple[int, int]
+S = TypeVar("S")
 FIELD, PAIR, RECEIVED = "field", "pair", "received"
 
 
@@ -97,7 +99,7 @@ class Table:
         return Figures(ratio.numerator, ratio.denominator, value, quarter, ratio.reports)
 
 
-def _within(by_quarter: dict[Quarter, object], keep: set[Quarter] | None) -> dict:  # type: ignore[type-arg]
+def _within(by_quarter: dict[Quarter, S], keep: set[Quarter] | None) -> dict[Quarter, S]:
     return by_quarter if keep is None else {q: s for q, s in by_quarter.items() if q in keep}
 
 
@@ -313,7 +315,9 @@ def totals_apply(report: Report, *, replaced: list[int]) -> None:
             row = delta[key]
             for i, x in enumerate(sums):
                 row[i] += sign * x
-    rows = [(*key, *sums) for key, sums in sorted(delta.items()) if any(sums)]
+    rows: list[tuple[int | str, ...]] = [
+        (*key, *sums) for key, sums in sorted(delta.items()) if any(sums)
+    ]
     if not rows:
         return
     table = RollupTotal._meta.db_table
