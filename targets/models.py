@@ -347,6 +347,8 @@ class RollupTotalsState(models.Model):
         "targets.Programme", on_delete=models.CASCADE, related_name="+"
     )
     closure_mark = models.BigIntegerField(default=0)
+    # {period id: cut-off} when built: a changed cut-off can move a report under other units.
+    cutoffs = models.JSONField(default=dict)
     built_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -13,8 +13,8 @@ rows. The rules of DOMAIN.md §4 survive the summing because what the arithmetic
 Only the figures that count without "provisional" (in-force, approved revisions) along the
 tree as it was are summed; the roll-up reads raw values for everything else. The totals are
 written in the transaction of every approval (`totals_apply`), so they are never stale; a
-reorganisation rewrites the closure, which the roll-up notices (`closure_mark`) and then reads
-raw values until `totals_rebuild` runs again.
+reorganisation rewrites the closure, and a calendar change moves cut-offs; the roll-up notices
+either (`closure_mark`, `cutoffs`) and reads raw values until `totals_rebuild` runs again.
 """
 
 from __future__ import annotations
@@ -146,6 +146,8 @@ def totals_read(programme: Programme, unit: Unit, periods: list[ReportingPeriod]
     state = RollupTotalsState.objects.filter(programme=programme).first()
     if state is None or state.closure_mark != closure_mark():
         return None
+    if any(state.cutoffs.get(str(p.pk)) != p.cutoff.isoformat() for p in periods):
+        return None  # the calendar changed since the totals were built
     quarters = {p.pk: (p.year, p.quarter) for p in periods}
     table = Table()
     rows = RollupTotal.objects.filter(ancestor=unit, period_id__in=list(quarters)).values_list(
@@ -231,7 +233,11 @@ def totals_rebuild(programme: Programme) -> int:
         cursor.execute(pair_rows, [number, number, pk, pk])
         cursor.execute(received_rows, [pk, *counted])
     RollupTotalsState.objects.update_or_create(
-        programme=programme, defaults={"closure_mark": closure_mark()}
+        programme=programme,
+        defaults={
+            "closure_mark": closure_mark(),
+            "cutoffs": {str(p.pk): p.cutoff.isoformat() for p in periods},
+        },
     )
     return RollupTotal.objects.filter(period__in=periods).count()
 

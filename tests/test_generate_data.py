@@ -223,3 +223,13 @@ def test_expected_reports_along_small_tree_match_the_python_count(small_tree, pr
     periods = list(ReportingPeriod.objects.order_by("year", "quarter"))
     for unit in vars(small_tree).values():
         assert dict(totals.expected_counts(unit, periods)) == expected_in_python(unit, periods)
+
+
+def test_a_changed_cut_off_sends_the_roll_up_back_to_raw_values(small_tree, programme):
+    approved(small_tree.d2, programme, "2025Q2", members=200)
+    totals.totals_rebuild(programme)
+    q2 = period(programme, "2025Q2")
+    assert totals.totals_read(programme, small_tree.province, [q2]) is not None
+    q2.cutoff = dt.date(2025, 6, 14)
+    q2.save()
+    assert totals.totals_read(programme, small_tree.province, [q2]) is None
