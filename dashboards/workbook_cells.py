@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from openpyxl.cell import WriteOnlyCell
@@ -57,7 +58,10 @@ LINE_HEIGHT = 13.0  # points per line of 10-point text
 CHARS_PER_WIDTH = 1.4  # characters of 10-point Arial per unit of Excel column width
 
 
+@cache
 def font(*, bold: bool = False, italic: bool = False, size: int = 10, color: str = "") -> Font:
+    """One Font object per style: openpyxl styles are immutable, and building one per cell
+    costs more than writing the cell."""
     return Font(name=FONT_NAME, size=size, bold=bold, italic=italic, color=color or None)
 
 
