@@ -18,7 +18,7 @@ from targets.models import Indicator, IndicatorKind, Programme
 from targets.rollup import PeriodSpec, progress
 from unions.access import unit_for_user
 from unions.models import Unit
-from unions.selectors import unit_ancestors
+from unions.selectors import unit_ancestors, unit_children
 
 from . import selectors as sel
 from .charts import line_chart, sparkline
@@ -110,10 +110,22 @@ def _unit_page(
         "unit_query": _query(params, year=str(params.year)),
         "last_period": last,
         "ancestors": [] if last is None else unit_ancestors(unit, last.cutoff),
-        "reporters": _split(sel.reporting_units_below(unit, last)),
+        **_reporters(unit, last),
         "statuses": list(Status),
     }
     return render(request, "dashboards/unit.html", context)
+
+
+# Above this many reporting units (a national root) the page lists the units directly below
+# instead, so that it stays light; each of them lists its own.
+REPORTER_LIST_LIMIT = 300
+
+
+def _reporters(unit: Unit, last: Any) -> dict[str, Any]:
+    below = sel.reporting_units_below(unit, last)
+    if len(below) <= REPORTER_LIST_LIMIT or last is None:
+        return {"reporters": _split(below), "reporters_total": None}
+    return {"reporters": _split(unit_children(unit, last.cutoff)), "reporters_total": len(below)}
 
 
 def _split(units: list[Unit]) -> dict[str, list[Unit]]:

@@ -183,3 +183,14 @@ def test_pages_cost_the_same_queries_for_10_and_40_units(
     assert many == few
     with django_assert_max_num_queries(45):
         client.get(url, params)
+
+
+def test_a_root_with_very_many_reporting_units_lists_the_units_directly_below(
+    client, office_user, reported, programme, monkeypatch
+):
+    from dashboards import views
+
+    monkeypatch.setattr(views, "REPORTER_LIST_LIMIT", 1)
+    client.force_login(office_user)
+    page = client.get("/dashboards/?year=2025").content.decode()
+    assert "reporting units below; these are the units directly below" in page
