@@ -307,7 +307,10 @@ def report_approve(report: Report, *, actor: User | None) -> Report:
             "pk", flat=True
         )
     )
-    Report.objects.filter(pk__in=replaced).update(in_force=False)
+    # Saved one by one (there is at most one) so the audit log records the change.
+    for earlier in Report.objects.filter(pk__in=replaced):
+        earlier.in_force = False
+        earlier.save(update_fields=["in_force"])
     _bump(report, actor, status=ReportStatus.APPROVED, approved_at=timezone.now(), in_force=True)
     _event(report, actor, EventAction.APPROVE)
     # Pre-summed roll-up totals change with what counts, in this same transaction.

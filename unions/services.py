@@ -248,7 +248,9 @@ def unit_dissolve(unit: Unit, on: dt.date, successor: Unit | None = None) -> Non
         for child in children:
             _move_one(child, successor, on)
     UnitLink.objects.filter(child=unit, valid_from__gte=on).delete()
-    UnitLink.objects.filter(active_on_q(on), child=unit).update(valid_to=on)
+    for link in UnitLink.objects.filter(active_on_q(on), child=unit):  # saved so it is audited
+        link.valid_to = on
+        link.save(update_fields=["valid_to"])
     unit.valid_to = on
     unit.successor = successor
     unit.save(update_fields=["valid_to", "successor"])
