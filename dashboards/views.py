@@ -119,6 +119,7 @@ def _unit_page(
 # Above this many reporting units (a national root) the page lists the units directly below
 # instead, so that it stays light; each of them lists its own.
 REPORTER_LIST_LIMIT = 300
+BREAKDOWN_PAGE_SIZE = 200
 
 
 def _reporters(unit: Unit, last: Any) -> dict[str, Any]:
@@ -173,7 +174,9 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     table = BreakdownTable(
         list(filters.qs), query=_query(params, year=str(spec.year or today.year))
     )
-    RequestConfig(request, paginate=False).configure(table)
+    # A national root has thousands of reporting units: show them a page at a time (the CSV
+    # download has them all).
+    RequestConfig(request, paginate={"per_page": BREAKDOWN_PAGE_SIZE}).configure(table)
     series = sel.indicator_series(programme, root, tree=tree, provisional=provisional, today=today)
     points = series[found.code]
     context = {

@@ -194,3 +194,14 @@ def test_a_root_with_very_many_reporting_units_lists_the_units_directly_below(
     client.force_login(office_user)
     page = client.get("/dashboards/?year=2025").content.decode()
     assert "reporting units below; these are the units directly below" in page
+
+
+def test_the_indicator_breakdown_is_shown_a_page_at_a_time(
+    client, office_user, reported, programme, monkeypatch
+):
+    from dashboards import views
+
+    monkeypatch.setattr(views, "BREAKDOWN_PAGE_SIZE", 1)
+    client.force_login(office_user)
+    page = client.get("/dashboards/indicator/A01/?period=2025").content.decode()
+    assert 'class="pager"' in page and "page=2" in page
