@@ -10,7 +10,6 @@ from pathlib import Path
 
 import django_stubs_ext
 import environ
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 django_stubs_ext.monkeypatch()
@@ -23,17 +22,18 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 TESTING = "pytest" in sys.modules
 
-_DEV_SECRET = "dev-only-insecure-key-never-use-in-production"  # noqa: S105 - refused when DEBUG is off
-SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not (DEBUG or TESTING):
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. With DEBUG off the portal needs a real secret "
-            "(50 random characters; see README, Deployment)."
-        )
-    SECRET_KEY = _DEV_SECRET
-elif not DEBUG and (len(SECRET_KEY) < 40 or SECRET_KEY.startswith(("django-insecure", "dev-"))):
-    raise ImproperlyConfigured("SECRET_KEY is too short or a development key; set a real secret.")
+_DEV_SECRET = "dev-only-insecure-key-never-use-in-production"  # noqa: S105 - refused when serving
+SECRET_KEY = env.str("SECRET_KEY", default="") or _DEV_SECRET
+# Management commands (migrations, checks) run without a secret; the web server does not
+# start with DEBUG off unless this names a real one (config/wsgi.py).
+SERVING_REFUSAL = ""
+if SECRET_KEY == _DEV_SECRET:
+    SERVING_REFUSAL = (
+        "SECRET_KEY is not set. With DEBUG off the portal needs a real secret "
+        "(50 random characters; see README, Deployment)."
+    )
+elif len(SECRET_KEY) < 40 or SECRET_KEY.startswith(("django-insecure", "dev-")):
+    SERVING_REFUSAL = "SECRET_KEY is too short or a development key; set a real secret."
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
