@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.protection import WorkbookProtection
@@ -100,6 +101,15 @@ def report_workbook(report: Report) -> bytes:
     return out.getvalue()
 
 
+def _put(sheet: Worksheet, row: int, col: int, value: object) -> Cell:
+    """Writes a cell; text a user typed (a unit name, a narrative) stays text even when it
+    starts with "=", which openpyxl would otherwise store as a formula."""
+    cell = sheet.cell(row, col, value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    return cell
+
+
 def _write_values_sheet(sheet: Worksheet, report: Report) -> None:
     sheet["B1"] = _("REPORT ON THE TARGETS OF PROGRAMME %(number)s") % {
         "number": report.period.programme.number
@@ -117,7 +127,7 @@ def _write_values_sheet(sheet: Worksheet, report: Report) -> None:
         sheet.cell(row, 1, key)
         sheet.cell(row, 2, label).font = Font(bold=True)
         sheet.cell(row, 3, value).alignment = Alignment(horizontal="left")
-        sheet.cell(row, 4, note)
+        _put(sheet, row, 4, note)
     table_row = 3 + len(header) + 1
     _write_table(sheet, report, table_row)
     _layout(sheet, widths={"A": 4, "B": 60, "C": 28, "D": 14, "E": 16, "F": 36}, title=table_row)
@@ -197,7 +207,7 @@ def _write_narrative_sheet(sheet: Worksheet, report: Report) -> None:
         sheet.cell(row, 1, group.code)
         sheet.cell(row, 2, f"{group.code}. {group.title_vi}")
         for col, text in zip(NARRATIVE_COLUMNS, texts.get(group.code, ("", "", "")), strict=True):
-            cell = sheet.cell(row, col, text or None)
+            cell = _put(sheet, row, col, text or None)
             cell.protection = Protection(locked=False)
             cell.fill = INPUT_FILL
         for col in range(1, 6):

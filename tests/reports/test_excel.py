@@ -329,3 +329,18 @@ def test_an_oversize_file_is_refused(client, report, district_reporter, settings
     response = upload(client, report, as_upload(book))
     assert response.status_code == 400
     refused(response, report, before)
+
+
+def test_user_text_starting_with_equals_is_written_as_text_not_a_formula(
+    client, small_tree, report, district_reporter
+):
+    small_tree.d2.name = '=HYPERLINK("http://x","y")'
+    small_tree.d2.save()
+    data = ReportInput(narratives={"3.1": ("=1+1", "", "")})
+    report_save(report, data, version=report.version, actor=district_reporter)
+    client.force_login(district_reporter)
+    book = download(client, report)
+    cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert '=HYPERLINK("http://x","y")' in [c.value for c in book[SHEET_REPORT]["D"]]
+    assert "=1+1" in [c.value for c in book[SHEET_NARRATIVE]["C"]]
