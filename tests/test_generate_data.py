@@ -12,7 +12,6 @@ from reports.numbers import Entry
 from reports.services import (
     ReportInput,
     report_approve,
-    report_open,
     report_reopen,
     report_save,
     report_submit,
@@ -21,7 +20,7 @@ from reports.synthetic import generate
 from targets import totals
 from targets.models import Programme, RollupTotal, RollupTotalsState
 from targets.rollup import AS_NOW, AS_WAS, PeriodSpec, progress
-from tests.conftest import period
+from tests.conftest import approved, period
 from unions.models import Unit, UnitClosure, UnitKind
 
 TODAY = dt.date(2026, 11, 25)
@@ -109,15 +108,6 @@ def test_as_now_and_provisional_are_read_from_raw_values(province):
 
 
 # Incremental totals along small_tree, through the report services --------------------------
-
-
-def approved(unit, programme, code, **values):
-    report = report_open(unit, period(programme, code), None)
-    entries = {k: (v if isinstance(v, Entry) else Entry.of(v)) for k, v in values.items()}
-    data = ReportInput(values=entries, confirmed_warnings=set(values))
-    report = report_save(report, data, version=report.version, actor=None)
-    report = report_submit(report, version=report.version, actor=None)
-    return report_approve(report, actor=None)
 
 
 def stored():

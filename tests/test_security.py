@@ -13,9 +13,8 @@ import pytest
 from django.urls import reverse
 
 from reports.assignments import assignments_apply_proposal
-from reports.numbers import Entry
-from reports.services import ReportInput, report_approve, report_open, report_save, report_submit
-from tests.conftest import login, period
+from reports.services import report_open
+from tests.conftest import approved, login, period
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "pw-for-tests-123"
@@ -106,16 +105,6 @@ def test_check_deploy_reports_nothing_with_production_settings():
 
 
 # --- real browser ----------------------------------------------------------------------------
-
-
-def approved(unit, programme, code: str, **values: int):
-    report = report_open(unit, period(programme, code), None)
-    data = ReportInput(
-        values={k: Entry.of(v) for k, v in values.items()}, confirmed_warnings=set(values)
-    )
-    report = report_save(report, data, version=report.version, actor=None)
-    report = report_submit(report, version=report.version, actor=None)
-    return report_approve(report, actor=None)
 
 
 def visit(page, path: str, violations: list[str]) -> None:

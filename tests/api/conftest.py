@@ -6,21 +6,9 @@ import pytest
 
 from api.tokens import token_create
 from reports.assignments import assignments_apply_proposal
-from reports.numbers import Entry
-from reports.services import ReportInput, report_approve, report_open, report_save, report_submit
-from tests.conftest import period
+from tests.conftest import approved as reported_value
 
 PROGRESS = "/api/v1/progress/"
-
-
-def reported_value(unit, programme, code, approve=True, **values):
-    report = report_open(unit, period(programme, code), None)
-    data = ReportInput(
-        values={k: Entry.of(v) for k, v in values.items()}, confirmed_warnings=set(values)
-    )
-    report = report_save(report, data, version=report.version, actor=None)
-    report = report_submit(report, version=report.version, actor=None)
-    return report_approve(report, actor=None) if approve else report
 
 
 @pytest.fixture

@@ -5,20 +5,8 @@ from __future__ import annotations
 import pytest
 
 from reports.assignments import assignments_apply_proposal
-from reports.numbers import Entry
-from reports.services import ReportInput, report_approve, report_open, report_save, report_submit
-from tests.conftest import SmallTree, make_unit, period
+from tests.conftest import SmallTree, approved, make_unit
 from unions.models import UnitKind
-
-
-def approved(unit, programme, code, approve=True, **values):
-    report = report_open(unit, period(programme, code), None)
-    data = ReportInput(
-        values={k: Entry.of(v) for k, v in values.items()}, confirmed_warnings=set(values)
-    )
-    report = report_save(report, data, version=report.version, actor=None)
-    report = report_submit(report, version=report.version, actor=None)
-    return report_approve(report, actor=None) if approve else report
 
 
 @pytest.fixture

@@ -13,26 +13,12 @@ from dashboards.templatetags.figures import status_word
 from dashboards.workbook import workbook_write
 from dashboards.workbook_data import WorkbookError, WorkbookRequest
 from reports.assignments import assignments_apply_proposal
-from reports.numbers import Entry
-from reports.services import ReportInput, report_approve, report_open, report_save, report_submit
 from targets.rollup import PeriodSpec, progress
-from tests.conftest import period
+from tests.conftest import approved
 from unions.services import unit_update
 
 TODAY = dt.date(2026, 2, 1)
 EVIL_NAME = '=HYPERLINK("http://x","y")'
-
-
-def approved(unit, programme, code, narratives=None, **values):
-    report = report_open(unit, period(programme, code), None)
-    data = ReportInput(
-        values={k: Entry.of(v) for k, v in values.items()},
-        narratives=narratives or {},
-        confirmed_warnings=set(values),
-    )
-    report = report_save(report, data, version=report.version, actor=None)
-    report = report_submit(report, version=report.version, actor=None)
-    return report_approve(report, actor=None)
 
 
 @pytest.fixture

@@ -6,24 +6,12 @@ from decimal import Decimal
 import pytest
 
 from reports.assignments import assignments_apply_proposal
-from reports.numbers import Entry
-from reports.services import ReportInput, report_approve, report_open, report_save, report_submit
 from targets.arithmetic import Status
 from targets.models import Target
 from targets.rollup import AS_NOW, AS_WAS, PeriodSpec, progress
-from tests.conftest import period
+from tests.conftest import approved
 
 TODAY = dt.date(2026, 2, 1)
-
-
-def approved(unit, programme, code, approve=True, **values):
-    report = report_open(unit, period(programme, code), None)
-    data = ReportInput(
-        values={k: Entry.of(v) for k, v in values.items()}, confirmed_warnings=set(values)
-    )
-    report = report_save(report, data, version=report.version, actor=None)
-    report = report_submit(report, version=report.version, actor=None)
-    return report_approve(report, actor=None) if approve else report
 
 
 @pytest.fixture
