@@ -1,30 +1,31 @@
-"""Reads for the dashboards: quarterly series and the breakdown by reporting unit.
+"""Reads for the dashboards: quarterly series, unit dashboards and membership.
 
-Both reuse the roll-up (`targets.rollup`) and its arithmetic, so a figure on a dashboard is
-the figure `progress()` gives. Each costs a fixed handful of queries whatever the tree's size:
-the breakdown reads the values of every reporting unit in one query and splits them in Python,
-instead of calling `progress()` once per unit.
+Each reuses the roll-up (`targets.rollup`) and its arithmetic, so a figure on a dashboard is
+the figure `progress()` gives, in a fixed handful of queries whatever the tree's size. The
+breakdown by reporting unit is in `dashboards.breakdown`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from reports.models import Assignment, AssignmentScope, Report, ReportingPeriod
+from reports.models import Assignment, AssignmentScope, ReportingPeriod
 from targets import arithmetic as ar
 from targets import rollup, totals
 from targets.models import Display, Field, Indicator, IndicatorKind, Programme, Target
 from targets.rollup import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec
-from unions.models import Unit, UnitClosure, UnitLink, active_on_q
+from unions.models import Unit, UnitClosure, active_on_q
+
+from .breakdown import BreakdownRow, breakdowns, covers, indicator_breakdown
 
 __all__ = [
     "AS_NOW",
     "AS_WAS",
     "BreakdownRow",
     "Point",
+    "breakdowns",
     "indicator_breakdown",
     "indicator_series",
     "programme_current",
@@ -141,214 +142,6 @@ def _point(
     return Point(key, period.cutoff, ratio.numerator, ratio.denominator, value)
 
 
-STATUS_ORDER = [
-    ar.Status.NOT_ACHIEVED,
-    ar.Status.AT_RISK,
-    ar.Status.ON_TRACK,
-    ar.Status.ACHIEVED,
-    ar.Status.NOT_YET_DUE,
-    ar.Status.NO_DATA,
-]
-
-
-@dataclass
-class BreakdownRow:
-    unit: Unit
-    result: IndicatorResult
-    expected_now: bool  # expected to report in the period's latest quarter
-
-    @property
-    def status(self) -> str:
-        return str(self.result.status)
-
-    @property
-    def sort_value(self) -> Decimal:
-        return self.result.value if self.result.value is not None else Decimal(-1)
-
-    @property
-    def status_rank(self) -> int:
-        return STATUS_ORDER.index(self.result.status)
-
-
-def indicator_breakdown(
-    programme: Programme,
-    indicator: Indicator,
-    spec: PeriodSpec,
-    root: Unit,
-    *,
-    tree: str = AS_WAS,
-    provisional: bool = False,
-    today: dt.date,
-) -> list[BreakdownRow]:
-    """One indicator for each reporting unit below `root`, each as `progress()` would give it.
-
-    Rows are the units expected to report in the period's latest quarter, plus (along the tree
-    as it was) units that reported earlier in the period and have since closed.
-    """
-    periods = rollup._periods_for(programme, spec, today)
-    if not periods:
-        return []
-    fields = _fields([indicator])
-    cells, provisional_reports = rollup._cells(root, periods, fields, tree, provisional, today)
-    report_units = dict(
-        Report.objects.filter(pk__in={c.report for cs in cells.values() for c in cs}).values_list(
-            "id", "unit_id"
-        )
-    )
-    assignments = list(
-        Assignment.objects.filter(programme=programme).select_related(
-            "unit", "first_period", "last_period"
-        )
-    )
-    reporters = _reporters(root, periods, assignments, cells, report_units, tree, today)
-    spans = _closure_spans(reporters)
-    owners = _owners(reporters, spans, periods, report_units, cells, tree, today)
-    by_unit: dict[int, list[Assignment]] = defaultdict(list)
-    for a in assignments:
-        by_unit[a.unit_id].append(a)
-    targets = list(Target.objects.filter(indicator=indicator))
-    last = periods[-1]
-    own: dict[int, dict[int, list[ar.Cell]]] = defaultdict(lambda: defaultdict(list))
-    for field_id, field_cells in cells.items():
-        for cell in field_cells:
-            for owner in owners.get(cell.report, ()):
-                own[owner][field_id].append(cell)
-    rows = []
-    for unit in reporters.values():
-        below = spans.get(unit.pk, {})
-        mine = [a for d in below for a in by_unit.get(d, ())]  # not all assignments per unit
-        expected = _expected(periods, mine, below)
-        result = rollup._indicator_result(
-            programme, unit, spec, indicator, own[unit.pk], targets, expected, periods,
-            provisional_reports, today,
-        )  # fmt: skip
-        current = tree == AS_NOW or _assigned(by_unit.get(unit.pk, []), unit, last)
-        rows.append(BreakdownRow(unit, result, current))
-    return sorted(rows, key=lambda r: (not r.expected_now, r.unit.name))
-
-
-def _assigned(assignments: list[Assignment], unit: Unit, period: ReportingPeriod) -> bool:
-    return any(a.unit_id == unit.pk and _covers(a, period) for a in assignments)
-
-
-def _covers(a: Assignment, period: ReportingPeriod) -> bool:
-    key = (period.year, period.quarter)
-    first = (a.first_period.year, a.first_period.quarter)
-    last = (a.last_period.year, a.last_period.quarter) if a.last_period else (9999, 4)
-    return first <= key <= last and a.unit.is_active_on(period.cutoff)
-
-
-def _reporters(
-    root: Unit,
-    periods: list[ReportingPeriod],
-    assignments: list[Assignment],
-    cells: dict[int, list[ar.Cell]],
-    report_units: dict[int, int],
-    tree: str,
-    today: dt.date,
-) -> dict[int, Unit]:
-    """Along the tree as it was: who was expected in the latest quarter, and who reported.
-
-    Along today's tree: today's reporting units, since that is where all values now belong.
-    """
-    last = periods[-1]
-    on = today if tree == AS_NOW else last.cutoff
-    below = set(
-        UnitClosure.objects.filter(active_on_q(on), ancestor=root, depth__gt=0).values_list(
-            "descendant_id", flat=True
-        )
-    )
-    reported = {report_units.get(c.report) for cs in cells.values() for c in cs}
-    chosen: dict[int, Unit] = {}
-    for a in assignments:
-        if a.scope == AssignmentScope.PROVINCE or a.unit_id == root.pk:
-            continue
-        if tree == AS_NOW:
-            if a.unit_id in below and a.last_period_id is None and a.unit.is_active_on(today):
-                chosen[a.unit_id] = a.unit
-        elif (a.unit_id in below and _covers(a, last)) or a.unit_id in reported:
-            chosen[a.unit_id] = a.unit
-    return chosen
-
-
-Span = tuple[dt.date, dt.date | None]
-
-
-def _closure_spans(reporters: dict[int, Unit]) -> dict[int, dict[int, list[Span]]]:
-    """For each reporting unit: the units ever below it (itself included) and when."""
-    spans: dict[int, dict[int, list[Span]]] = defaultdict(lambda: defaultdict(list))
-    rows = UnitClosure.objects.filter(ancestor_id__in=list(reporters)).values_list(
-        "ancestor_id", "descendant_id", "valid_from", "valid_to"
-    )
-    for ancestor, descendant, start, end in rows:
-        spans[ancestor][descendant].append((start, end))
-    return spans
-
-
-def _within(spans: list[Span], on: dt.date) -> bool:
-    return any(s <= on and (e is None or on < e) for s, e in spans)
-
-
-def _owners(
-    reporters: dict[int, Unit],
-    spans: dict[int, dict[int, list[Span]]],
-    periods: list[ReportingPeriod],
-    report_units: dict[int, int],
-    cells: dict[int, list[ar.Cell]],
-    tree: str,
-    today: dt.date,
-) -> dict[int, set[int]]:
-    """Which reporting units each report counts for, by the same rules as the roll-up."""
-    cutoffs = {(p.year, p.quarter): p.cutoff for p in periods}
-    report_quarter = {c.report: c.quarter for cs in cells.values() for c in cs}
-    place = _places_today(today) if tree == AS_NOW else {}
-    # Indexed by descendant, so each report looks only at the reporters ever above its unit
-    # (thousands of reporters nationally).
-    above: dict[int, list[tuple[int, list[Span]]]] = defaultdict(list)
-    for r in reporters:
-        for descendant, unit_spans in spans[r].items():
-            above[descendant].append((r, unit_spans))
-    owners: dict[int, set[int]] = {}
-    for report, quarter in report_quarter.items():
-        unit_id = report_units.get(report)
-        if tree == AS_NOW:
-            unit_id, on = place.get(unit_id), today  # type: ignore[arg-type]
-        else:
-            on = cutoffs[quarter]
-        candidates = above.get(unit_id, []) if unit_id is not None else []
-        owners[report] = {r for r, unit_spans in candidates if _within(unit_spans, on)}
-    return owners
-
-
-def _places_today(today: dt.date) -> dict[int, int | None]:
-    """Where each unit's values belong along today's tree (see rollup._as_now_members)."""
-    units: dict[int, tuple[int | None, dt.date | None]] = {
-        pk: (successor, end)
-        for pk, successor, end in Unit.objects.values_list("id", "successor_id", "valid_to")
-    }
-    last_parent = {
-        child: parent
-        for child, parent, end in UnitLink.objects.values_list("child_id", "parent_id", "valid_to")
-        if end is not None and units.get(child, (None, None))[1] == end
-    }
-    return {pk: rollup._place_today(pk, units, last_parent, today) for pk in units}
-
-
-def _expected(
-    periods: list[ReportingPeriod],
-    assignments: list[Assignment],
-    below: dict[int, list[Span]],
-) -> dict[tuple[int, int, bool], int]:
-    """As rollup._expected, from rows already read."""
-    counts: dict[tuple[int, int, bool], int] = defaultdict(int)
-    mine = [a for a in assignments if a.unit_id in below]
-    for period in periods:
-        for a in mine:
-            if _covers(a, period) and _within(below[a.unit_id], period.cutoff):
-                counts[(period.year, period.quarter, a.scope == AssignmentScope.PROVINCE)] += 1
-    return counts
-
-
 @dataclass
 class Row:
     """One indicator on a dashboard: its result, the change, and the quarters behind it."""
@@ -435,7 +228,7 @@ def reporting_units_below(unit: Unit, period: ReportingPeriod | None) -> list[Un
         for a in Assignment.objects.filter(
             programme=period.programme, unit_id__in=below.values("descendant_id")
         ).select_related("unit", "first_period", "last_period")
-        if a.scope != AssignmentScope.PROVINCE and _covers(a, period)
+        if a.scope != AssignmentScope.PROVINCE and covers(a, period)
     ]
     return sorted({a.unit for a in found}, key=lambda u: (u.kind, u.name))
 

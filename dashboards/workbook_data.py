@@ -4,7 +4,7 @@ For a year the summary is the province overview page for that year (`unit_dashbo
 every figure equals the page's. For a quarter, annual indicators run from 1 January to the
 end of that quarter and term indicators from the start of the term to the end of it; changes
 are then against the previous quarter. The breakdown by reporting unit is the indicator page's
-(`indicator_breakdown`), a fixed handful of queries per indicator whatever the tree's size.
+(`breakdowns`), a fixed handful of queries for all indicators whatever the tree's size.
 """
 
 from __future__ import annotations
@@ -156,38 +156,43 @@ class GroupBreakdown:
 
 def group_breakdowns(contents: Contents) -> list[GroupBreakdown]:
     """Each group of indicators by reporting unit; indicators only the province reports
-    (A05, A11, A12) have no breakdown and are left out."""
+    (A05, A11, A12) have no breakdown and are left out. The annual indicators and the term
+    indicators are each read in one pass (`sel.breakdowns`), shared by every group."""
     req = contents.request
     by_group: dict[str, list[Indicator]] = defaultdict(list)
     for row in contents.annual_rows + contents.term_rows:
         indicator = row.result.indicator
         if not indicator.numerator.province_only:
             by_group[indicator.numerator.group].append(indicator)
-    found = []
-    for group, sheet in GROUP_SHEETS.items():
-        if by_group.get(group):
-            found.append(_group(contents, req, group, sheet, by_group[group]))
-    return found
+    wanted = [i for group in by_group.values() for i in group]
+    rows: dict[str, list[sel.BreakdownRow]] = {}
+    for annual in (True, False):
+        chosen = [i for i in wanted if (i.kind == IndicatorKind.ANNUAL) == annual]
+        if chosen:
+            rows |= sel.breakdowns(
+                req.programme,
+                chosen,
+                contents.annual_spec if annual else PeriodSpec("term"),
+                contents.province,
+                tree=req.tree,
+                provisional=req.provisional,
+                today=req.today if annual else contents.term_today,
+            )
+    return [
+        _group(group, sheet, by_group[group], rows)
+        for group, sheet in GROUP_SHEETS.items()
+        if by_group.get(group)
+    ]
 
 
 def _group(
-    contents: Contents, req: WorkbookRequest, group: str, sheet: str, indicators: list[Indicator]
+    group: str, sheet: str, indicators: list[Indicator], found: dict[str, list[sel.BreakdownRow]]
 ) -> GroupBreakdown:
     units: dict[int, Unit] = {}
     results: dict[int, dict[str, IndicatorResult]] = defaultdict(dict)
     current: set[int] = set()
     for indicator in indicators:
-        annual = indicator.kind == IndicatorKind.ANNUAL
-        rows = sel.indicator_breakdown(
-            req.programme,
-            indicator,
-            contents.annual_spec if annual else PeriodSpec("term"),
-            contents.province,
-            tree=req.tree,
-            provisional=req.provisional,
-            today=req.today if annual else contents.term_today,
-        )
-        for row in rows:
+        for row in found[indicator.code]:
             units[row.unit.pk] = row.unit
             results[row.unit.pk][indicator.code] = row.result
             if row.expected_now:
