@@ -110,7 +110,7 @@ def _unit_page(
         "unit_query": _query(params, year=str(params.year)),
         "last_period": last,
         "ancestors": [] if last is None else unit_ancestors(unit, last.cutoff),
-        **_reporters(unit, last),
+        **_reporters(unit, last, board.year.expected_reports),
         "statuses": list(Status),
     }
     return render(request, "dashboards/unit.html", context)
@@ -122,11 +122,12 @@ REPORTER_LIST_LIMIT = 300
 BREAKDOWN_PAGE_SIZE = 200
 
 
-def _reporters(unit: Unit, last: Any) -> dict[str, Any]:
-    below = sel.reporting_units_below(unit, last)
-    if len(below) <= REPORTER_LIST_LIMIT or last is None:
-        return {"reporters": _split(below), "reporters_total": None}
-    return {"reporters": _split(unit_children(unit, last.cutoff)), "reporters_total": len(below)}
+def _reporters(unit: Unit, last: Any, count: int) -> dict[str, Any]:
+    """One query whatever the number of units. `count` is the reports expected below in the
+    last quarter (the roll-up's coverage), which is how many units report there."""
+    if count <= REPORTER_LIST_LIMIT or last is None:
+        return {"reporters": _split(sel.reporting_units_below(unit, last)), "reporters_total": None}
+    return {"reporters": _split(unit_children(unit, last.cutoff)), "reporters_total": count}
 
 
 def _split(units: list[Unit]) -> dict[str, list[Unit]]:

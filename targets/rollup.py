@@ -208,6 +208,14 @@ def _place_today(
     return None
 
 
+def expected_reports(
+    programme: Programme, unit: Unit, today: dt.date
+) -> dict[tuple[int, int, bool], int]:
+    """Expected reports in the unit's subtree for every quarter of the term up to `today`, to
+    pass to several `progress` calls for the same unit (one query instead of one each)."""
+    return _expected(unit, _periods_for(programme, PeriodSpec("term"), today))
+
+
 def _expected(unit: Unit, periods: list[ReportingPeriod]) -> dict[tuple[int, int, bool], int]:
     """Expected reports per (year, quarter, province report?) in the unit's subtree as it was.
 
@@ -243,7 +251,10 @@ def progress(
     tree: str = AS_WAS,
     provisional: bool = False,
     today: dt.date | None = None,
+    expected: dict[tuple[int, int, bool], int] | None = None,
 ) -> Progress:
+    """`expected`: the unit's expected reports already counted for (at least) these periods,
+    when a caller reads several periods of one unit (see `expected_reports`)."""
     today = today or timezone.localdate()
     periods = _periods_for(programme, spec, today)
     indicators = list(
@@ -258,7 +269,8 @@ def progress(
         if table is not None
         else _cells(unit, periods, list(fields.values()), tree, provisional, today)
     )
-    expected = _expected(unit, periods)
+    if expected is None:
+        expected = _expected(unit, periods)
     result = Progress(programme, unit, spec, tree, provisional, periods)
     last = periods[-1] if periods else None
     if last is not None:
