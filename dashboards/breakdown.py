@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, Sum, Window
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
 from reports.models import Assignment, AssignmentScope, Report, ReportingPeriod, Value
@@ -118,6 +118,30 @@ def covers(a: Assignment, period: ReportingPeriod) -> bool:
     return first <= key <= last and a.unit.is_active_on(period.cutoff)
 
 
+def reporting_below(unit: Unit, period: ReportingPeriod) -> QuerySet[Unit]:
+    """Units expected to report in `period` that lie in `unit`'s subtree then, as a query
+    (the rows of `covers` below the unit, decided in the database)."""
+    below = UnitClosure.objects.filter(active_on_q(period.cutoff), ancestor=unit, depth__gt=0)
+    year, quarter = period.year, period.quarter
+    started = Q(first_period__year__lt=year) | Q(
+        first_period__year=year, first_period__quarter__lte=quarter
+    )
+    not_ended = (
+        Q(last_period__isnull=True)
+        | Q(last_period__year__gt=year)
+        | Q(last_period__year=year, last_period__quarter__gte=quarter)
+    )
+    assigned = (
+        Assignment.objects.filter(
+            started, not_ended, active_on_q(period.cutoff, "unit__"),
+            programme_id=period.programme_id, unit_id__in=below.values("descendant_id"),
+        )
+        .exclude(scope=AssignmentScope.PROVINCE)
+        .values("unit_id")
+    )  # fmt: skip
+    return Unit.objects.filter(pk__in=assigned)
+
+
 def _fields(indicators: Sequence[Indicator]) -> list[Field]:
     found = {f.pk: f for i in indicators for f in (i.numerator, i.denominator) if f is not None}
     return list(found.values())
@@ -135,33 +159,25 @@ def _from_totals(
     today: dt.date,
 ) -> dict[str, list[BreakdownRow]]:
     last = periods[-1]
+    current = {u.pk: u for u in reporting_below(root, last)}
     assignments = Assignment.objects.filter(programme=programme).exclude(
-        Q(scope=AssignmentScope.PROVINCE) | Q(unit=root)
+        Q(scope=AssignmentScope.PROVINCE) | Q(unit=root) | Q(unit_id__in=list(current))
     )
-    below_last = UnitClosure.objects.filter(
-        active_on_q(last.cutoff), ancestor=root, depth__gt=0
-    ).values("descendant_id")
-    current = {
-        a.unit_id: a.unit
-        for a in assignments.filter(unit_id__in=below_last).select_related(
-            "unit", "first_period", "last_period"
-        )
-        if covers(a, last)
-    }
-    # Units that reported themselves in the period (below the root then), field by field.
+    # Units no longer expected that reported themselves in the period (below the root then),
+    # field by field; the units expected now are rows anyway.
     under_root = UnitClosure.objects.filter(
         ancestor=root,
-        descendant=OuterRef("report__unit"),
-        valid_from__lte=OuterRef("report__period__cutoff"),
-    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("report__period__cutoff")))
+        descendant=OuterRef("unit_id"),
+        valid_from__lte=OuterRef("period__cutoff"),
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("period__cutoff")))
+    own_reports = Report.objects.filter(
+        Exists(under_root),
+        in_force=True,
+        period__in=periods,
+        unit_id__in=assignments.values("unit_id"),
+    )
     own = (
-        Value.objects.filter(
-            report__in_force=True,
-            report__period__in=periods,
-            field__in=_fields(indicators),
-            report__unit_id__in=assignments.values("unit_id"),
-        )
-        .filter(Exists(under_root))
+        Value.objects.filter(report__in=own_reports, field__in=_fields(indicators))
         .values_list("report__unit_id", "field_id")
         .distinct()
     )

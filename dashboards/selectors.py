@@ -11,16 +11,19 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
-
-from reports.models import Assignment, AssignmentScope, ReportingPeriod
+from reports.models import ReportingPeriod
 from targets import arithmetic as ar
 from targets import rollup, totals
 from targets.models import Display, Field, Indicator, IndicatorKind, Programme, Target
 from targets.rollup import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec
-from unions.models import Unit, UnitClosure, active_on_q
+from unions.models import Unit
 
-from .breakdown import BreakdownRow, breakdowns, indicator_breakdown
+from .breakdown import (
+    BreakdownRow,
+    breakdowns,
+    indicator_breakdown,
+    reporting_below,
+)
 
 __all__ = [
     "AS_NOW",
@@ -223,34 +226,11 @@ def _quarter_change(points: list[Point]) -> Decimal | None:
     return _delta(points[-1].value, points[-2].value)
 
 
-def _reporting_below(unit: Unit, period: ReportingPeriod) -> QuerySet[Unit]:
-    """Units expected to report in `period` that lie in `unit`'s subtree then, as a query."""
-    below = UnitClosure.objects.filter(active_on_q(period.cutoff), ancestor=unit, depth__gt=0)
-    year, quarter = period.year, period.quarter
-    started = Q(first_period__year__lt=year) | Q(
-        first_period__year=year, first_period__quarter__lte=quarter
-    )
-    not_ended = (
-        Q(last_period__isnull=True)
-        | Q(last_period__year__gt=year)
-        | Q(last_period__year=year, last_period__quarter__gte=quarter)
-    )
-    assigned = (
-        Assignment.objects.filter(
-            started, not_ended, active_on_q(period.cutoff, "unit__"),
-            programme_id=period.programme_id, unit_id__in=below.values("descendant_id"),
-        )
-        .exclude(scope=AssignmentScope.PROVINCE)
-        .values("unit_id")
-    )  # fmt: skip
-    return Unit.objects.filter(pk__in=assigned)
-
-
 def reporting_units_below(unit: Unit, period: ReportingPeriod | None) -> list[Unit]:
     """Units expected to report in `period` that lie in `unit`'s subtree then (one query)."""
     if period is None:
         return []
-    return sorted(_reporting_below(unit, period), key=lambda u: (u.kind, u.name))
+    return sorted(reporting_below(unit, period), key=lambda u: (u.kind, u.name))
 
 
 DISSOLUTIONS = dt.date(2025, 6, 15)  # state-budget CĐCS dissolved (letter 4173/TLĐ-ToC)

@@ -330,6 +330,10 @@ class RollupTotal(models.Model):
                 name="targets_rolluptotal_kind_valid",
             ),
         ]
+        # The breakdown by reporting unit reads one item of a quarter across all units.
+        indexes = [
+            models.Index(fields=["period", "kind", "item"], name="targets_rolluptotal_item"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ancestor_id} {self.period_id} {self.kind}:{self.item}"
