@@ -8,7 +8,8 @@ Numbers stay numbers with a number format, so the committee can compute with the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from copy import copy
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -16,6 +17,7 @@ from typing import Any
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -76,26 +78,36 @@ class Sheet:
     ws: WriteOnlyWorksheet
     widths: Sequence[float]
     rows: int = 0  # rows written so far (a write-only sheet does not count them)
+    # Styles already registered with the workbook, by what was asked for. Setting a font or a
+    # fill on a cell hashes the style object to find it in the workbook's list, which costs more
+    # than writing the cell; a national breakdown sheet has tens of thousands of cells in a
+    # handful of styles, so each combination is registered once and its indices reused. The
+    # style objects are kept with the entry, so the ids in the key stay theirs.
+    _styles: dict[tuple[Any, ...], tuple[StyleArray, list[Any]]] = field(default_factory=dict)
+
+    def _styled(self, cell: Any, key: tuple[Any, ...], settings: dict[str, Any]) -> Any:
+        full = (key, *((name, _identity(value)) for name, value in settings.items()))
+        known = self._styles.get(full)
+        if known is not None:
+            cell._style = copy(known[0])
+            return cell
+        for name, setting in settings.items():
+            setattr(cell, name, setting)
+        self._styles[full] = (copy(cell._style), list(settings.values()))
+        return cell
 
     def text(self, value: object, *, bold: bool = False, wrap: bool = False, **style: Any) -> Any:
         cell = WriteOnlyCell(self.ws)
         # Assigning a str would make "=..." a formula; set the value and the type directly.
         cell._value = clean(value)
         cell.data_type = "s"
-        cell.font = font(bold=bold)
-        cell.alignment = WRAP if wrap else TOP
-        for name, setting in style.items():
-            setattr(cell, name, setting)
-        return cell
+        settings = {"font": font(bold=bold), "alignment": WRAP if wrap else TOP, **style}
+        return self._styled(cell, ("text",), settings)
 
     def number(self, value: Decimal | int | float | None, fmt: str = COUNT, **style: Any) -> Any:
         cell = WriteOnlyCell(self.ws, value=None if value is None else _plain(value))
-        cell.number_format = fmt
-        cell.alignment = TOP
-        cell.font = font()
-        for name, setting in style.items():
-            setattr(cell, name, setting)
-        return cell
+        settings = {"number_format": fmt, "alignment": TOP, "font": font(), **style}
+        return self._styled(cell, ("number", fmt), settings)
 
     def header(self, labels: Sequence[str]) -> None:
         self.append([self.head(label) for label in labels])
@@ -135,6 +147,11 @@ class Sheet:
         if cell.data_type != "s" or not cell.alignment.wrap_text or index >= len(self.widths):
             return 1
         return text_lines(cell.value, self.widths[index] - 1.5)
+
+
+def _identity(value: Any) -> Any:
+    """A number format is a string, often built afresh; a style object is known by its id."""
+    return value if isinstance(value, str) else id(value)
 
 
 def text_lines(text: str, width: float) -> int:
