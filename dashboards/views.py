@@ -119,7 +119,7 @@ def _unit_page(
 # Above this many reporting units (a national root) the page lists the units directly below
 # instead, so that it stays light; each of them lists its own.
 REPORTER_LIST_LIMIT = 300
-BREAKDOWN_PAGE_SIZE = 200
+BREAKDOWN_PAGE_SIZE = 100
 
 
 def _reporters(unit: Unit, last: Any, count: int) -> dict[str, Any]:
