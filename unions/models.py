@@ -200,6 +200,12 @@ class UnitClosure(models.Model):
         indexes = [
             models.Index(fields=["ancestor", "valid_from"], name="unions_closure_anc_from"),
             models.Index(fields=["descendant", "valid_from"], name="unions_closure_desc_from"),
+            # "Is this unit below that one on this date?" answered from the index alone: the
+            # expected-report counts ask it for every assignment of the programme.
+            models.Index(
+                fields=["ancestor", "descendant", "valid_from", "valid_to"],
+                name="unions_closure_pair_dates",
+            ),
         ]
 
     def __str__(self) -> str:
