@@ -12,15 +12,18 @@ rows. The rules of DOMAIN.md §4 survive the summing because what the arithmetic
 
 Only the figures that count without "provisional" (in-force, approved revisions) along the
 tree as it was are summed; the roll-up reads raw values for everything else. The totals are
-written in the transaction of every approval (`totals_apply`), so they are never stale; a
-reorganisation rewrites the closure, and a calendar change moves cut-offs; the roll-up notices
-either (`closure_mark`, `cutoffs`) and reads raw values until `totals_rebuild` runs again.
+written in the transaction of every approval (`totals_apply`) and of every reorganisation
+(`follow_closure`, a listener of `unions.closure`), so they are never stale. A calendar change
+moves cut-offs: the roll-up notices (`cutoffs`) and reads raw values for those quarters until
+they are rebuilt (`totals_follow_calendar`, or `manage.py rebuild_totals`). Totals the roll-up
+stopped trusting (`closure_mark`) are never patched, only rebuilt.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
@@ -36,6 +39,7 @@ from .models import Field, Indicator, Programme, RollupTotal, RollupTotalsState
 
 Quarter = tuple[int, int]
 S = TypeVar("S")
+K = TypeVar("K")
 FIELD, PAIR, RECEIVED = "field", "pair", "received"
 
 
@@ -175,11 +179,36 @@ def _programme_fields(programme: Programme) -> list[Field]:
     )
 
 
+def _lock_totals(programme_ids: list[int]) -> list[RollupTotalsState]:
+    """Locks the programmes' totals state rows (PostgreSQL; SQLite has one writer anyway).
+
+    Whoever changes totals takes this lock first: an approval (`totals_apply`), a rebuild, a
+    reorganisation (`follow_closure`, once its new closure rows are in). So an approval that
+    comes after a reorganisation sums along the closure it committed, and a reorganisation
+    that comes after an approval sees the report in force.
+    """
+    return list(
+        RollupTotalsState.objects.select_for_update()
+        .filter(programme_id__in=programme_ids)
+        .order_by("programme_id")
+    )
+
+
 @transaction.atomic
-def totals_rebuild(programme: Programme) -> int:
-    """Rewrites every total of the programme from the values, in three set-based queries."""
-    periods = ReportingPeriod.objects.filter(programme=programme)
-    RollupTotal.objects.filter(period__in=periods).delete()
+def totals_rebuild(programme: Programme, periods: Iterable[ReportingPeriod] | None = None) -> int:
+    """Rewrites the totals of the programme from the values, in three set-based queries.
+
+    With `periods`, only those quarters' totals and cut-offs are rewritten (after a calendar
+    change); the closure mark is then kept, so totals built against an older closure stay
+    untrusted. Returns how many rows the rewritten quarters have.
+    """
+    every = ReportingPeriod.objects.filter(programme=programme)
+    chosen = list(every if periods is None else every.filter(pk__in=[p.pk for p in periods]))
+    if periods is not None and not chosen:
+        return 0
+    state = next(iter(_lock_totals([programme.pk])), None)
+    period_ids = [p.pk for p in chosen]
+    RollupTotal.objects.filter(period_id__in=period_ids).delete()
     fields = _programme_fields(programme)
     counted = [f.pk for f in fields if not f.province_only]
     t = {
@@ -193,9 +222,11 @@ def totals_rebuild(programme: Programme) -> int:
     columns = (
         "ancestor_id, period_id, kind, item, numbers, blanks, not_applicable, total, denominator"
     )
+    some_periods = ", ".join(["%s"] * len(period_ids)) or "NULL"
     under = f"""
         JOIN {t["report"]} r ON r.id = v.report_id AND r.in_force
         JOIN {t["period"]} p ON p.id = r.period_id AND p.programme_id = %s
+             AND p.id IN ({some_periods})
         JOIN {t["closure"]} c ON c.descendant_id = r.unit_id AND c.valid_from <= p.cutoff
              AND (c.valid_to IS NULL OR c.valid_to > p.cutoff)
     """
@@ -229,38 +260,68 @@ def totals_rebuild(programme: Programme) -> int:
         GROUP BY c.ancestor_id, r.period_id"""  # noqa: S608
     with connection.cursor() as cursor:
         pk = programme.pk
-        cursor.execute(field_rows, [number, blank, na, pk, *[f.pk for f in fields]])
-        cursor.execute(pair_rows, [number, number, pk, pk])
-        cursor.execute(received_rows, [pk, *counted])
-    RollupTotalsState.objects.update_or_create(
-        programme=programme,
-        defaults={
-            "closure_mark": closure_mark(),
-            "cutoffs": {str(p.pk): p.cutoff.isoformat() for p in periods},
-        },
-    )
-    return RollupTotal.objects.filter(period__in=periods).count()
+        cursor.execute(field_rows, [number, blank, na, pk, *period_ids, *[f.pk for f in fields]])
+        cursor.execute(pair_rows, [number, number, pk, *period_ids, pk])
+        cursor.execute(received_rows, [pk, *period_ids, *counted])
+    cutoffs = {str(p.pk): p.cutoff.isoformat() for p in chosen}
+    if state is None:
+        RollupTotalsState.objects.create(
+            programme=programme, closure_mark=closure_mark(), cutoffs=cutoffs
+        )
+    elif periods is None:
+        state.closure_mark, state.cutoffs = closure_mark(), cutoffs
+        state.save()
+    else:
+        state.cutoffs = {**state.cutoffs, **cutoffs}
+        state.save(update_fields=["cutoffs"])
+    return RollupTotal.objects.filter(period_id__in=period_ids).count()
+
+
+def changed_cutoffs(programme: Programme) -> list[ReportingPeriod] | None:
+    """The quarters whose cut-off is not the one the totals were built with (new quarters
+    included), or None when the programme has no totals."""
+    state = RollupTotalsState.objects.filter(programme=programme).first()
+    if state is None:
+        return None
+    periods = ReportingPeriod.objects.filter(programme=programme).order_by("year", "quarter")
+    return [p for p in periods if state.cutoffs.get(str(p.pk)) != p.cutoff.isoformat()]
+
+
+def totals_follow_calendar(programme: Programme) -> int:
+    """After a calendar change: rebuilds the quarters whose cut-off moved (a cut-off decides
+    which tree a report is summed along). Nothing to do, and 0, without totals or changes."""
+    changed = changed_cutoffs(programme)
+    if not changed:
+        return 0
+    return totals_rebuild(programme, changed)
 
 
 Key = tuple[int, int, str, int]  # ancestor, period, kind, item
 Sums = list[int]  # numbers, blanks, not_applicable, total, denominator
+Own = dict[tuple[str, int], Sums]  # (kind, item): what some reports add to each unit above
+Place = tuple[int, int, dt.date]  # unit, period, cut-off: the reports there share ancestors
+CHUNK = 2000  # ids per IN (...) list
 
 
-def _contributions(report_ids: list[int]) -> dict[Key, Sums]:
-    """What the reports add to the totals of every unit above them (three queries)."""
-    if not report_ids:
-        return {}
-    reports = list(
-        Report.objects.filter(pk__in=report_ids).values_list(
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
+def _own(report_ids: Iterable[int]) -> dict[Place, Own]:
+    """What the reports add to every unit above them, summed per unit and period (four
+    queries for up to 2,000 reports)."""
+    reports: list[tuple[int, int, int, dt.date, int]] = []
+    values: dict[int, dict[int, tuple[str, int | None]]] = defaultdict(dict)
+    for chunk in _chunks(report_ids):
+        reports += Report.objects.filter(pk__in=chunk).values_list(
             "pk", "unit_id", "period_id", "period__cutoff", "period__programme_id"
         )
-    )
-    sums: dict[Key, Sums] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    values: dict[int, dict[int, tuple[str, int | None]]] = defaultdict(dict)
-    for report_id, field_id, state, number in Value.objects.filter(
-        report_id__in=report_ids
-    ).values_list("report_id", "field_id", "state", "number"):
-        values[report_id][field_id] = (state, number)
+        for report_id, field_id, state, number in Value.objects.filter(
+            report_id__in=chunk
+        ).values_list("report_id", "field_id", "state", "number"):
+            values[report_id][field_id] = (state, number)
     programmes = {r[4] for r in reports}
     indicators = list(
         Indicator.objects.filter(programme_id__in=programmes).values_list(
@@ -272,55 +333,103 @@ def _contributions(report_ids: list[int]) -> dict[Key, Sums]:
         for pid in programmes
         for f in _programme_fields(Programme(pk=pid))
     }
+    result: dict[Place, Own] = {}
     for report_id, unit_id, period_id, cutoff, programme_id in reports:
-        above = UnitClosure.objects.filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=cutoff),
-            descendant_id=unit_id,
-            valid_from__lte=cutoff,
-        ).values_list("ancestor_id", flat=True)
+        own = result.setdefault((unit_id, period_id, cutoff), {})
         mine = values[report_id]
-        own: dict[tuple[str, int], Sums] = {}
         for field_id, (state, number) in mine.items():
             if (programme_id, field_id) not in fields:
                 continue
-            own[(FIELD, field_id)] = [
-                int(state == ValueState.NUMBER),
-                int(state == ValueState.BLANK),
-                int(state == ValueState.NOT_APPLICABLE),
-                number or 0,
-                0,
-            ]
+            _add(
+                own,
+                (FIELD, field_id),
+                [
+                    int(state == ValueState.NUMBER),
+                    int(state == ValueState.BLANK),
+                    int(state == ValueState.NOT_APPLICABLE),
+                    number or 0,
+                    0,
+                ],
+            )
         for pk, pid, num_id, den_id in indicators:
             if pid != programme_id or den_id is None:
                 continue
             n, d = mine.get(num_id), mine.get(den_id)
             if n and d and n[0] == ValueState.NUMBER and d[0] == ValueState.NUMBER:
-                own[(PAIR, pk)] = [1, 0, 0, n[1] or 0, d[1] or 0]
+                _add(own, (PAIR, pk), [1, 0, 0, n[1] or 0, d[1] or 0])
         if any(not fields.get((programme_id, f), True) for f in mine):
-            own[(RECEIVED, 0)] = [1, 0, 0, 0, 0]
-        for ancestor in above:
-            for (kind, item), add in own.items():
-                row = sums[(ancestor, period_id, kind, item)]
-                for i, x in enumerate(add):
-                    row[i] += x
+            _add(own, (RECEIVED, 0), [1, 0, 0, 0, 0])
+    return result
+
+
+def _add(into: dict[K, Sums], key: K, sums: Sums, times: int = 1) -> None:
+    row = into.setdefault(key, [0, 0, 0, 0, 0])
+    for i, x in enumerate(sums):
+        row[i] += times * x
+
+
+ClosureRows = dict[int, list[tuple[int, dt.date, dt.date | None]]]  # unit: (ancestor, from, to)
+
+
+def _closure_rows(
+    unit_ids: Iterable[int], first: dt.date | None = None, last: dt.date | None = None
+) -> ClosureRows:
+    """The closure rows above the units (only those in force some day of [first, last] when
+    given): one query for up to 2,000 units."""
+    rows: ClosureRows = defaultdict(list)
+    for chunk in _chunks(unit_ids):
+        query = UnitClosure.objects.filter(descendant_id__in=chunk)
+        if first is not None:
+            query = query.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=first))
+        if last is not None:
+            query = query.filter(valid_from__lte=last)
+        for unit_id, ancestor_id, start, end in query.values_list(
+            "descendant_id", "ancestor_id", "valid_from", "valid_to"
+        ):
+            rows[unit_id].append((ancestor_id, start, end))
+    return rows
+
+
+def _ancestors(
+    places: Iterable[Place], rows: ClosureRows | None = None
+) -> dict[tuple[int, dt.date], Counter[int]]:
+    """The units above (and including) each unit on each cut-off: the dates are picked out
+    here from the closure rows of all the units, read in one query (or given)."""
+    wanted: dict[int, set[dt.date]] = defaultdict(set)
+    for unit_id, _period_id, cutoff in places:
+        wanted[unit_id].add(cutoff)
+    found: dict[tuple[int, dt.date], Counter[int]] = {
+        (unit_id, cutoff): Counter() for unit_id, cutoffs in wanted.items() for cutoff in cutoffs
+    }
+    if not wanted:
+        return found
+    if rows is None:
+        first = min(min(cutoffs) for cutoffs in wanted.values())
+        last = max(max(cutoffs) for cutoffs in wanted.values())
+        rows = _closure_rows(wanted, first, last)
+    for unit_id, cutoffs in wanted.items():
+        for ancestor_id, start, end in rows.get(unit_id, ()):
+            for cutoff in cutoffs:
+                if start <= cutoff and (end is None or cutoff < end):
+                    found[(unit_id, cutoff)][ancestor_id] += 1
+    return found
+
+
+def _contributions(report_ids: list[int]) -> dict[Key, Sums]:
+    """What the reports add to the totals of every unit above them (five queries)."""
+    own = _own(report_ids)
+    above = _ancestors(own)
+    sums: dict[Key, Sums] = {}
+    for (unit_id, period_id, cutoff), items in own.items():
+        for ancestor, times in above[(unit_id, cutoff)].items():
+            for (kind, item), add in items.items():
+                _add(sums, (ancestor, period_id, kind, item), add, times)
     return sums
 
 
-def totals_apply(report: Report, *, replaced: list[int]) -> None:
-    """In the approval's transaction: add the approved report, take out the ones it replaces.
-
-    One upsert that adds to the stored sums, so concurrent approvals under the same ancestor
-    serialise on the rows instead of losing an update. Does nothing for a programme whose
-    totals were never built (the roll-up then reads raw values anyway).
-    """
-    if not RollupTotalsState.objects.filter(programme_id=report.period.programme_id).exists():
-        return
-    delta: dict[Key, Sums] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for sign, ids in ((1, [report.pk]), (-1, replaced)):
-        for key, sums in _contributions(ids).items():
-            row = delta[key]
-            for i, x in enumerate(sums):
-                row[i] += sign * x
+def _upsert(delta: dict[Key, Sums]) -> None:
+    """Adds the delta to the stored sums in one statement; rows left all zero are dropped
+    (a full rebuild writes none)."""
     rows: list[tuple[int | str, ...]] = [
         (*key, *sums) for key, sums in sorted(delta.items()) if any(sums)
     ]
@@ -340,6 +449,95 @@ def totals_apply(report: Report, *, replaced: list[int]) -> None:
                 denominator = {table}.denominator + excluded.denominator""",  # noqa: S608
             rows,
         )
+    if any(min(sums[:3]) < 0 for sums in delta.values()):  # only a removal can empty a row
+        ancestors = {key[0] for key in delta}
+        for chunk in _chunks(ancestors):
+            RollupTotal.objects.filter(
+                ancestor_id__in=chunk,
+                period_id__in={key[1] for key in delta},
+                numbers=0,
+                blanks=0,
+                not_applicable=0,
+                total=0,
+                denominator=0,
+            ).delete()
+
+
+def totals_apply(report: Report, *, replaced: list[int]) -> None:
+    """In the approval's transaction: add the approved report, take out the ones it replaces.
+
+    One upsert that adds to the stored sums, so concurrent approvals under the same ancestor
+    serialise on the rows instead of losing an update. Does nothing for a programme whose
+    totals were never built (the roll-up then reads raw values anyway). Locks the programme's
+    state row first (`_lock_totals`), so that a reorganisation moving totals waits for the
+    approval, or the approval for it.
+    """
+    if not _lock_totals([report.period.programme_id]):
+        return
+    delta: dict[Key, Sums] = {}
+    for sign, ids in ((1, [report.pk]), (-1, replaced)):
+        for key, sums in _contributions(ids).items():
+            _add(delta, key, sums, sign)
+    _upsert(delta)
+
+
+def follow_closure(unit_ids: frozenset[int] | None) -> Callable[[], None] | None:
+    """Closure listener (registered in `TargetsConfig.ready`): keeps the totals exact through
+    a reorganisation, in its transaction.
+
+    Called before the closure rows of `unit_ids` are replaced: keeps those rows and the
+    closure mark. The returned callable, run once the new rows are in, locks the totals
+    (`_lock_totals`: approvals that got there first have committed, later ones wait); then,
+    for every programme whose totals were built against that mark, it sums the in-force
+    reports of those units, takes the sums away from the units that were above them and adds
+    them to the units now above them (one upsert), and marks the totals as built against the
+    new closure. Totals already untrusted are left for `totals_rebuild`. A full closure
+    rebuild (`unit_ids` None) rebuilds the totals of every programme that has them.
+    """
+    programme_ids = list(
+        RollupTotalsState.objects.order_by("programme_id").values_list("programme_id", flat=True)
+    )
+    if not programme_ids:
+        return None
+    if unit_ids is None:
+
+        def rebuild() -> None:
+            for programme in Programme.objects.filter(pk__in=programme_ids).order_by("pk"):
+                totals_rebuild(programme)
+
+        return rebuild
+    # The mark first: a reorganisation committed between the two reads changes the mark, so
+    # these rows are never taken for the ones the totals were built along.
+    mark = closure_mark()
+    old_rows = _closure_rows(unit_ids)
+
+    def move() -> None:
+        states = _lock_totals(programme_ids)
+        trusted = [s for s in states if s.closure_mark == mark]
+        if not trusted:
+            return
+        report_ids: list[int] = []
+        for chunk in _chunks(unit_ids):
+            report_ids += Report.objects.filter(
+                in_force=True,
+                unit_id__in=chunk,
+                period__programme_id__in=[s.programme_id for s in trusted],
+            ).values_list("pk", flat=True)
+        own = _own(report_ids)
+        before, after = _ancestors(own, old_rows), _ancestors(own)
+        delta: dict[Key, Sums] = {}
+        for (unit_id, period_id, cutoff), items in own.items():
+            old, new = before[(unit_id, cutoff)], after[(unit_id, cutoff)]
+            for ancestor in old.keys() | new.keys():
+                if times := new[ancestor] - old[ancestor]:
+                    for (kind, item), add in items.items():
+                        _add(delta, (ancestor, period_id, kind, item), add, times)
+        _upsert(delta)
+        RollupTotalsState.objects.filter(pk__in=[s.pk for s in trusted]).update(
+            closure_mark=closure_mark()
+        )
+
+    return move
 
 
 # Expected reports ------------------------------------------------------------------------------

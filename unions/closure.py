@@ -2,19 +2,37 @@
 
 For each affected unit the ancestor paths are computed in memory from all links (one query),
 then the unit's closure rows are replaced in bulk. Intervals are half-open; None is "open".
+
+Data derived from the closure elsewhere (the roll-up totals of `targets`, which this app must
+not import) follows it through listeners: each is called with the affected units before their
+rows are replaced (None: all of them) and may return a callable run once the new rows are in,
+in the same transaction.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
+
+from django.db import transaction
 
 from .models import Unit, UnitClosure, UnitLink
 
 OPEN = dt.date.max
 Span = tuple[int, int, dt.date, dt.date]  # ancestor id, depth, from, to (OPEN for none)
+
+# Told the units whose closure rows are about to be replaced (None: every unit) while the old
+# rows are still there; what it returns (if anything) is called after the new rows are written.
+ClosureListener = Callable[[frozenset[int] | None], Callable[[], None] | None]
+listeners: list[ClosureListener] = []
+
+
+def closure_listen(listener: ClosureListener) -> None:
+    """Registers `listener` for every later closure_rebuild (once, however often called)."""
+    if listener not in listeners:
+        listeners.append(listener)
 
 
 def _merge(spans: list[Span]) -> list[Span]:
@@ -59,6 +77,7 @@ def affected_units(unit_ids: Iterable[int]) -> set[int]:
     return ids | set(below)
 
 
+@transaction.atomic
 def closure_rebuild(unit_ids: Iterable[int] | None = None) -> int:
     """Rewrites the closure rows of the given units and their descendants (all if None)."""
     lifetimes = {
@@ -73,11 +92,13 @@ def closure_rebuild(unit_ids: Iterable[int] | None = None) -> int:
     ]
     if unit_ids is None:
         targets = set(lifetimes)
+        followers = _notify(None)
         UnitClosure.objects.all().delete()
     else:
         # Units newly linked under an affected unit are found through the links as well.
         targets = affected_units(unit_ids)
         targets |= _link_descendants(targets, links)
+        followers = _notify(frozenset(targets))
         UnitClosure.objects.filter(descendant_id__in=targets).delete()
     spans = compute_spans(lifetimes, links)
     rows = [
@@ -92,7 +113,14 @@ def closure_rebuild(unit_ids: Iterable[int] | None = None) -> int:
         for anc, depth, start, end in spans[unit_id]
     ]
     UnitClosure.objects.bulk_create(rows, batch_size=2000)
+    for follow in followers:
+        follow()
     return len(rows)
+
+
+def _notify(unit_ids: frozenset[int] | None) -> list[Callable[[], None]]:
+    """Calls every listener before the change; returns what each wants run after it."""
+    return [follow for listener in list(listeners) if (follow := listener(unit_ids)) is not None]
 
 
 def _link_descendants(roots: set[int], links: list[tuple[int, int, dt.date, dt.date]]) -> set[int]:
