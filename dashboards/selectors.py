@@ -73,16 +73,13 @@ def indicator_series(
     tree: str = AS_WAS,
     provisional: bool = False,
     today: dt.date,
+    reads: rollup.Reads | None = None,
 ) -> dict[str, list[Point]]:
-    """Every indicator quarter by quarter over the term so far, from one values query."""
-    periods = list(
-        ReportingPeriod.objects.filter(programme=programme, cutoff__lte=today).order_by(
-            "year", "quarter"
-        )
-    )
-    indicators = _indicators(programme)
-    # Approved figures along the tree as it was are read pre-summed (targets.totals).
-    table = None if provisional or tree != AS_WAS else totals.totals_read(programme, unit, periods)
+    """Every indicator quarter by quarter over the term so far, from one values query (none
+    with `reads` from `rollup.reads_for` for the same unit, tree, data and day)."""
+    if reads is None:
+        reads = rollup.reads_for(programme, unit, tree=tree, provisional=provisional, today=today)
+    periods, indicators, table = reads.periods, reads.indicators, reads.table
     cells = (
         {}
         if table is not None
@@ -182,20 +179,21 @@ def unit_dashboard(
     today: dt.date,
 ) -> UnitDashboard:
     """The chosen year's annual indicators and the term indicators to date, each with its
-    change (year on year; quarter on quarter) and its last quarters. About 20 queries."""
+    change (year on year; quarter on quarter) and its last quarters. About 15 queries."""
 
-    expected = rollup.expected_reports(programme, unit, today)
+    reads = rollup.reads_for(programme, unit, tree=tree, provisional=provisional, today=today)
 
     def read(spec: PeriodSpec) -> rollup.Progress:
         return rollup.progress(
-            programme, unit, spec, tree=tree, provisional=provisional, today=today,
-            expected=expected,
-        )  # fmt: skip
+            programme, unit, spec, tree=tree, provisional=provisional, today=today, reads=reads
+        )
 
     this_year = read(PeriodSpec("year", year))
     last_year = read(PeriodSpec("year", year - 1))
     term = read(PeriodSpec("term"))
-    series = indicator_series(programme, unit, tree=tree, provisional=provisional, today=today)
+    series = indicator_series(
+        programme, unit, tree=tree, provisional=provisional, today=today, reads=reads
+    )
     before = {r.code: r for r in last_year.results}
     annual = [
         Row(r, _delta(r.value, before[r.code].value), _upto(series[r.code], (year, 4)))

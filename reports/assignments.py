@@ -15,6 +15,7 @@ from django.db.models import Q
 
 from audit.recording import audit_bulk_created
 from targets.models import Programme
+from targets.totals import totals_follow_calendar
 from unions.models import (
     GRASSROOTS_KINDS,
     UPPER_KINDS,
@@ -50,6 +51,9 @@ def periods_ensure(programme: Programme) -> list[ReportingPeriod]:
             defaults={"cutoff": cutoff, "due": due_date(cutoff, calendar.due_days)},
         )
         periods.append(period)
+    # A moved cut-off can place a report under other units: the pre-summed totals of the
+    # quarters whose cut-off changed are rebuilt here, in the same transaction.
+    totals_follow_calendar(programme)
     return periods
 
 

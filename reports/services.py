@@ -118,7 +118,14 @@ def _is_province_report(report: Report) -> bool:
 
 
 def _lock(report: Report) -> Report:
-    return Report.objects.select_for_update().select_related("period", "unit").get(pk=report.pk)
+    """The report row, locked for the rest of the transaction. Only that row: locking its
+    quarter and unit too would make an approval wait on (and deadlock with) a reorganisation
+    whose new closure rows refer to the same unit."""
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("period", "unit")
+        .get(pk=report.pk)
+    )
 
 
 def _event(

@@ -208,14 +208,6 @@ def _place_today(
     return None
 
 
-def expected_reports(
-    programme: Programme, unit: Unit, today: dt.date
-) -> dict[tuple[int, int, bool], int]:
-    """Expected reports in the unit's subtree for every quarter of the term up to `today`, to
-    pass to several `progress` calls for the same unit (one query instead of one each)."""
-    return _expected(unit, _periods_for(programme, PeriodSpec("term"), today))
-
-
 def _expected(unit: Unit, periods: list[ReportingPeriod]) -> dict[tuple[int, int, bool], int]:
     """Expected reports per (year, quarter, province report?) in the unit's subtree as it was.
 
@@ -243,6 +235,59 @@ def _target_for(
     return max(candidates, key=rank) if candidates else None
 
 
+@dataclass
+class Reads:
+    """What several `progress` calls for one unit share, read once for the term to date: a
+    unit page shows the year, the year before and the term (see `reads_for`)."""
+
+    periods: list[ReportingPeriod]
+    indicators: list[Indicator]
+    targets: list[Target]
+    expected: dict[tuple[int, int, bool], int]
+    table: totals.Table | None  # pre-summed totals, when the figures come from them
+
+
+def reads_for(
+    programme: Programme, unit: Unit, *, tree: str, provisional: bool, today: dt.date
+) -> Reads:
+    periods = _periods_for(programme, PeriodSpec("term"), today)
+    table = None if provisional or tree != AS_WAS else totals.totals_read(programme, unit, periods)
+    return Reads(
+        periods,
+        _indicators(programme),
+        list(Target.objects.filter(indicator__programme=programme)),
+        _expected(unit, periods),
+        table,
+    )
+
+
+def _indicators(programme: Programme) -> list[Indicator]:
+    return list(
+        Indicator.objects.filter(programme=programme).select_related("numerator", "denominator")
+    )
+
+
+def _select(periods: list[ReportingPeriod], spec: PeriodSpec) -> list[ReportingPeriod]:
+    """The periods of `spec` among the term's (as `_periods_for` reads them)."""
+    if spec.kind == "term":
+        return list(periods)
+    chosen = [p for p in periods if p.year == spec.year]
+    if spec.kind == "quarter":
+        chosen = [p for p in chosen if p.quarter <= (spec.quarter or 4)]
+    return chosen
+
+
+def _restrict(table: totals.Table, periods: list[ReportingPeriod]) -> totals.Table:
+    quarters = {(p.year, p.quarter) for p in periods}
+    out = totals.Table()
+    for item, by_quarter in table.fields.items():
+        out.fields[item] = {q: s for q, s in by_quarter.items() if q in quarters}
+    for item, pairs in table.pairs.items():
+        out.pairs[item] = {q: s for q, s in pairs.items() if q in quarters}
+    out.received = {q: n for q, n in table.received.items() if q in quarters}
+    return out
+
+
 def progress(
     programme: Programme,
     unit: Unit,
@@ -251,26 +296,32 @@ def progress(
     tree: str = AS_WAS,
     provisional: bool = False,
     today: dt.date | None = None,
-    expected: dict[tuple[int, int, bool], int] | None = None,
+    reads: Reads | None = None,
 ) -> Progress:
-    """`expected`: the unit's expected reports already counted for (at least) these periods,
-    when a caller reads several periods of one unit (see `expected_reports`)."""
+    """`reads`: what `reads_for` read for the same unit, tree, data and day, when a caller
+    shows several periods of one unit (a handful of queries instead of a dozen)."""
     today = today or timezone.localdate()
-    periods = _periods_for(programme, spec, today)
-    indicators = list(
-        Indicator.objects.filter(programme=programme).select_related("numerator", "denominator")
-    )
-    targets = list(Target.objects.filter(indicator__programme=programme))
+    table: totals.Table | None
+    if reads is not None:
+        periods = _select(reads.periods, spec)
+        indicators, targets, expected = reads.indicators, reads.targets, reads.expected
+        table = None if reads.table is None else _restrict(reads.table, periods)
+    else:
+        periods = _periods_for(programme, spec, today)
+        indicators = _indicators(programme)
+        targets = list(Target.objects.filter(indicator__programme=programme))
+        # Approved figures along the tree as it was come pre-summed per ancestor (totals).
+        table = (
+            None if provisional or tree != AS_WAS else totals.totals_read(programme, unit, periods)
+        )
+        expected = _expected(unit, periods)
     fields = {f.pk: f for i in indicators for f in (i.numerator, i.denominator) if f is not None}
-    # Approved figures along the tree as it was come pre-summed per ancestor (targets.totals).
-    table = None if provisional or tree != AS_WAS else totals.totals_read(programme, unit, periods)
     cells, provisional_reports = (
         ({}, set())
         if table is not None
         else _cells(unit, periods, list(fields.values()), tree, provisional, today)
     )
-    if expected is None:
-        expected = _expected(unit, periods)
+    expected = _expected(unit, periods)
     result = Progress(programme, unit, spec, tree, provisional, periods)
     last = periods[-1] if periods else None
     if last is not None:

@@ -148,14 +148,31 @@ def test_approvals_keep_the_totals_equal_to_a_full_rebuild(small_tree, programme
     assert members.numerator is None  # c11 reports nothing itself
 
 
-def test_a_reorganisation_sends_the_roll_up_back_to_raw_values(small_tree, programme):
+def test_a_reorganisation_keeps_the_totals_trusted_and_exact(small_tree, programme):
     from tests.conftest import make_unit
 
     approved(small_tree.d2, programme, "2025Q2", members=200)
     totals.totals_rebuild(programme)
-    assert totals.totals_read(programme, small_tree.province, []) is not None
     make_unit("NEW", UnitKind.GRASSROOTS, small_tree.d2)
-    assert totals.totals_read(programme, small_tree.province, []) is None
+    assert totals.totals_read(programme, small_tree.province, []) is not None
+    kept = stored()
+    totals.totals_rebuild(programme)
+    assert stored() == kept
+
+
+def test_a_calendar_change_rebuilds_the_quarters_whose_cut_off_moved(small_tree, programme):
+    from reports.assignments import calendar_for, periods_ensure
+
+    approved(small_tree.d2, programme, "2025Q2", members=200)
+    totals.totals_rebuild(programme)
+    calendar = calendar_for(programme)
+    calendar.cutoff_rule = "day14" if calendar.cutoff_rule != "day14" else "quarter_end"
+    calendar.save()
+    periods_ensure(programme)
+    q2 = period(programme, "2025Q2")
+    assert totals.totals_read(programme, small_tree.province, [q2]) is not None
+    fast, raw = raw_and_totals(programme, small_tree.province, "2025Q2")
+    assert_same(fast, raw)
 
 
 def test_dashboard_series_from_totals_are_the_raw_series(province):
