@@ -139,3 +139,49 @@ def test_reporting_units_below_follow_the_tree_of_the_quarter(reported, programm
     after = reporting_units_below(reported.province, period(programme, "2025Q4"))
     assert {u.code for u in before} == {"D1", "D2"}
     assert {u.code for u in after} == {"D2", "W1"}
+
+
+@pytest.mark.parametrize("with_totals", [False, True])
+@pytest.mark.parametrize(
+    ("tree", "provisional"), [(AS_WAS, False), (AS_NOW, False), (AS_WAS, True)]
+)
+def test_unit_dashboard_reading_the_term_once_gives_each_periods_own_progress(
+    reported, programme, with_totals, tree, provisional
+):
+    from targets import totals
+
+    if with_totals:
+        totals.totals_rebuild(programme)
+    for unit in (reported.province, reported.d2, reported.ward):
+        board = unit_dashboard(
+            programme, unit, 2025, tree=tree, provisional=provisional, today=TODAY
+        )
+        for got, spec in ((board.year, "2025"), (board.term, "term")):
+            alone = progress(
+                programme, unit, PeriodSpec.parse(spec), tree=tree, provisional=provisional,
+                today=TODAY,
+            )  # fmt: skip
+            assert [vars(r) for r in got.results] == [vars(r) for r in alone.results]
+            assert (got.expected_reports, got.received_reports) == (
+                alone.expected_reports,
+                alone.received_reports,
+            )
+            assert [p.pk for p in got.periods] == [p.pk for p in alone.periods]
+
+
+@pytest.mark.parametrize("with_totals", [False, True])
+def test_progress_from_reads_of_the_whole_term_equals_progress_read_alone(
+    reported, programme, with_totals
+):
+    from targets import rollup, totals
+
+    if with_totals:
+        totals.totals_rebuild(programme)
+    for unit in (reported.province, reported.d1, reported.ward):
+        reads = rollup.reads_for(programme, unit, tree=AS_WAS, provisional=False, today=TODAY)
+        assert (reads.table is not None) == with_totals
+        for spec in ("2024", "2024Q4", "2025Q2", "2025", "term"):
+            shared = progress(programme, unit, PeriodSpec.parse(spec), today=TODAY, reads=reads)
+            alone = progress(programme, unit, PeriodSpec.parse(spec), today=TODAY)
+            assert [vars(r) for r in shared.results] == [vars(r) for r in alone.results], spec
+            assert shared.received_reports == alone.received_reports
