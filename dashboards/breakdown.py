@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
@@ -188,7 +187,7 @@ def _from_totals(
     units = dict(current)
     units.update(Unit.objects.in_bulk(list(closed_ids)))
     tables = _tables(list(units), periods, indicators)
-    expected = _expected_by_unit(list(units), periods)
+    expected = totals.expected_counts_below(list(units), periods)
     targets = list(Target.objects.filter(indicator__in=indicators))
     found: dict[str, list[BreakdownRow]] = {}
     for indicator in indicators:
@@ -263,41 +262,6 @@ def _put(
         table.fields[item][quarter] = totals.FieldSum(numbers=n, total=t)
     else:
         table.pairs[item][quarter] = totals.PairSum(reports=n, numerator=t, denominator=d)
-
-
-def _expected_by_unit(
-    unit_ids: list[int], periods: list[ReportingPeriod]
-) -> dict[int, dict[tuple[int, int, bool], int]]:
-    """Expected reports of each unit's subtree as it was (as `rollup` counts them)."""
-    counts: dict[int, dict[tuple[int, int, bool], int]] = defaultdict(lambda: defaultdict(int))
-    if not unit_ids or not periods:
-        return counts
-    t = {
-        "assignment": Assignment._meta.db_table,
-        "period": ReportingPeriod._meta.db_table,
-        "unit": Unit._meta.db_table,
-        "closure": UnitClosure._meta.db_table,
-    }
-    sql = f"""
-        SELECT c.ancestor_id, p.year, p.quarter, a.scope, COUNT(*)
-        FROM {t["assignment"]} a
-        JOIN {t["period"]} p ON p.programme_id = a.programme_id
-        JOIN {t["period"]} f ON f.id = a.first_period_id
-        LEFT JOIN {t["period"]} l ON l.id = a.last_period_id
-        JOIN {t["unit"]} u ON u.id = a.unit_id AND u.valid_from <= p.cutoff
-             AND (u.valid_to IS NULL OR u.valid_to > p.cutoff)
-        JOIN {t["closure"]} c ON c.descendant_id = a.unit_id
-             AND c.valid_from <= p.cutoff AND (c.valid_to IS NULL OR c.valid_to > p.cutoff)
-        WHERE p.id IN ({", ".join(["%s"] * len(periods))})
-          AND c.ancestor_id IN ({", ".join(["%s"] * len(unit_ids))})
-          AND f.year * 10 + f.quarter <= p.year * 10 + p.quarter
-          AND (l.id IS NULL OR l.year * 10 + l.quarter >= p.year * 10 + p.quarter)
-        GROUP BY c.ancestor_id, p.year, p.quarter, a.scope"""  # noqa: S608 - tables from meta
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*(p.pk for p in periods), *unit_ids])
-        for ancestor, year, quarter, scope, n in cursor.fetchall():
-            counts[ancestor][(year, quarter, scope == AssignmentScope.PROVINCE)] += n
-    return counts
 
 
 # From raw values -------------------------------------------------------------------------------

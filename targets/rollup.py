@@ -321,7 +321,6 @@ def progress(
         if table is not None
         else _cells(unit, periods, list(fields.values()), tree, provisional, today)
     )
-    expected = _expected(unit, periods)
     result = Progress(programme, unit, spec, tree, provisional, periods)
     last = periods[-1] if periods else None
     if last is not None:

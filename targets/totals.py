@@ -547,8 +547,18 @@ def expected_counts(unit: Unit, periods: list[ReportingPeriod]) -> dict[tuple[in
     """Expected reports per (year, quarter, province report?) in the unit's subtree as it was:
     the assignments covering each quarter whose unit existed at the cut-off and lay below
     `unit` then. One aggregate query, instead of every closure row below a national root."""
-    counts: dict[tuple[int, int, bool], int] = defaultdict(int)
-    if not periods:
+    return expected_counts_below([unit.pk], periods)[unit.pk]
+
+
+def expected_counts_below(
+    unit_ids: list[int], periods: list[ReportingPeriod]
+) -> dict[int, dict[tuple[int, int, bool], int]]:
+    """`expected_counts` for several units at once (the breakdown by reporting unit), in one
+    query. It starts from each unit's closure rows, so a province's count reads the province's
+    subtree rather than every assignment of the programme; a unit lies below another through
+    at most one closure row on any date (the tree has one path at a time)."""
+    counts: dict[int, dict[tuple[int, int, bool], int]] = defaultdict(lambda: defaultdict(int))
+    if not unit_ids or not periods:
         return counts
     t = {
         "assignment": Assignment._meta.db_table,
@@ -557,23 +567,22 @@ def expected_counts(unit: Unit, periods: list[ReportingPeriod]) -> dict[tuple[in
         "closure": UnitClosure._meta.db_table,
     }
     sql = f"""
-        SELECT p.year, p.quarter, a.scope, COUNT(*)
-        FROM {t["assignment"]} a
+        SELECT c.ancestor_id, p.year, p.quarter, a.scope, COUNT(*)
+        FROM {t["closure"]} c
+        JOIN {t["assignment"]} a ON a.unit_id = c.descendant_id
         JOIN {t["period"]} p ON p.programme_id = a.programme_id
+             AND c.valid_from <= p.cutoff AND (c.valid_to IS NULL OR c.valid_to > p.cutoff)
         JOIN {t["period"]} f ON f.id = a.first_period_id
         LEFT JOIN {t["period"]} l ON l.id = a.last_period_id
         JOIN {t["unit"]} u ON u.id = a.unit_id AND u.valid_from <= p.cutoff
              AND (u.valid_to IS NULL OR u.valid_to > p.cutoff)
         WHERE p.id IN ({", ".join(["%s"] * len(periods))})
+          AND c.ancestor_id IN ({", ".join(["%s"] * len(unit_ids))})
           AND f.year * 10 + f.quarter <= p.year * 10 + p.quarter
           AND (l.id IS NULL OR l.year * 10 + l.quarter >= p.year * 10 + p.quarter)
-          AND EXISTS (
-              SELECT 1 FROM {t["closure"]} c
-              WHERE c.ancestor_id = %s AND c.descendant_id = a.unit_id
-                AND c.valid_from <= p.cutoff AND (c.valid_to IS NULL OR c.valid_to > p.cutoff))
-        GROUP BY p.year, p.quarter, a.scope"""  # noqa: S608 - table names from model meta
+        GROUP BY c.ancestor_id, p.year, p.quarter, a.scope"""  # noqa: S608 - tables from meta
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*(p.pk for p in periods), unit.pk])
-        for year, quarter, scope, n in cursor.fetchall():
-            counts[(year, quarter, scope == AssignmentScope.PROVINCE)] += n
+        cursor.execute(sql, [*(p.pk for p in periods), *unit_ids])
+        for ancestor, year, quarter, scope, n in cursor.fetchall():
+            counts[ancestor][(year, quarter, scope == AssignmentScope.PROVINCE)] += n
     return counts
