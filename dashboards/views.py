@@ -15,7 +15,7 @@ from django_tables2 import RequestConfig
 
 from targets.arithmetic import Status
 from targets.models import Indicator, IndicatorKind, Programme
-from targets.rollup import PeriodSpec, progress
+from targets.rollup import PeriodSpec, progress, reads_for
 from unions.access import unit_for_user
 from unions.models import Unit
 from unions.selectors import unit_ancestors, unit_children
@@ -166,7 +166,11 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     params = form.params()
     spec = PeriodSpec.parse(params.period)
     tree, provisional = params.tree, params.provisional
-    total = progress(programme, root, spec, tree=tree, provisional=provisional, today=today)
+    # The indicator over the period and quarter by quarter, from one read of the term.
+    reads = reads_for(programme, root, tree=tree, provisional=provisional, today=today)
+    total = progress(
+        programme, root, spec, tree=tree, provisional=provisional, today=today, reads=reads
+    )
     result = next(r for r in total.results if r.code == found.code)
     rows = sel.indicator_breakdown(
         programme, found, spec, root, tree=tree, provisional=provisional, today=today
@@ -178,7 +182,9 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     # A national root has thousands of reporting units: show them a page at a time (the CSV
     # download has them all).
     RequestConfig(request, paginate={"per_page": BREAKDOWN_PAGE_SIZE}).configure(table)
-    series = sel.indicator_series(programme, root, tree=tree, provisional=provisional, today=today)
+    series = sel.indicator_series(
+        programme, root, tree=tree, provisional=provisional, today=today, reads=reads
+    )
     points = series[found.code]
     context = {
         "programme": programme,
