@@ -55,6 +55,6 @@ clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
 
 # Province and national benchmark under gunicorn (DATABASE_URL must point at PostgreSQL;
-# creates chitieu_bench_province and chitieu_bench_national there). See bench/README.md.
+# creates chitieu_bench_province and chitieu_bench_national there). See README, Performance.
 bench: $(STAMP) translations
 	$(BIN)/python bench/run.py

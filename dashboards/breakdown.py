@@ -24,12 +24,13 @@ from decimal import Decimal
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
+from reports.assignments import covering_q
 from reports.models import Assignment, AssignmentScope, Report, ReportingPeriod, Value
 from targets import arithmetic as ar
 from targets import rollup, totals
 from targets.models import Field, Indicator, Programme, RollupTotal, Target
 from targets.rollup import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec
-from unions.models import Unit, UnitClosure, UnitLink, active_on_q
+from unions.models import Unit, UnitClosure, active_on_q
 
 STATUS_ORDER = [
     ar.Status.NOT_ACHIEVED,
@@ -121,23 +122,15 @@ def reporting_below(unit: Unit, period: ReportingPeriod) -> QuerySet[Unit]:
     """Units expected to report in `period` that lie in `unit`'s subtree then, as a query
     (the rows of `covers` below the unit, decided in the database)."""
     below = UnitClosure.objects.filter(active_on_q(period.cutoff), ancestor=unit, depth__gt=0)
-    year, quarter = period.year, period.quarter
-    started = Q(first_period__year__lt=year) | Q(
-        first_period__year=year, first_period__quarter__lte=quarter
-    )
-    not_ended = (
-        Q(last_period__isnull=True)
-        | Q(last_period__year__gt=year)
-        | Q(last_period__year=year, last_period__quarter__gte=quarter)
-    )
     assigned = (
         Assignment.objects.filter(
-            started, not_ended, active_on_q(period.cutoff, "unit__"),
-            programme_id=period.programme_id, unit_id__in=below.values("descendant_id"),
+            covering_q(period),
+            programme_id=period.programme_id,
+            unit_id__in=below.values("descendant_id"),
         )
         .exclude(scope=AssignmentScope.PROVINCE)
         .values("unit_id")
-    )  # fmt: skip
+    )
     return Unit.objects.filter(pk__in=assigned)
 
 
@@ -383,7 +376,7 @@ def _owners(
     """Which reporting units each report counts for, by the same rules as the roll-up."""
     cutoffs = {(p.year, p.quarter): p.cutoff for p in periods}
     report_quarter = {c.report: c.quarter for cs in cells.values() for c in cs}
-    place = _places_today(today) if tree == AS_NOW else {}
+    place = rollup.places_today(today) if tree == AS_NOW else {}
     # Indexed by descendant, so each report looks only at the reporters ever above its unit
     # (thousands of reporters nationally).
     above: dict[int, list[tuple[int, list[Span]]]] = defaultdict(list)
@@ -400,20 +393,6 @@ def _owners(
         candidates = above.get(unit_id, []) if unit_id is not None else []
         owners[report] = {r for r, unit_spans in candidates if _within(unit_spans, on)}
     return owners
-
-
-def _places_today(today: dt.date) -> dict[int, int | None]:
-    """Where each unit's values belong along today's tree (see rollup._as_now_members)."""
-    units: dict[int, tuple[int | None, dt.date | None]] = {
-        pk: (successor, end)
-        for pk, successor, end in Unit.objects.values_list("id", "successor_id", "valid_to")
-    }
-    last_parent = {
-        child: parent
-        for child, parent, end in UnitLink.objects.values_list("child_id", "parent_id", "valid_to")
-        if end is not None and units.get(child, (None, None))[1] == end
-    }
-    return {pk: rollup._place_today(pk, units, last_parent, today) for pk in units}
 
 
 def _expected(

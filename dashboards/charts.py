@@ -1,7 +1,8 @@
 """Charts drawn on the server as SVG geometry: no script, no library, readable before any JS.
 
 Pure functions: given labels and series of numbers, they return coordinates that the templates
-`dashboards/_chart.html` and `dashboards/_spark.html` turn into <svg> elements.
+`dashboards/_chart.html` and the `spark` tag (`templatetags/figures.py`) turn into <svg>
+elements.
 """
 
 from __future__ import annotations

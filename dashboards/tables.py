@@ -15,7 +15,7 @@ from targets.arithmetic import Status
 from unions.models import UnitKind
 
 from .selectors import BreakdownRow
-from .templatetags.figures import coverage, figure, status_word, symbol, target
+from .templatetags.figures import badge, coverage, figure, status_word, target
 
 
 class Rows(list[BreakdownRow]):
@@ -119,16 +119,7 @@ class BreakdownTable(tables.Table):  # type: ignore[misc]
         return target(record.result)
 
     def render_status(self, record: BreakdownRow) -> str:
-        return status_badge(record.status)
+        return badge(record.status)
 
     def render_coverage(self, record: BreakdownRow) -> str:
         return coverage(record.result.coverage)
-
-
-def status_badge(status: str) -> str:
-    return format_html(
-        '<span class="st st-{}"><span aria-hidden="true">{}</span> {}</span>',
-        status,
-        symbol(status),
-        status_word(status),
-    )

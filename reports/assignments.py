@@ -144,8 +144,8 @@ def _period_key(period: ReportingPeriod) -> tuple[int, int]:
     return period.year, period.quarter
 
 
-def assignments_for(period: ReportingPeriod) -> list[Assignment]:
-    """Assignments covering `period` whose unit existed at the cut-off (one query)."""
+def covering_q(period: ReportingPeriod) -> Q:
+    """Assignments that cover `period` and whose unit exists at its cut-off, as a filter."""
     year, quarter = period.year, period.quarter
     starts_before = Q(first_period__year__lt=year) | Q(
         first_period__year=year, first_period__quarter__lte=quarter
@@ -155,9 +155,13 @@ def assignments_for(period: ReportingPeriod) -> list[Assignment]:
         | Q(last_period__year__gt=year)
         | Q(last_period__year=year, last_period__quarter__gte=quarter)
     )
+    return starts_before & ends_after & active_on_q(period.cutoff, "unit__")
+
+
+def assignments_for(period: ReportingPeriod) -> list[Assignment]:
+    """Assignments covering `period` whose unit existed at the cut-off (one query)."""
     return list(
-        Assignment.objects.filter(starts_before, ends_after, programme=period.programme)
-        .filter(active_on_q(period.cutoff, "unit__"))
+        Assignment.objects.filter(covering_q(period), programme_id=period.programme_id)
         .select_related("unit")
         .order_by("unit__code")
     )

@@ -173,6 +173,17 @@ def _as_now_members(unit: Unit, today: dt.date) -> set[int]:
     Each unit is placed where it stands today; a dissolved or merged unit follows its
     successor, and one closed without a successor follows the parent it last had.
     """
+    today_members = set(
+        UnitClosure.objects.filter(active_on_q(today), ancestor=unit).values_list(
+            "descendant_id", flat=True
+        )
+    )
+    places = places_today(today)
+    return {pk for pk, place in places.items() if place is not None and place in today_members}
+
+
+def places_today(today: dt.date) -> dict[int, int | None]:
+    """Where each unit's values belong along today's tree (None: nowhere today)."""
     units: dict[int, tuple[int | None, dt.date | None]] = {
         pk: (successor, end)
         for pk, successor, end in Unit.objects.values_list("id", "successor_id", "valid_to")
@@ -182,13 +193,7 @@ def _as_now_members(unit: Unit, today: dt.date) -> set[int]:
         for child, parent, end in UnitLink.objects.values_list("child_id", "parent_id", "valid_to")
         if end is not None and units.get(child, (None, None))[1] == end
     }
-    today_members = set(
-        UnitClosure.objects.filter(active_on_q(today), ancestor=unit).values_list(
-            "descendant_id", flat=True
-        )
-    )
-    places = {pk: _place_today(pk, units, last_parent, today) for pk in units}
-    return {pk for pk, place in places.items() if place is not None and place in today_members}
+    return {pk: _place_today(pk, units, last_parent, today) for pk in units}
 
 
 def _place_today(

@@ -11,6 +11,8 @@ from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from targets.arithmetic import Status
@@ -133,3 +135,37 @@ def coverage(cov: Any) -> str:
         "reported": num(cov.reported),
         "expected": num(cov.expected),
     }
+
+
+# Written in Python rather than included per row: a dashboard has dozens of each, and an
+# {% include %} costs more than the markup it writes.
+
+
+@register.filter
+def badge(status: str) -> SafeString:
+    """A status as its symbol and word, coloured by the stylesheet."""
+    return format_html(
+        '<span class="st st-{}"><span aria-hidden="true">{}</span> {}</span>',
+        status,
+        symbol(status),
+        status_word(status),
+    )
+
+
+@register.simple_tag
+def spark(item: dict[str, Any]) -> SafeString:
+    """A row's sparkline (`charts.sparkline`) as inline SVG, its figures as the label."""
+    line = item.get("spark")
+    if not line:
+        return format_html('<span class="muted">{}</span>', DASH)
+    return format_html(
+        '<svg class="spark" width="{}" height="{}" viewBox="0 0 {} {}" role="img" '
+        'aria-label="{}"><title>{}</title><polyline points="{}"/>'
+        '<circle cx="{}" cy="{}" r="2"/></svg>',
+        *(str(v) for v in (line.width, line.height, line.width, line.height)),
+        item["trend"],
+        item["trend"],
+        str(line.points),
+        str(line.last_x),
+        str(line.last_y),
+    )
