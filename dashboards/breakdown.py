@@ -38,6 +38,7 @@ STATUS_ORDER = [
     ar.Status.ON_TRACK,
     ar.Status.ACHIEVED,
     ar.Status.NOT_YET_DUE,
+    ar.Status.NO_TARGET,
     ar.Status.NO_DATA,
 ]
 

@@ -45,6 +45,7 @@ STATUS_FILL = {
     Status.AT_RISK: PatternFill("solid", fgColor="FFEB9C"),
     Status.NOT_ACHIEVED: PatternFill("solid", fgColor="FFC7CE"),
     Status.NOT_YET_DUE: PatternFill("solid", fgColor="EDEDED"),
+    Status.NO_TARGET: PatternFill("solid", fgColor="F7F7F7"),
     Status.NO_DATA: PatternFill("solid", fgColor="F7F7F7"),
 }
 
@@ -197,6 +198,6 @@ def sheet_setup(
 
 
 def status_style(status: str) -> dict[str, Any]:
-    if status == Status.NO_DATA:
+    if status in (Status.NO_DATA, Status.NO_TARGET):
         return {}
     return {"fill": STATUS_FILL[Status(status)], "border": BOX}

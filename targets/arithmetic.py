@@ -113,6 +113,7 @@ class Status(StrEnum):
     AT_RISK = "at_risk"
     NOT_ACHIEVED = "not_achieved"
     NOT_YET_DUE = "not_yet_due"
+    NO_TARGET = "no_target"  # a figure, but no target set for this unit (nothing to judge)
     NO_DATA = "no_data"
 
 
@@ -144,7 +145,7 @@ def judge(
     if value is None:
         return Status.NO_DATA
     if target is None:
-        return Status.NO_DATA
+        return Status.NO_TARGET
     if meets(value, target, comparison):
         return Status.ACHIEVED
     if final:

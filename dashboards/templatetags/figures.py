@@ -27,6 +27,7 @@ STATUS_SYMBOL = {
     Status.AT_RISK: "!",
     Status.NOT_ACHIEVED: "✗",
     Status.NOT_YET_DUE: "…",
+    Status.NO_TARGET: "–",
     Status.NO_DATA: "–",
 }
 
@@ -38,6 +39,7 @@ def status_word(status: str) -> str:
         Status.AT_RISK: _("at risk"),
         Status.NOT_ACHIEVED: _("not achieved"),
         Status.NOT_YET_DUE: _("not yet due"),
+        Status.NO_TARGET: _("no target"),
         Status.NO_DATA: _("no data"),
     }
     return words.get(Status(status), str(status))

@@ -124,6 +124,11 @@ def test_not_yet_due_and_no_data_are_their_own_statuses():
     assert judge(None, Decimal("90"), "gte", final=True) == Status.NO_DATA
 
 
+def test_a_figure_without_a_target_is_not_said_to_have_no_data():
+    assert judge(Decimal("57"), None, "gte", final=True) == Status.NO_TARGET
+    assert judge(None, None, "gte", final=True) == Status.NO_DATA
+
+
 def test_ratio_per_cdcs_target_is_judged_as_a_ratio():
     assert judge(Decimal("1.0"), Decimal("1"), "gte", final=True) == Status.ACHIEVED
     assert judge(Decimal("0.6"), Decimal("1"), "gte", final=True) == Status.NOT_ACHIEVED

@@ -143,7 +143,9 @@ def test_a_count_target_belongs_to_the_province_not_to_each_unit(reported, progr
     spec = PeriodSpec.parse("2025")
     assert result(progress(programme, reported.province, spec, today=TODAY), "T01").target == 24500
     district = result(progress(programme, reported.d2, spec, today=TODAY), "T01")
-    assert district.target is None and district.status == Status.NO_DATA
+    # D2 reported its members, but nothing is set for it to be judged against.
+    assert district.target is None and district.status == Status.NO_TARGET
+    assert district.numerator == 210
     assert result(progress(programme, reported.d2, spec, today=TODAY), "A01").target == 98
 
 
