@@ -74,8 +74,9 @@ def subtitle(contents: Contents) -> str:
 def value_format(display: str, status: str | None = None) -> str:
     base = {Display.PERCENT: PERCENT, Display.RATIO: RATIO}.get(display, COUNT)  # type: ignore[call-overload]
     # No symbol without a judgement: "–" before a number would read as a minus sign.
-    judged = status and status not in (Status.NO_DATA, Status.NO_TARGET)
-    return f'"{symbol(status)} "{base}' if judged else base
+    if not status or status in (Status.NO_DATA, Status.NO_TARGET):
+        return base
+    return f'"{symbol(status)} "{base}'
 
 
 def stored(value: Decimal | None, display: str) -> Decimal | None:
