@@ -72,7 +72,8 @@ def subtitle(contents: Contents) -> str:
 
 
 def value_format(display: str, status: str | None = None) -> str:
-    base = {Display.PERCENT: PERCENT, Display.RATIO: RATIO}.get(display, COUNT)  # type: ignore[call-overload]
+    formats: dict[str, str] = {Display.PERCENT: PERCENT, Display.RATIO: RATIO}
+    base = formats.get(display, COUNT)
     # No symbol without a judgement: "–" before a number would read as a minus sign.
     if not status or status in (Status.NO_DATA, Status.NO_TARGET):
         return base
