@@ -10,9 +10,10 @@ from targets.totals import changed_cutoffs, totals_rebuild
 class Command(BaseCommand):
     help = (
         "Rebuilds the pre-summed roll-up totals from the approved values, so the roll-up and "
-        "dashboards read them again instead of raw values: after a calendar change, or if the "
-        "totals were never built. Approvals and reorganisations keep them up to date by "
-        "themselves. Prints the rows written and the time taken per programme."
+        "dashboards read them instead of raw values: for a programme whose totals were never "
+        "built (load_programme builds them), or as a repair. Approvals, reorganisations and "
+        "calendar changes keep them up to date by themselves. Prints the rows written and the "
+        "time taken per programme."
     )
 
     def add_arguments(self, parser: Any) -> None:
