@@ -28,7 +28,7 @@ from reports.assignments import covering_q
 from reports.models import Assignment, AssignmentScope, Report, ReportingPeriod, Value
 from targets import arithmetic as ar
 from targets import rollup, totals
-from targets.models import Field, Indicator, Programme, RollupTotal, Target
+from targets.models import Indicator, Programme, RollupTotal, Target
 from targets.rollup import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec
 from unions.models import Unit, UnitClosure, active_on_q
 
@@ -135,11 +135,6 @@ def reporting_below(unit: Unit, period: ReportingPeriod) -> QuerySet[Unit]:
     return Unit.objects.filter(pk__in=assigned)
 
 
-def _fields(indicators: Sequence[Indicator]) -> list[Field]:
-    found = {f.pk: f for i in indicators for f in (i.numerator, i.denominator) if f is not None}
-    return list(found.values())
-
-
 # From pre-summed totals -------------------------------------------------------------------------
 
 
@@ -170,7 +165,7 @@ def _from_totals(
         unit_id__in=assignments.values("unit_id"),
     )
     own = (
-        Value.objects.filter(report__in=own_reports, field__in=_fields(indicators))
+        Value.objects.filter(report__in=own_reports, field__in=rollup.fields_of(indicators))
         .values_list("report__unit_id", "field_id")
         .distinct()
     )
@@ -271,7 +266,7 @@ def _from_values(
     provisional: bool,
     today: dt.date,
 ) -> list[BreakdownRow]:
-    fields = _fields([indicator])
+    fields = rollup.fields_of([indicator])
     cells, provisional_reports = rollup._cells(root, periods, fields, tree, provisional, today)
     report_units = dict(
         Report.objects.filter(pk__in={c.report for cs in cells.values() for c in cs}).values_list(

@@ -83,23 +83,12 @@ def indicator_series(
     cells = (
         {}
         if table is not None
-        else rollup._cells(unit, periods, _fields(indicators), tree, provisional, today)[0]
+        else rollup._cells(unit, periods, rollup.fields_of(indicators), tree, provisional, today)[0]
     )
     return {
         i.code: [_point(i, cells, p, periods, table) for p in periods if p.quarter]
         for i in indicators
     }
-
-
-def _indicators(programme: Programme) -> list[Indicator]:
-    return list(
-        Indicator.objects.filter(programme=programme).select_related("numerator", "denominator")
-    )
-
-
-def _fields(indicators: list[Indicator]) -> list[Field]:
-    found = {f.pk: f for i in indicators for f in (i.numerator, i.denominator) if f is not None}
-    return list(found.values())
 
 
 def _point(

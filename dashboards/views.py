@@ -29,14 +29,15 @@ from .templatetags.figures import in_unit, num
 KEEP = ("period", "tree", "provisional", "unit")  # choices the breakdown's filter form carries
 
 
-def _programme(request: HttpRequest) -> Programme:
+def requested_programme(request: HttpRequest) -> Programme:
+    """?programme=CODE, or the current programme (404 while none is loaded)."""
     programme = sel.programme_current(request.GET.get("programme"))
     if programme is None:
         raise Http404(_("No programme is loaded yet."))
     return programme
 
 
-def _home_unit(request: HttpRequest, programme: Programme) -> Unit:
+def home_unit(request: HttpRequest, programme: Programme) -> Unit:
     """The unit a page shows unless ?unit= says otherwise: the province, or a reporter's own."""
     code = request.GET.get("unit")
     if code:
@@ -68,9 +69,9 @@ def _query(params: Params, **extra: str) -> str:
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
-    programme = _programme(request)
+    programme = requested_programme(request)
     if not request.user.sees_whole_province:  # type: ignore[union-attr]
-        unit = _home_unit(request, programme)
+        unit = home_unit(request, programme)
         return redirect("dashboards:unit", code=unit.code)
     return _unit_page(request, programme, sel.province_unit(programme), overview=True)
 
@@ -78,7 +79,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit(request: HttpRequest, code: str) -> HttpResponse:
     found = unit_for_user(request.user, code)  # type: ignore[arg-type]
-    return _unit_page(request, _programme(request), found, overview=False)
+    return _unit_page(request, requested_programme(request), found, overview=False)
 
 
 def _unit_page(
@@ -153,13 +154,13 @@ def _with_sparks(rows: list[sel.Row]) -> list[dict[str, Any]]:
 
 @login_required
 def indicator(request: HttpRequest, code: str) -> HttpResponse:
-    programme = _programme(request)
+    programme = requested_programme(request)
     found = get_object_or_404(
         Indicator.objects.select_related("numerator", "denominator"),
         programme=programme,
         code=code.upper(),
     )
-    root = _home_unit(request, programme)
+    root = home_unit(request, programme)
     today = timezone.localdate()
     default = "term" if found.kind == IndicatorKind.TERM else str(today.year)
     form = _form(request, programme, today, with_period=True, default_period=default)
@@ -220,8 +221,8 @@ def _indicator_chart(found: Indicator, points: list[sel.Point], result: Any) -> 
 
 @login_required
 def membership(request: HttpRequest) -> HttpResponse:
-    programme = _programme(request)
-    root = _home_unit(request, programme)
+    programme = requested_programme(request)
+    root = home_unit(request, programme)
     today = timezone.localdate()
     form = _form(request, programme, today, with_year=False)
     params = form.params()

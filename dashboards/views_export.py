@@ -23,31 +23,12 @@ from unions.models import Unit
 
 from . import selectors as sel
 from .forms import DashboardForm, Params
+from .views import home_unit, requested_programme
 from .workbook import workbook_filename, workbook_write
 from .workbook_csv import Table, breakdown_table, indicators_table, membership_table
 from .workbook_data import WorkbookError, WorkbookRequest
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _programme(request: HttpRequest) -> Programme:
-    programme = sel.programme_current(request.GET.get("programme"))
-    if programme is None:
-        raise Http404(_("No programme is loaded yet."))
-    return programme
-
-
-def _home_unit(request: HttpRequest, programme: Programme) -> Unit:
-    """As on the pages: ?unit= if the user may see it, else the province or the user's unit."""
-    user = request.user
-    code = request.GET.get("unit")
-    if code:
-        return unit_for_user(user, code)  # type: ignore[arg-type]
-    if user.sees_whole_province:  # type: ignore[union-attr]
-        return sel.province_unit(programme)
-    if user.unit_id is None:  # type: ignore[union-attr]
-        raise Http404
-    return user.unit  # type: ignore[union-attr,return-value]
 
 
 def _form(request: HttpRequest, programme: Programme, today: dt.date, **kw: object) -> Params:
@@ -63,7 +44,7 @@ def workbook(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.sees_whole_province:  # type: ignore[union-attr]
         raise PermissionDenied
-    programme = _programme(request)
+    programme = requested_programme(request)
     today = timezone.localdate()
     params = _form(request, programme, today)
     quarter_text = request.GET.get("quarter", "")
@@ -93,11 +74,11 @@ def workbook(request: HttpRequest) -> HttpResponse:
 def csv_table(request: HttpRequest, table: str, code: str = "") -> HttpResponse:
     """GET /exports/csv/<overview|membership>/?… or /exports/csv/<unit|indicator>/<code>/?…
     with the query parameters of the page the table is on."""
-    programme = _programme(request)
+    programme = requested_programme(request)
     today = timezone.localdate()
     if table == "overview" and not code:
         if not request.user.sees_whole_province:  # type: ignore[union-attr]
-            own = _home_unit(request, programme)
+            own = home_unit(request, programme)
             return redirect(f"/exports/csv/unit/{own.code}/?{request.GET.urlencode()}")
         found = _indicators(request, programme, sel.province_unit(programme), today)
     elif table == "unit" and code:
@@ -128,14 +109,14 @@ def _breakdown(request: HttpRequest, programme: Programme, code: str, today: dt.
         programme=programme,
         code=code.upper(),
     )
-    root = _home_unit(request, programme)
+    root = home_unit(request, programme)
     default = "term" if indicator.kind == IndicatorKind.TERM else str(today.year)
     params = _form(request, programme, today, with_period=True, default_period=default)
     return breakdown_table(programme, indicator, root, params, request.GET, today)
 
 
 def _membership(request: HttpRequest, programme: Programme, today: dt.date) -> Table:
-    root = _home_unit(request, programme)
+    root = home_unit(request, programme)
     params = _form(request, programme, today, with_year=False)
     province = sel.province_unit(programme)
     data = sel.membership(

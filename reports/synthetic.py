@@ -39,7 +39,7 @@ from django.utils import timezone
 from accounts.models import User
 from targets.models import Field, Programme, Target
 from targets.services import programme_03_load
-from unions.closure import OPEN, compute_spans
+from unions.closure import OPEN, closure_objects, compute_spans, lifetimes_read
 from unions.models import (
     ENTERPRISE_SECTORS,
     STATE_SECTORS,
@@ -401,26 +401,8 @@ class _Generator:
             ),
             self.counts,
         )
-        lifetimes = {
-            pk: (start, end or OPEN)
-            for pk, start, end in Unit.objects.values_list("id", "valid_from", "valid_to")
-        }
-        spans = compute_spans(lifetimes, links)
-        _bulk(
-            UnitClosure,
-            (
-                UnitClosure(
-                    ancestor_id=anc,
-                    descendant_id=unit_id,
-                    depth=depth,
-                    valid_from=start,
-                    valid_to=None if end == OPEN else end,
-                )
-                for unit_id, unit_spans in spans.items()
-                for anc, depth, start, end in unit_spans
-            ),
-            self.counts,
-        )
+        spans = compute_spans(lifetimes_read(), links)
+        _bulk(UnitClosure, closure_objects(spans), self.counts)
 
     # Assignments and reports -------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -96,12 +97,25 @@ class Progress:
 
 
 def _periods_for(programme: Programme, spec: PeriodSpec, today: dt.date) -> list[ReportingPeriod]:
-    periods = ReportingPeriod.objects.filter(programme=programme, cutoff__lte=today)
-    if spec.kind != "term" and spec.year is not None:
-        periods = periods.filter(year=spec.year)
+    """The quarters of `spec` that have ended by `today`, in order."""
+    ended = ReportingPeriod.objects.filter(programme=programme, cutoff__lte=today)
+    return _select(list(ended.order_by("year", "quarter")), spec)
+
+
+def _select(periods: list[ReportingPeriod], spec: PeriodSpec) -> list[ReportingPeriod]:
+    """The quarters of `spec` among `periods`."""
+    if spec.kind == "term" or spec.year is None:
+        return list(periods)
+    chosen = [p for p in periods if p.year == spec.year]
     if spec.kind == "quarter":
-        periods = periods.filter(quarter__lte=spec.quarter or 4)
-    return list(periods.order_by("year", "quarter"))
+        chosen = [p for p in chosen if p.quarter <= (spec.quarter or 4)]
+    return chosen
+
+
+def fields_of(indicators: Iterable[Indicator]) -> list[Field]:
+    """The indicators' numerator and denominator fields, each once."""
+    found = {f.pk: f for i in indicators for f in (i.numerator, i.denominator) if f is not None}
+    return list(found.values())
 
 
 def _report_filter(provisional: bool) -> Q:
@@ -253,9 +267,17 @@ class Reads:
 
 
 def reads_for(
-    programme: Programme, unit: Unit, *, tree: str, provisional: bool, today: dt.date
+    programme: Programme,
+    unit: Unit,
+    *,
+    tree: str,
+    provisional: bool,
+    today: dt.date,
+    spec: PeriodSpec = PeriodSpec("term"),
 ) -> Reads:
-    periods = _periods_for(programme, PeriodSpec("term"), today)
+    """What `progress` needs for the quarters of `spec` (by default the term to date)."""
+    periods = _periods_for(programme, spec, today)
+    # Approved figures along the tree as it was come pre-summed per ancestor (targets.totals).
     table = None if provisional or tree != AS_WAS else totals.totals_read(programme, unit, periods)
     return Reads(
         periods,
@@ -270,16 +292,6 @@ def _indicators(programme: Programme) -> list[Indicator]:
     return list(
         Indicator.objects.filter(programme=programme).select_related("numerator", "denominator")
     )
-
-
-def _select(periods: list[ReportingPeriod], spec: PeriodSpec) -> list[ReportingPeriod]:
-    """The periods of `spec` among the term's (as `_periods_for` reads them)."""
-    if spec.kind == "term":
-        return list(periods)
-    chosen = [p for p in periods if p.year == spec.year]
-    if spec.kind == "quarter":
-        chosen = [p for p in chosen if p.quarter <= (spec.quarter or 4)]
-    return chosen
 
 
 def _restrict(table: totals.Table, periods: list[ReportingPeriod]) -> totals.Table:
@@ -306,21 +318,14 @@ def progress(
     """`reads`: what `reads_for` read for the same unit, tree, data and day, when a caller
     shows several periods of one unit (a handful of queries instead of a dozen)."""
     today = today or timezone.localdate()
-    table: totals.Table | None
-    if reads is not None:
-        periods = _select(reads.periods, spec)
-        indicators, targets, expected = reads.indicators, reads.targets, reads.expected
-        table = None if reads.table is None else _restrict(reads.table, periods)
-    else:
-        periods = _periods_for(programme, spec, today)
-        indicators = _indicators(programme)
-        targets = list(Target.objects.filter(indicator__programme=programme))
-        # Approved figures along the tree as it was come pre-summed per ancestor (totals).
-        table = (
-            None if provisional or tree != AS_WAS else totals.totals_read(programme, unit, periods)
+    if reads is None:
+        reads = reads_for(
+            programme, unit, tree=tree, provisional=provisional, today=today, spec=spec
         )
-        expected = _expected(unit, periods)
-    fields = {f.pk: f for i in indicators for f in (i.numerator, i.denominator) if f is not None}
+    periods = _select(reads.periods, spec)
+    indicators, targets, expected = reads.indicators, reads.targets, reads.expected
+    table = None if reads.table is None else _restrict(reads.table, periods)
+    fields = {f.pk: f for f in fields_of(indicators)}
     cells, provisional_reports = (
         ({}, set())
         if table is not None

@@ -14,9 +14,10 @@ Only the figures that count without "provisional" (in-force, approved revisions)
 tree as it was are summed; the roll-up reads raw values for everything else. The totals are
 written in the transaction of every approval (`totals_apply`) and of every reorganisation
 (`follow_closure`, a listener of `unions.closure`), so they are never stale. A calendar change
-moves cut-offs: the roll-up notices (`cutoffs`) and reads raw values for those quarters until
-they are rebuilt (`totals_follow_calendar`, or `manage.py rebuild_totals`). Totals the roll-up
-stopped trusting (`closure_mark`) are never patched, only rebuilt.
+moves cut-offs; `reports.assignments.periods_ensure` rebuilds the quarters whose cut-off moved
+in its transaction (`totals_follow_calendar`). The roll-up still checks both (`closure_mark`,
+`cutoffs`) and reads raw values where they do not match; totals it stopped trusting are never
+patched, only rebuilt (`manage.py rebuild_totals`).
 """
 
 from __future__ import annotations

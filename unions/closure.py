@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 
 from django.db import transaction
@@ -77,13 +77,33 @@ def affected_units(unit_ids: Iterable[int]) -> set[int]:
     return ids | set(below)
 
 
-@transaction.atomic
-def closure_rebuild(unit_ids: Iterable[int] | None = None) -> int:
-    """Rewrites the closure rows of the given units and their descendants (all if None)."""
-    lifetimes = {
+def lifetimes_read() -> dict[int, tuple[dt.date, dt.date]]:
+    """Every unit's lifetime, OPEN for one still existing (one query)."""
+    return {
         pk: (start, end or OPEN)
         for pk, start, end in Unit.objects.values_list("id", "valid_from", "valid_to")
     }
+
+
+def closure_objects(
+    spans: dict[int, list[Span]], unit_ids: Iterable[int] | None = None
+) -> Iterator[UnitClosure]:
+    """Closure rows (unsaved) for the units' spans (all of them if None)."""
+    for unit_id in spans if unit_ids is None else unit_ids:
+        for ancestor, depth, start, end in spans[unit_id]:
+            yield UnitClosure(
+                ancestor_id=ancestor,
+                descendant_id=unit_id,
+                depth=depth,
+                valid_from=start,
+                valid_to=None if end == OPEN else end,
+            )
+
+
+@transaction.atomic
+def closure_rebuild(unit_ids: Iterable[int] | None = None) -> int:
+    """Rewrites the closure rows of the given units and their descendants (all if None)."""
+    lifetimes = lifetimes_read()
     links = [
         (c, p, s, e or OPEN)
         for c, p, s, e in UnitLink.objects.values_list(
@@ -101,17 +121,7 @@ def closure_rebuild(unit_ids: Iterable[int] | None = None) -> int:
         followers = _notify(frozenset(targets))
         UnitClosure.objects.filter(descendant_id__in=targets).delete()
     spans = compute_spans(lifetimes, links)
-    rows = [
-        UnitClosure(
-            ancestor_id=anc,
-            descendant_id=unit_id,
-            depth=depth,
-            valid_from=start,
-            valid_to=None if end == OPEN else end,
-        )
-        for unit_id in targets
-        for anc, depth, start, end in spans[unit_id]
-    ]
+    rows = list(closure_objects(spans, targets))
     UnitClosure.objects.bulk_create(rows, batch_size=2000)
     for follow in followers:
         follow()
