@@ -17,6 +17,7 @@ from targets import rollup, totals
 from targets.models import Display, Field, Indicator, IndicatorKind, Programme, Target
 from targets.rollup import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec
 from unions.models import Unit
+from unions.selectors import UnitBrief, briefs
 
 from .breakdown import (
     BreakdownRow,
@@ -213,11 +214,12 @@ def _quarter_change(points: list[Point]) -> Decimal | None:
     return _delta(points[-1].value, points[-2].value)
 
 
-def reporting_units_below(unit: Unit, period: ReportingPeriod | None) -> list[Unit]:
-    """Units expected to report in `period` that lie in `unit`'s subtree then (one query)."""
+def reporting_units_below(unit: Unit, period: ReportingPeriod | None) -> list[UnitBrief]:
+    """Units expected to report in `period` that lie in `unit`'s subtree then (one query),
+    as code, name and kind, ordered by kind then name."""
     if period is None:
         return []
-    return sorted(reporting_below(unit, period), key=lambda u: (u.kind, u.name))
+    return briefs(reporting_below(unit, period).values_list("code", "name", "kind"))
 
 
 DISSOLUTIONS = dt.date(2025, 6, 15)  # state-budget CĐCS dissolved (letter 4173/TLĐ-ToC)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
+from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -18,7 +20,7 @@ from targets.models import Indicator, IndicatorKind, Programme
 from targets.rollup import PeriodSpec, progress, reads_for
 from unions.access import unit_for_user
 from unions.models import Unit
-from unions.selectors import unit_ancestors, unit_children
+from unions.selectors import UnitBrief, unit_ancestors, unit_children_brief
 
 from . import selectors as sel
 from .charts import line_chart, sparkline
@@ -97,6 +99,7 @@ def _unit_page(
         today=today,
     )
     last = board.year.periods[-1] if board.year.periods else None
+    unit_query = _query(params, year=str(params.year))
     context = {
         "programme": programme,
         "unit": unit,
@@ -108,10 +111,10 @@ def _unit_page(
         "term": _with_sparks(board.term_rows),
         "year_query": _query(params, period=str(params.year)),
         "term_query": _query(params, period="term"),
-        "unit_query": _query(params, year=str(params.year)),
+        "unit_query": unit_query,
         "last_period": last,
         "ancestors": [] if last is None else unit_ancestors(unit, last.cutoff),
-        **_reporters(unit, last, board.year.expected_reports),
+        **_reporters(unit, last, board.year.expected_reports, unit_query),
         "statuses": list(Status),
     }
     return render(request, "dashboards/unit.html", context)
@@ -123,20 +126,35 @@ REPORTER_LIST_LIMIT = 300
 BREAKDOWN_PAGE_SIZE = 100
 
 
-def _reporters(unit: Unit, last: Any, count: int) -> dict[str, Any]:
+def _reporters(unit: Unit, last: Any, count: int, query: str) -> dict[str, Any]:
     """One query whatever the number of units. `count` is the reports expected below in the
     last quarter (the roll-up's coverage), which is how many units report there."""
     if count <= REPORTER_LIST_LIMIT or last is None:
-        return {"reporters": _split(sel.reporting_units_below(unit, last)), "reporters_total": None}
-    return {"reporters": _split(unit_children(unit, last.cutoff)), "reporters_total": count}
+        units, total = sel.reporting_units_below(unit, last), None
+    else:
+        units, total = unit_children_brief(unit, last.cutoff), count
+    return {"reporters": _links(units, query), "reporters_total": total}
 
 
-def _split(units: list[Unit]) -> dict[str, list[Unit]]:
-    """Upper-level reporting units first; CĐCS that report for themselves folded away."""
-    return {
-        "upper": [u for u in units if not u.is_grassroots],
-        "grassroots": [u for u in units if u.is_grassroots],
-    }
+class Link(NamedTuple):
+    href: str
+    name: str
+
+
+# A unit code as reverse() quotes a path argument (RFC 3986 sub-delimiters, ~, : and @ kept).
+_SAFE_IN_PATH = "!$&'()*+,;=~:@"
+
+
+def _links(units: list[UnitBrief], query: str) -> dict[str, list[Link]]:
+    """Links to the units' pages, upper-level reporting units first and CĐCS that report for
+    themselves apart: a list of a few hundred built with one reverse(), not one per unit."""
+    slot = "__code__"
+    pattern = reverse("dashboards:unit", args=[slot])
+    links: dict[str, list[Link]] = {"upper": [], "grassroots": []}
+    for u in units:
+        href = pattern.replace(slot, quote(u.code, safe=_SAFE_IN_PATH)) + query
+        links["grassroots" if u.is_grassroots else "upper"].append(Link(href, u.name))
+    return links
 
 
 def _with_sparks(rows: list[sel.Row]) -> list[dict[str, Any]]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from .models import Unit, UnitClosure, UnitLink, active_on_q
+from .models import GRASSROOTS_KINDS, Unit, UnitClosure, UnitLink, active_on_q
 
 
 def unit_descendants(unit: Unit, on: dt.date, *, include_self: bool = False) -> list[Unit]:
@@ -29,6 +31,29 @@ def unit_descendant_ids(unit_id: int, on: dt.date, *, include_self: bool = True)
 def unit_children(unit: Unit, on: dt.date) -> list[Unit]:
     links = UnitLink.objects.filter(active_on_q(on), parent=unit).select_related("child")
     return sorted((link.child for link in links), key=lambda u: (u.kind, u.name))
+
+
+class UnitBrief(NamedTuple):
+    """A unit as a list of links needs it: no model instance per row."""
+
+    code: str
+    name: str
+    kind: str
+
+    @property
+    def is_grassroots(self) -> bool:
+        return self.kind in GRASSROOTS_KINDS
+
+
+def briefs(rows: Iterable[tuple[str, str, str]]) -> list[UnitBrief]:
+    """(code, name, kind) rows as briefs, in the order of `unit_children`: kind, then name."""
+    return sorted((UnitBrief(*row) for row in rows), key=lambda u: (u.kind, u.name))
+
+
+def unit_children_brief(unit: Unit, on: dt.date) -> list[UnitBrief]:
+    """`unit_children` for a list of links: code, name and kind only."""
+    links = UnitLink.objects.filter(active_on_q(on), parent=unit)
+    return briefs(links.values_list("child__code", "child__name", "child__kind"))
 
 
 def unit_ancestors(unit: Unit, on: dt.date) -> list[Unit]:

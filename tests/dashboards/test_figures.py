@@ -1,9 +1,11 @@
 """Figures are written the reader's way: 85,3% (512/600) in Vietnamese, 85.3% in English."""
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
+import pytest
 from django.utils import translation
+from django.utils.formats import number_format
 
 from dashboards.templatetags.figures import change, coverage, figure, num, pct, target
 from targets.arithmetic import Status
@@ -74,3 +76,24 @@ def test_changes_carry_a_sign_and_points_for_percentages():
 def test_coverage_reads_reported_out_of_expected():
     with translation.override("vi"):
         assert coverage(Coverage(12, 1300)).startswith("12/1.300")
+
+
+@pytest.mark.parametrize("language", ["vi", "en", "de"])
+def test_figures_are_written_exactly_as_djangos_number_format_writes_them(language):
+    """The quick path (Python's grouping, then the language's marks) agrees with Django's
+    number_format, half-up rounding first, over signs, zeros, sizes and decimal places."""
+    values = [0, 1, -1, 7, 999, 1000, -1000, 24500, 1234567, 98765432109, Decimal("-0.04")]
+    values += [Decimal("85.25"), Decimal("85.35"), Decimal("0.005"), Decimal("-1234.5678")]
+    values += [Decimal("999.95"), Decimal("-999.95"), 12.345, Decimal("1E+3"), Decimal("0E-7")]
+    with translation.override(language):
+        for value in values:
+            for places in (0, 1, 2, 3):
+                rounded = Decimal(str(value)).quantize(
+                    Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP
+                )
+                expected = number_format(
+                    rounded, decimal_pos=places, use_l10n=True, force_grouping=True
+                )
+                assert num(value, places) == expected, (value, places)
+    with translation.override("vi"):
+        assert num(Decimal("1234567.891"), 2) == "1.234.567,89"

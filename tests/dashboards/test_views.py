@@ -210,3 +210,20 @@ def test_the_indicator_breakdown_is_shown_a_page_at_a_time(
     client.force_login(office_user)
     page = client.get("/dashboards/indicator/A01/?period=2025").content.decode()
     assert 'class="pager"' in page and "page=2" in page
+
+
+def test_reporting_unit_links_are_the_urls_reverse_writes():
+    """The unit page builds its list of links with one reverse(); each link must be the URL
+    reverse() gives for that code, whatever characters the code has."""
+    from dashboards.views import _links
+    from unions.selectors import UnitBrief
+
+    codes = ["T01-X001", "Xã Tân Phong", "a b", "x?y#z", "50%", "~:@!$&'()*+,;=", "[1]"]
+    units = [UnitBrief(c, f"name {c}", "commune") for c in codes]
+    units.append(UnitBrief("G1", "CĐCS G1", "grassroots"))
+    links = _links(units, "?year=2025")
+    assert [link.href for link in links["upper"]] == [
+        reverse("dashboards:unit", args=[c]) + "?year=2025" for c in codes
+    ]
+    g1 = reverse("dashboards:unit", args=["G1"]) + "?year=2025"
+    assert links["grassroots"] == [(g1, "CĐCS G1")]
