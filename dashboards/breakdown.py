@@ -71,10 +71,18 @@ def indicator_breakdown(
     tree: str = AS_WAS,
     provisional: bool = False,
     today: dt.date,
+    reads: rollup.Reads | None = None,
 ) -> list[BreakdownRow]:
     """One indicator for each reporting unit below `root`, each as `progress()` gives it."""
     found = breakdowns(
-        programme, [indicator], spec, root, tree=tree, provisional=provisional, today=today
+        programme,
+        [indicator],
+        spec,
+        root,
+        tree=tree,
+        provisional=provisional,
+        today=today,
+        reads=reads,
     )
     return found[indicator.code]
 
@@ -88,19 +96,30 @@ def breakdowns(
     tree: str = AS_WAS,
     provisional: bool = False,
     today: dt.date,
+    reads: rollup.Reads | None = None,
 ) -> dict[str, list[BreakdownRow]]:
     """Several indicators' breakdowns for one period, sharing the reads (indicator code →
-    rows sorted with the units expected now first, then by name)."""
-    periods = rollup._periods_for(programme, spec, today)
+    rows sorted with the units expected now first, then by name). `reads`, from
+    `rollup.reads_for` for the same root, tree, data and day, saves reading the quarters,
+    the totals' state and the targets again."""
+    if reads is None:
+        periods = rollup._periods_for(programme, spec, today)
+        trusted = (
+            not provisional
+            and tree == AS_WAS
+            and bool(periods)
+            and totals.totals_read(programme, root, periods) is not None
+        )
+    else:
+        # The totals of the root were read for every ended quarter when they can be trusted
+        # (never for provisional data or today's tree), so for the quarters of `spec` too.
+        periods = rollup._select(reads.periods, spec)
+        trusted = reads.table is not None
     if not periods:
         return {i.code: [] for i in indicators}
-    trusted = (
-        not provisional
-        and tree == AS_WAS
-        and totals.totals_read(programme, root, periods) is not None
-    )
     if trusted:
-        return _from_totals(programme, list(indicators), spec, root, periods, today)
+        targets = None if reads is None else reads.targets
+        return _from_totals(programme, list(indicators), spec, root, periods, today, targets)
     return {
         i.code: _from_values(programme, i, spec, root, periods, tree, provisional, today)
         for i in indicators
@@ -145,6 +164,7 @@ def _from_totals(
     root: Unit,
     periods: list[ReportingPeriod],
     today: dt.date,
+    targets: list[Target] | None = None,
 ) -> dict[str, list[BreakdownRow]]:
     last = periods[-1]
     current = {u.pk: u for u in reporting_below(root, last)}
@@ -177,7 +197,8 @@ def _from_totals(
     units.update(Unit.objects.in_bulk(list(closed_ids)))
     tables = _tables(list(units), periods, indicators)
     expected = totals.expected_counts_below(list(units), periods)
-    targets = list(Target.objects.filter(indicator__in=indicators))
+    if targets is None:
+        targets = list(Target.objects.filter(indicator__in=indicators))
     found: dict[str, list[BreakdownRow]] = {}
     for indicator in indicators:
         mine = reported[indicator.numerator_id] | reported.get(indicator.denominator_id or 0, set())

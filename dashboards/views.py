@@ -192,7 +192,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     )
     result = next(r for r in total.results if r.code == found.code)
     rows = sel.indicator_breakdown(
-        programme, found, spec, root, tree=tree, provisional=provisional, today=today
+        programme, found, spec, root, tree=tree, provisional=provisional, today=today, reads=reads
     )
     filters = BreakdownFilter(request.GET, queryset=Rows(rows))
     table = BreakdownTable(

@@ -11,7 +11,7 @@ from dashboards.breakdown import breakdowns, indicator_breakdown
 from reports.synthetic import generate
 from targets import totals
 from targets.models import Indicator, Programme, RollupTotalsState
-from targets.rollup import AS_WAS, PeriodSpec
+from targets.rollup import AS_NOW, AS_WAS, PeriodSpec, reads_for
 from unions.models import Unit, UnitKind
 
 from .conftest import grow
@@ -125,3 +125,30 @@ def test_the_breakdown_of_every_indicator_costs_the_same_queries_for_10_and_40_u
     many, rows_many = count()
     assert rows_many == rows_few + 30
     assert many == few <= 12
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+@pytest.mark.parametrize(
+    ("tree", "provisional"), [(AS_WAS, False), (AS_NOW, False), (AS_WAS, True)]
+)
+def test_the_breakdown_given_the_pages_reads_is_the_breakdown_read_afresh(
+    reported, programme, trusted, tree, provisional
+):
+    """The indicator page hands the breakdown what it read for the root (quarters, totals'
+    state, targets); the rows are the ones a breakdown reading them itself gives."""
+    totals.totals_rebuild(programme)
+    if not trusted:
+        RollupTotalsState.objects.update(closure_mark=-1)
+    indicators = breakdown_indicators(programme)
+    today = dt.date(2026, 2, 1)
+    kwargs = {"tree": tree, "provisional": provisional, "today": today}
+    for root in (reported.province, reported.d2):
+        reads = reads_for(programme, root, **kwargs)
+        assert (reads.table is not None) == (trusted and tree == AS_WAS and not provisional)
+        for spec in ("2024Q4", "2025", "term"):
+            given = breakdowns(
+                programme, indicators, PeriodSpec.parse(spec), root, reads=reads, **kwargs
+            )
+            afresh = breakdowns(programme, indicators, PeriodSpec.parse(spec), root, **kwargs)
+            for code in afresh:
+                assert rows_of(given[code]) == rows_of(afresh[code]), (spec, root.code, code)
