@@ -12,6 +12,7 @@ import datetime as dt
 import random
 
 from django.db import transaction
+from django.db.models import Q
 from vietnam_provinces import Ward
 
 from .models import Sector, Unit, UnitKind
@@ -82,12 +83,16 @@ def lai_chau_wards() -> list[Ward]:
 
 
 def _cdcs(rng: random.Random, number: int, parent: Unit, sector: str, start: dt.date) -> Unit:
-    name = rng.choice(_NAMES[Sector(sector)]).format(p=rng.choice(_PLACES))
+    name = "CĐCS " + rng.choice(_NAMES[Sector(sector)]).format(p=rng.choice(_PLACES))
+    # Two schools of one commune are "số 1" and "số 2", as their real names are.
+    namesakes = Unit.objects.filter(Q(name=name) | Q(name__startswith=f"{name} số ")).count()
+    if namesakes:
+        name = f"{name} số {namesakes + 1}"
     budget_paid = sector == Sector.ADMINISTRATIVE and rng.random() < 0.85
     return unit_create(
         UnitData(
             code=f"CS-{number:04d}",
-            name=f"CĐCS {name}",
+            name=name,
             kind=UnitKind.GRASSROOTS,
             sector=sector,
             budget_paid=budget_paid,

@@ -68,3 +68,9 @@ def test_demo_accounts_belong_to_their_units(province):
     assert User.objects.get(username="tanphong").unit.code == TAN_PHONG
     assert User.objects.get(username="thuongvu").role == "committee"
     assert User.objects.get(username="admin").check_password("demo")
+
+
+def test_no_two_demo_cdcs_share_a_name(province):
+    names = list(Unit.objects.filter(kind=UnitKind.GRASSROOTS).values_list("name", flat=True))
+    assert len(names) > 100 and len(set(names)) == len(names)
+    assert any(name.endswith(" số 2") for name in names)  # namesakes are numbered
