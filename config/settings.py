@@ -151,8 +151,10 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
-# The address is REMOTE_ADDR (django-ipware is not installed, so X-Forwarded-For, which a
-# client could forge, is never trusted); behind a reverse proxy that is the proxy's address.
+# The address is REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies the address the
+# outermost of them saw (accounts/addresses.py); what a client writes itself is never trusted.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.addresses.client_address"
 
 # Content Security Policy: only the portal's own files; no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {

@@ -102,3 +102,61 @@ def test_a_disabled_account_is_refused_even_with_the_right_password(district_rep
     response = log_in(client, "reporter_d2", PASSWORD)
     assert response.status_code == 200
     assert not logged_in(client)
+
+
+def behind_proxy(forwarded_for: str) -> Client:
+    """A request as gunicorn sees it behind nginx: the proxy's address, the chain in XFF."""
+    return Client(
+        REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_the_lockout_follows_the_client_not_the_proxy(district_reporter):
+    fail(behind_proxy("203.0.113.7"), "reporter_d2", 5)
+    assert log_in(behind_proxy("203.0.113.7"), "reporter_d2", PASSWORD).status_code == 429
+    # Everyone arrives from 127.0.0.1, yet a colleague elsewhere still logs in.
+    assert log_in(behind_proxy("198.51.100.4"), "reporter_d2", PASSWORD).status_code == 302
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_an_address_the_client_writes_itself_is_not_believed(district_reporter):
+    # The attacker prepends a fresh address each time; nginx appends the real one.
+    for n in range(5):
+        response = log_in(behind_proxy(f"10.9.9.{n}, 203.0.113.7"), "reporter_d2", "wrong")
+        assert response.status_code in (200, 429)
+    assert (
+        log_in(behind_proxy("10.9.9.99, 203.0.113.7"), "reporter_d2", PASSWORD).status_code == 429
+    )
+
+
+def test_without_trusted_proxies_forwarded_for_is_ignored(district_reporter):
+    for n in range(5):
+        client = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=f"10.1.1.{n}")
+        client.post(reverse("accounts:login"), {"username": "reporter_d2", "password": "x"})
+    response = log_in(
+        Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="10.1.1.50"), "reporter_d2", PASSWORD
+    )
+    assert response.status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded_for", "expected"),
+    [
+        (0, "203.0.113.7", "127.0.0.1"),  # no proxy configured: the header is ignored
+        (1, "", "127.0.0.1"),  # came round the proxy: its own address
+        (1, "1.1.1.1, 203.0.113.7", "203.0.113.7"),
+        (2, "1.1.1.1, 203.0.113.7, 10.0.0.2", "203.0.113.7"),  # a load balancer, then nginx
+        (2, "203.0.113.7", "127.0.0.1"),  # shorter than the chain of proxies
+        (1, "2001:db8::1", "2001:db8::1"),
+        (1, "not-an-address", "127.0.0.1"),
+    ],
+)
+def test_the_client_address_is_read_from_the_trusted_end_of_the_chain(
+    rf, settings, proxies, forwarded_for, expected
+):
+    from accounts.addresses import client_address
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
+    assert client_address(request) == expected
