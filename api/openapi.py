@@ -261,7 +261,11 @@ PATHS: dict[str, Any] = {
             "summary": "Units the caller may see that existed on a date",
             "parameters": [
                 _query("on", "Date (default today).", DATE),
-                _query("q", "Part of a code or name.", STRING),
+                _query(
+                    "q",
+                    "Part of a code or name, in any case, with or without accents.",
+                    STRING,
+                ),
                 _query("kind", "Only units of this kind.", {"enum": list(UnitKind.values)}),
             ],
             "responses": {

@@ -107,7 +107,7 @@ def _rules() -> dict[type[models.Model], Rule]:
     from unions.models import Unit, UnitLink
 
     return {
-        Unit: Rule(),
+        Unit: Rule(skip=frozenset({"search_key"})),  # derived from code and name
         UnitLink: Rule(
             describe=lambda link: (
                 f"{_code(_related(link, 'child'))} → {_code(_related(link, 'parent'))}"

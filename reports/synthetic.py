@@ -48,6 +48,7 @@ from unions.models import (
     UnitClosure,
     UnitKind,
     UnitLink,
+    search_key,
 )
 
 from .assignments import periods_ensure
@@ -252,6 +253,8 @@ class _Generator:
 
     def _create(self, units: list[Unit]) -> list[Unit]:
         created: list[Unit] = []
+        for unit in units:  # bulk_create does not call save(), which writes it otherwise
+            unit.search_key = search_key(unit.code, unit.name)
         for i in range(0, len(units), BATCH):
             created += Unit.objects.bulk_create(units[i : i + BATCH])
         if not connection.features.can_return_rows_from_bulk_insert:

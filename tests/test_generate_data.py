@@ -21,7 +21,7 @@ from targets import totals
 from targets.models import Programme, RollupTotal, RollupTotalsState
 from targets.rollup import AS_NOW, AS_WAS, PeriodSpec, progress
 from tests.conftest import approved, period
-from unions.models import Unit, UnitClosure, UnitKind
+from unions.models import Unit, UnitClosure, UnitKind, folded
 
 TODAY = dt.date(2026, 11, 25)
 SPECS = ["2024Q2", "2024", "2025Q2", "2025Q3", "2025", "2026Q1", "2026Q3", "2026", "term"]
@@ -68,6 +68,10 @@ def test_generator_builds_the_province_with_the_2025_reorganisation(province):
     programme = Programme.objects.get()
     assert programme.issuer == province.root
     assert Assignment.objects.filter(unit__kind=UnitKind.COMMUNE, last_period=None).count() == 38
+    # Bulk-created units are searchable like saved ones (bulk_create skips save()).
+    assert not Unit.objects.filter(search_key="").exists()
+    sample = Unit.objects.filter(kind=UnitKind.COMMUNE).order_by("code").first()
+    assert Unit.objects.search(folded(sample.name)).filter(pk=sample.pk).exists()
 
 
 def test_generator_refuses_to_replace_data_unless_forced(province):

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import GRASSROOTS_KINDS, Sector, Unit, UnitKind
+from .models import GRASSROOTS_KINDS, Sector, Unit, UnitKind, folded
 from .services import UnitData, unit_create, unit_dissolve, unit_merge, unit_move, unit_update
 
 if TYPE_CHECKING:
@@ -46,15 +46,9 @@ def normalized(text: str) -> str:
 
 
 def text_q(text: str) -> Q:
-    """Code or name contains `text`, ignoring case, Vietnamese letters included.
-
-    SQLite's LIKE folds ASCII case only, so "đường" would miss "Tam Đường"; trying the usual
-    casings of the typed text covers that, and PostgreSQL's UPPER() LIKE does not mind.
-    """
-    q = Q()
-    for variant in {text, text.lower(), text.upper(), text.title(), text.capitalize()}:
-        q |= Q(code__icontains=variant) | Q(name__icontains=variant)
-    return q
+    """Code or name contains `text`, ignoring case and accents on every database: "đường",
+    "ĐƯỜNG" and "duong" all find "Tam Đường" (see `unions.models.folded`)."""
+    return Q(search_key__contains=folded(text))
 
 
 class UnitCodeField(forms.CharField):
@@ -134,6 +128,8 @@ class UnitFilter(django_filters.FilterSet):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.form.fields["q"].widget.input_type = "search"
+        # Accents are optional: say so, since people would otherwise not try.
+        self.form.fields["q"].widget.attrs["placeholder"] = _("Tam Đường or tam duong")
         self.form.fields["status"].required = False
 
     def filter_text(self, queryset: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:

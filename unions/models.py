@@ -10,6 +10,8 @@ valid_to = None meaning "still valid"; a unit dissolved on 1 July 2025 has valid
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
+from typing import Any
 
 from django.core.cache import cache
 from django.db import models
@@ -75,10 +77,21 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         return self.filter(kind__in=UPPER_KINDS)
 
     def search(self, text: str) -> UnitQuerySet:
-        text = text.strip()
-        if not text:
-            return self
-        return self.filter(Q(code__icontains=text) | Q(name__icontains=text))
+        """Units whose code or name contains `text`, ignoring case and accents."""
+        key = folded(text)
+        return self.filter(search_key__contains=key) if key else self
+
+
+def folded(text: str) -> str:
+    """Lower case without accents, so that people who type "tam duong" (many do, on phones
+    without a Vietnamese keyboard) find "Tam Đường": "Đ" → "d", "ườ" → "uo"."""
+    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    bare = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def search_key(code: str, name: str) -> str:
+    return folded(f"{code} {name}")
 
 
 class Unit(models.Model):
@@ -102,6 +115,9 @@ class Unit(models.Model):
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
     note = models.TextField(_("note"), blank=True)
+    # Code and name folded for search (`folded`); written by save(), and by whoever
+    # bulk-creates units (the generator), since bulk_create does not call save().
+    search_key = models.CharField(max_length=240, editable=False, default="")
 
     objects = UnitQuerySet.as_manager()
 
@@ -131,6 +147,13 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_key = search_key(self.code, self.name)
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"code", "name"} & set(fields):
+            kwargs["update_fields"] = {*fields, "search_key"}
+        super().save(*args, **kwargs)
 
     def is_active_on(self, on: dt.date) -> bool:
         return self.valid_from <= on and (self.valid_to is None or on < self.valid_to)

@@ -190,9 +190,28 @@ def test_search_finds_by_code_or_name_ignoring_case(client, office_user):
 def test_search_matches_vietnamese_names_in_any_case(client, office_user, small_tree):
     make_unit("TD", UnitKind.DISTRICT, small_tree.province, name="LĐLĐ huyện Tam Đường")
     client.force_login(office_user)
-    for text in ("đường", "TAM ĐƯỜNG", "tam đường", "lđlđ"):
+    for text in (
+        "đường",
+        "TAM ĐƯỜNG",
+        "tam đường",
+        "lđlđ",
+        "tam duong",
+        "LDLD HUYEN",
+        "  tam   duong ",
+    ):
         response = client.get(reverse("unions:search"), {"q": text})
         assert 'data-code="TD"' in response.text, text
+    assert 'data-code="TD"' not in client.get(reverse("unions:search"), {"q": "tam dương x"}).text
+
+
+def test_a_renamed_unit_is_found_by_its_new_name(client, office_user, small_tree):
+    from unions.services import unit_update
+
+    unit = make_unit("TP", UnitKind.COMMUNE, small_tree.province, name="Công đoàn xã Nà Tăm")
+    unit_update(unit, name="Công đoàn phường Tân Phong", sector="", budget_paid=False)
+    client.force_login(office_user)
+    assert 'data-code="TP"' in client.get(reverse("unions:search"), {"q": "tan phong"}).text
+    assert 'data-code="TP"' not in client.get(reverse("unions:search"), {"q": "na tam"}).text
 
 
 def test_search_shows_active_units_by_default_and_closed_ones_on_request(client, office_user):
