@@ -6,7 +6,6 @@ from typing import Any
 
 import django_filters
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from targets.arithmetic import Status
 from unions.models import UnitKind
 
+from .links import unit_page_url
 from .selectors import BreakdownRow
 from .templatetags.figures import badge, coverage, figure, status_word, target
 
@@ -75,6 +75,7 @@ class BreakdownTable(tables.Table):  # type: ignore[misc]
     def __init__(self, *args: Any, query: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.query = query
+        self.unit_url = unit_page_url()
 
     def body_html(self) -> SafeString:
         """The rows of the current page, each cell from its `render_*` method: what
@@ -101,7 +102,7 @@ class BreakdownTable(tables.Table):  # type: ignore[misc]
         return mark_safe("".join(rows))  # noqa: S308 - every part went through format_html
 
     def render_unit(self, record: BreakdownRow) -> str:
-        url = reverse("dashboards:unit", args=[record.unit.code])
+        url = self.unit_url(record.unit.code)
         closed = (
             ""
             if record.expected_now

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, NamedTuple
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -25,6 +23,7 @@ from unions.selectors import UnitBrief, unit_ancestors, unit_children_brief
 from . import selectors as sel
 from .charts import line_chart, sparkline
 from .forms import DashboardForm, Params
+from .links import unit_page_url
 from .tables import BreakdownFilter, BreakdownTable, Rows
 from .templatetags.figures import in_unit, num
 
@@ -141,19 +140,14 @@ class Link(NamedTuple):
     name: str
 
 
-# A unit code as reverse() quotes a path argument (RFC 3986 sub-delimiters, ~, : and @ kept).
-_SAFE_IN_PATH = "!$&'()*+,;=~:@"
-
-
 def _links(units: list[UnitBrief], query: str) -> dict[str, list[Link]]:
     """Links to the units' pages, upper-level reporting units first and CĐCS that report for
     themselves apart: a list of a few hundred built with one reverse(), not one per unit."""
-    slot = "__code__"
-    pattern = reverse("dashboards:unit", args=[slot])
+    url = unit_page_url()
     links: dict[str, list[Link]] = {"upper": [], "grassroots": []}
     for u in units:
-        href = pattern.replace(slot, quote(u.code, safe=_SAFE_IN_PATH)) + query
-        links["grassroots" if u.is_grassroots else "upper"].append(Link(href, u.name))
+        group = links["grassroots" if u.is_grassroots else "upper"]
+        group.append(Link(url(u.code) + query, u.name))
     return links
 
 

@@ -13,7 +13,7 @@ from django import template
 from django.utils.formats import get_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from targets.arithmetic import Status
@@ -33,17 +33,21 @@ STATUS_SYMBOL = {
 }
 
 
+# Marked for translation here, translated when written (one lookup per status shown).
+STATUS_WORD = {
+    Status.ACHIEVED: gettext_noop("achieved"),
+    Status.ON_TRACK: gettext_noop("on track"),
+    Status.AT_RISK: gettext_noop("at risk"),
+    Status.NOT_ACHIEVED: gettext_noop("not achieved"),
+    Status.NOT_YET_DUE: gettext_noop("not yet due"),
+    Status.NO_TARGET: gettext_noop("no target"),
+    Status.NO_DATA: gettext_noop("no data"),
+}
+
+
 def status_word(status: str) -> str:
-    words = {
-        Status.ACHIEVED: _("achieved"),
-        Status.ON_TRACK: _("on track"),
-        Status.AT_RISK: _("at risk"),
-        Status.NOT_ACHIEVED: _("not achieved"),
-        Status.NOT_YET_DUE: _("not yet due"),
-        Status.NO_TARGET: _("no target"),
-        Status.NO_DATA: _("no data"),
-    }
-    return words.get(Status(status), str(status))
+    word = STATUS_WORD.get(status)  # type: ignore[call-overload]
+    return _(word) if word is not None else str(status)
 
 
 def _fmt(value: Any, places: int) -> str:

@@ -227,3 +227,9 @@ def test_reporting_unit_links_are_the_urls_reverse_writes():
     ]
     g1 = reverse("dashboards:unit", args=["G1"]) + "?year=2025"
     assert links["grassroots"] == [(g1, "CĐCS G1")]
+    # The breakdown table's unit column uses the same builder.
+    from dashboards.links import unit_page_url
+
+    assert [unit_page_url()(c) for c in codes] == [
+        reverse("dashboards:unit", args=[c]) for c in codes
+    ]
