@@ -1,5 +1,7 @@
 """Dashboard pages: who may see what, what they show, and what they cost in queries."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -210,6 +212,21 @@ def test_the_indicator_breakdown_is_shown_a_page_at_a_time(
     client.force_login(office_user)
     page = client.get("/dashboards/indicator/A01/?period=2025").content.decode()
     assert 'class="pager"' in page and "page=2" in page
+    # Sorting from page 2 starts again at page 1 (it would otherwise land mid-list).
+    second = client.get("/dashboards/indicator/A01/?period=2025&page=2").content.decode()
+    sort_links = re.findall(r'<th[^>]*><a href="\?([^"]*)"', second)
+    assert sort_links and all("sort=" in q and "page=" not in q for q in sort_links)
+    assert all("period=2025" in q for q in sort_links)
+
+
+def test_years_in_links_are_not_written_with_a_thousands_separator(
+    client, office_user, reported, programme
+):
+    """Vietnamese groups thousands with a dot: 2025 must not become 2.025 in a link."""
+    client.force_login(office_user)
+    client.cookies["django_language"] = "vi"
+    page = client.get("/dashboards/", {"year": 2025}, HTTP_ACCEPT_LANGUAGE="vi").text
+    assert "/exports/workbook/?year=2025&amp;" in page and "2.025" not in page
 
 
 def test_reporting_unit_links_are_the_urls_reverse_writes():

@@ -145,3 +145,18 @@ def test_the_command_builds_the_totals_that_approvals_then_keep(small_tree):
     again = StringIO()
     call_command("load_programme", stdout=again)  # idempotent: the totals are left as they are
     assert "Roll-up totals built" not in again.getvalue() and stored() == kept
+
+
+def test_a_yearly_target_shows_its_year_as_a_year(client, office_user, programme):
+    """Vietnamese groups thousands with a dot; a target's year must read 2026, not 2.026."""
+    from django.urls import reverse
+
+    from targets.models import Indicator, Target
+
+    indicator = Indicator.objects.get(programme=programme, code="A01")
+    Target.objects.create(indicator=indicator, year=2026, value=99)
+    client.force_login(office_user)
+    page = client.get(
+        reverse("targets:programme_detail", args=[programme.code]), HTTP_ACCEPT_LANGUAGE="vi"
+    ).text
+    assert "(2026)" in page and "2.026" not in page
