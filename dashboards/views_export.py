@@ -22,7 +22,7 @@ from unions.access import unit_for_user
 from unions.models import Unit
 
 from . import selectors as sel
-from .forms import DashboardForm, Params
+from .forms import DashboardForm, Params, term_years
 from .views import home_unit, requested_programme
 from .workbook import workbook_filename, workbook_write
 from .workbook_csv import Table, breakdown_table, indicators_table, membership_table
@@ -46,7 +46,22 @@ def workbook(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     programme = requested_programme(request)
     today = timezone.localdate()
-    params = _form(request, programme, today)
+    # A page may fall back to its defaults on a bad choice and say so beside the form; a
+    # download has nowhere to say it, so it refuses rather than hand over another year.
+    office = request.user.is_office  # type: ignore[union-attr]
+    form = DashboardForm(request.GET, programme=programme, today=today, office=office)
+    if not form.is_valid():
+        years = term_years(programme)
+        problems = [
+            _("No workbook for the year “%(year)s”: the term runs from %(first)s to %(last)s.")
+            % {"year": request.GET.get("year", ""), "first": years[0], "last": years[-1]}
+            if name == "year"
+            else str(message)
+            for name, messages in form.errors.items()
+            for message in messages
+        ]
+        return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
+    params = form.params()
     quarter_text = request.GET.get("quarter", "")
     if quarter_text not in ("", "1", "2", "3", "4"):
         return HttpResponseBadRequest(_("The quarter must be 1, 2, 3 or 4."))

@@ -52,6 +52,18 @@ def test_committee_and_office_download_the_workbook(client, persona, request, co
     assert book.sheetnames[0] == "Bìa"
 
 
+@pytest.mark.parametrize("year", ["2.025", "1999", "abc"])
+def test_a_year_the_workbook_cannot_have_is_refused_not_replaced(
+    client, office_user, programme, year
+):
+    """A workbook is handed to the Standing Committee: one for another year than asked for,
+    with nothing to say so, would be worse than none."""
+    response = logged_in(client, office_user).get(f"/exports/workbook/?year={year}")
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert year in text and "2023" in text and "2028" in text
+
+
 def test_bad_quarter_is_a_clear_error(client, office_user, programme):
     response = logged_in(client, office_user).get(WORKBOOK + "&quarter=9")
     assert response.status_code == 400
