@@ -16,7 +16,7 @@ from django_tables2 import RequestConfig
 from targets.arithmetic import Status
 from targets.models import Indicator, IndicatorKind, Programme
 from targets.rollup import PeriodSpec, progress, reads_for
-from unions.access import unit_for_user
+from unions.access import unit_for_user, visible_unit_ids
 from unions.models import Unit
 from unions.selectors import UnitBrief, unit_ancestors, unit_children_brief
 
@@ -112,11 +112,20 @@ def _unit_page(
         "term_query": _query(params, period="term"),
         "unit_query": unit_query,
         "last_period": last,
-        "ancestors": [] if last is None else unit_ancestors(unit, last.cutoff),
+        "ancestors": _crumbs(request, unit, last),
         **_reporters(unit, last, board.year.expected_reports, unit_query),
         "statuses": list(Status),
     }
     return render(request, "dashboards/unit.html", context)
+
+
+def _crumbs(request: HttpRequest, unit: Unit, last: Any) -> list[tuple[Unit, bool]]:
+    """The units above, each with whether the reader may open its page (a ward's reporter
+    sees the province's name in the path, not a link that would answer 404)."""
+    if last is None:
+        return []
+    visible = visible_unit_ids(request.user)  # type: ignore[arg-type]
+    return [(a, visible is None or a.pk in visible) for a in unit_ancestors(unit, last.cutoff)]
 
 
 # Above this many reporting units (a national root) the page lists the units directly below

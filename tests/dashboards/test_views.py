@@ -68,7 +68,13 @@ def test_district_reporter_sees_its_own_unit_and_subtree(
 ):
     client = signed_in(client, district_reporter)
     assert client.get(reverse("dashboards:unit", args=["D2"])).status_code == 200
-    assert client.get(reverse("dashboards:unit", args=["C21"])).status_code == 200
+    page = client.get(reverse("dashboards:unit", args=["C21"]), {"year": 2024}).text
+    # The path above names the province but links only to what the reporter may open.
+    crumbs = re.search(r'<nav class="crumbs".*?</nav>', page, re.S).group(0)
+    assert reverse("dashboards:unit", args=["D2"]) in crumbs
+    assert reverse("dashboards:unit", args=["P"]) not in crumbs and "Unit P" in crumbs
+    for href in re.findall(r'href="([^"]+)"', crumbs):
+        assert client.get(href).status_code == 200
 
 
 def test_district_reporter_cannot_open_another_districts_unit(
