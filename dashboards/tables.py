@@ -15,7 +15,7 @@ from unions.models import UnitKind
 
 from .links import unit_page_url
 from .selectors import BreakdownRow
-from .templatetags.figures import badge, coverage, figure, status_word, target
+from .templatetags.figures import as_of, badge, coverage, figure, status_word, target
 
 
 class Rows(list[BreakdownRow]):
@@ -72,9 +72,16 @@ class BreakdownTable(tables.Table):  # type: ignore[misc]
         attrs = {"class": "indicators breakdown"}
         orderable = True
 
-    def __init__(self, *args: Any, query: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        query: str = "",
+        latest: tuple[int, int] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.query = query
+        self.latest = latest  # the period's last quarter: older figures say which they are
         self.unit_url = unit_page_url()
 
     def body_html(self) -> SafeString:
@@ -114,7 +121,7 @@ class BreakdownTable(tables.Table):  # type: ignore[misc]
         return record.unit.get_kind_display()
 
     def render_value(self, record: BreakdownRow) -> str:
-        return figure(record.result)
+        return format_html("{}{}", figure(record.result), as_of(record.result, self.latest))
 
     def render_target(self, record: BreakdownRow) -> str:
         return target(record.result)

@@ -112,11 +112,18 @@ def _unit_page(
         "term_query": _query(params, period="term"),
         "unit_query": unit_query,
         "last_period": last,
+        "year_latest": _latest(board.year.periods),
+        "term_latest": _latest(board.term.periods),
         "ancestors": _crumbs(request, unit, last),
         **_reporters(unit, last, board.year.expected_reports, unit_query),
         "statuses": list(Status),
     }
     return render(request, "dashboards/unit.html", context)
+
+
+def _latest(periods: list[Any]) -> tuple[int, int] | None:
+    """The last ended quarter of a period: a figure from an earlier one says so (`as_of`)."""
+    return (periods[-1].year, periods[-1].quarter) if periods else None
 
 
 def _crumbs(request: HttpRequest, unit: Unit, last: Any) -> list[tuple[Unit, bool]]:
@@ -199,7 +206,9 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     )
     filters = BreakdownFilter(request.GET, queryset=Rows(rows))
     table = BreakdownTable(
-        list(filters.qs), query=_query(params, year=str(spec.year or today.year))
+        list(filters.qs),
+        query=_query(params, year=str(spec.year or today.year)),
+        latest=_latest(total.periods),
     )
     # A national root has thousands of reporting units: show them a page at a time (the CSV
     # download has them all).

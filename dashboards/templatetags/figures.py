@@ -115,6 +115,19 @@ def figure(result: Any) -> str:
     return f"{shown} ({num(result.numerator)}/{num(result.denominator)})"
 
 
+@register.filter
+def as_of(result: Any, latest: tuple[int, int] | None) -> str:
+    """Which quarter a figure is from, when that is not the period's latest: a unit whose
+    last report is not in (or not approved) shows its previous quarter's stock, and says so."""
+    quarter = getattr(result, "quarter", None)
+    if not quarter or not latest or tuple(quarter) >= tuple(latest):
+        return ""
+    label = _("Quarter %(q)s/%(y)s") % {"q": quarter[1], "y": quarter[0]}
+    return format_html(
+        ' <span class="as-of">({})</span>', _("figures of %(quarter)s") % {"quarter": label}
+    )
+
+
 def _trimmed(value: Decimal) -> int:
     """Decimal places worth showing for a target (98.0000 → 0, 85.5 → 1)."""
     exponent = Decimal(value).normalize().as_tuple().exponent

@@ -256,3 +256,35 @@ def test_reporting_unit_links_are_the_urls_reverse_writes():
     assert [unit_page_url()(c) for c in codes] == [
         reverse("dashboards:unit", args=[c]) for c in codes
     ]
+
+
+def test_a_figure_from_an_earlier_quarter_than_the_periods_last_says_which(
+    client, office_user, reported, programme
+):
+    """A district whose 2025Q4 report is not in shows its Q3 stock: its row says so, so that
+    staff see who is behind instead of reading an old figure as this quarter's."""
+    from reports.assignments import assignments_apply_proposal
+    from tests.conftest import approved, make_unit
+    from unions.models import UnitKind
+
+    late = make_unit("LATE", UnitKind.DISTRICT, reported.province, name="Late district")
+    assignments_apply_proposal(programme)
+    approved(late, programme, "2025Q3", members=40, workers_union_units=50, informed_ytd=45)
+    client.force_login(office_user)
+    page = client.get(reverse("dashboards:indicator", args=["A01"]), {"period": "2025"}).text
+    marked = {
+        name: "figures of Quarter 3/2025" in row
+        for name, row in re.findall(
+            r'<tr class="(?:odd|even)"><td ><a[^>]*>([^<]+)</a>(.*?)</tr>', page, re.S
+        )
+    }
+    assert marked["Late district"] and not marked["Unit D2"] and not marked["Unit W1"]
+    # D1, dissolved in July, keeps its June figure and says so too.
+    assert re.search(r"Unit D1</a>.*?figures of Quarter 2/2025", page, re.S)
+    unit_page = client.get(reverse("dashboards:unit", args=["LATE"]), {"year": 2025}).text
+    a01 = re.search(r'<tr data-code="A01">.*?</tr>', unit_page, re.S).group(0)
+    assert "figures of Quarter 3/2025" in a01
+    d2_page = client.get(reverse("dashboards:unit", args=["D2"]), {"year": 2025}).text
+    assert "figures of Quarter" not in re.search(
+        r'<tr data-code="A01">.*?</tr>', d2_page, re.S
+    ).group(0)
