@@ -179,14 +179,17 @@ def unit_dashboard(
         )
 
     this_year = read(PeriodSpec("year", year))
-    last_year = read(PeriodSpec("year", year - 1))
     term = read(PeriodSpec("term"))
     series = indicator_series(
         programme, unit, tree=tree, provisional=provisional, today=today, reads=reads
     )
-    before = {r.code: r for r in last_year.results}
+    last_quarter = this_year.periods[-1].quarter if this_year.periods else None
     annual = [
-        Row(r, _delta(r.value, before[r.code].value), _upto(series[r.code], (year, 4)))
+        Row(
+            r,
+            _year_on_year(r, series[r.code], year, last_quarter),
+            _upto(series[r.code], (year, 4)),
+        )
         for r in this_year.results
         if r.indicator.kind == IndicatorKind.ANNUAL
     ]
@@ -197,6 +200,19 @@ def unit_dashboard(
         points = _upto(series[r.code], r.quarter or (today.year, 4))
         term_rows.append(Row(r, _quarter_change(points), points))
     return UnitDashboard(unit, this_year, term, annual, term_rows)
+
+
+def _year_on_year(
+    result: IndicatorResult, points: list[Point], year: int, last_quarter: int | None
+) -> Decimal | None:
+    """Against the same quarter a year before ("so với cùng kỳ năm trước"): a year not over
+    yet is compared with the same months of the year before, not with all of it. The quarter
+    is the one the figure is from (a stock), else the year's last ended quarter (a flow)."""
+    quarter = result.quarter[1] if result.quarter else last_quarter
+    if quarter is None or result.value is None:
+        return None
+    by_quarter = {p.quarter: p.value for p in points}
+    return _delta(by_quarter.get((year, quarter)), by_quarter.get((year - 1, quarter)))
 
 
 def _delta(now: Decimal | None, then: Decimal | None) -> Decimal | None:

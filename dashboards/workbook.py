@@ -175,7 +175,7 @@ def summary_row(sheet: Sheet, row: sel.Row) -> list[Any]:
 def _change_note(contents: Contents) -> str:
     if contents.request.quarter is None:
         return _(
-            "Change: annual indicators against the previous year; term indicators against the "
-            "previous quarter. Percentages change in percentage points."
+            "Change: annual indicators against the same quarter of the previous year; term "
+            "indicators against the previous quarter. Percentages change in percentage points."
         )
     return _("Change: against the previous quarter. Percentages change in percentage points.")

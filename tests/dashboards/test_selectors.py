@@ -1,6 +1,7 @@
 """The dashboards' selectors give the roll-up's figures, in a fixed number of queries."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -15,7 +16,7 @@ from dashboards.selectors import (
 )
 from targets.models import Indicator
 from targets.rollup import AS_NOW, AS_WAS, PeriodSpec, progress
-from tests.conftest import period
+from tests.conftest import approved, period
 
 from .conftest import grow
 
@@ -123,6 +124,27 @@ def test_unit_dashboard_changes_year_on_year_and_quarter_on_quarter(reported, pr
     assert {r.result.code for r in board.term_rows} == {f"T{i:02}" for i in range(1, 8)}
     t01 = next(r for r in board.term_rows if r.result.code == "T01")
     assert t01.points[-1].label == "2025Q4" and t01.change is None  # no 2025Q3 figure
+
+
+def test_mid_year_the_change_is_against_the_same_quarter_a_year_before(reported, programme):
+    """In August 2025 the year has run to June: 2025Q2 is compared with 2024Q2 (cùng kỳ năm
+    trước), not with the whole of 2024, whose informed count ran to December."""
+    august = dt.date(2025, 8, 1)
+    board = unit_dashboard(programme, reported.province, 2025, today=august)
+    a01 = next(r for r in board.annual if r.result.code == "A01")
+    assert a01.result.quarter == (2025, 2)
+    assert a01.change is None  # nothing was reported for 2024Q2
+    for unit, informed in ((reported.d1, 40), (reported.d2, 80)):
+        approved(
+            unit, programme, "2024Q2", members=90, workers_union_units=100, informed_ytd=informed
+        )
+    board = unit_dashboard(programme, reported.province, 2025, today=august)
+    a01 = next(r for r in board.annual if r.result.code == "A01")
+    then = result(
+        progress(programme, reported.province, PeriodSpec.parse("2024Q2"), today=august), "A01"
+    )
+    assert then.value == Decimal(120) * 100 / 200  # 120 informed of 200 workers in June 2024
+    assert a01.change == a01.result.value - then.value
 
 
 def test_membership_draws_the_path_and_projects_the_trend(reported, programme):
