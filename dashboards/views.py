@@ -13,6 +13,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from accounts.models import User
+from reports.selectors import reporter_todo
 from targets.arithmetic import Status
 from targets.models import Indicator, IndicatorKind, Programme
 from targets.rollup import PeriodSpec, progress, reads_for
@@ -87,6 +89,7 @@ def _unit_page(
     request: HttpRequest, programme: Programme, unit: Unit, *, overview: bool
 ) -> HttpResponse:
     today = timezone.localdate()
+    user: User = request.user  # type: ignore[assignment]
     form = _form(request, programme, today)
     params = form.params()
     board = sel.unit_dashboard(
@@ -117,6 +120,8 @@ def _unit_page(
         "ancestors": _crumbs(request, unit, last),
         **_reporters(unit, last, board.year.expected_reports, unit_query),
         "statuses": list(Status),
+        # A reporter's home is its unit's page: what waits on them comes first there.
+        "todo": reporter_todo(user, today) if unit.pk == user.unit_id else None,
     }
     return render(request, "dashboards/unit.html", context)
 

@@ -15,7 +15,15 @@ from accounts.models import User
 from targets.models import Field, FieldGroup, RegistryCount, TaskGroup, TimeKind
 from unions.models import UnitKind
 
-from .models import Assignment, Narrative, Report, ReportEvent, ReportingPeriod, ReportStatus
+from .models import (
+    Assignment,
+    EventAction,
+    Narrative,
+    Report,
+    ReportEvent,
+    ReportingPeriod,
+    ReportStatus,
+)
 from .numbers import Entry
 from .registry import registry_counts
 from .services import previous_report, report_fields
@@ -265,4 +273,53 @@ def last_reason(report: Report) -> ReportEvent | None:
         .select_related("actor")
         .order_by("-at", "-pk")
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A report of the reporter's unit that waits on the reporter: returned, or not sent."""
+
+    report: Report
+    reason: str  # why it was returned ("" for a draft)
+
+
+@dataclass(frozen=True)
+class ToDo:
+    returned: list[Waiting]
+    drafts: list[Waiting]
+    slots: list[OpenSlot]
+
+    def __bool__(self) -> bool:
+        return bool(self.returned or self.drafts or self.slots)
+
+
+def reporter_todo(user: User, today: dt.date) -> ToDo:
+    """What a reporter has to do now, for the top of their home page: reports returned to
+    them (with the reviewer's reason), drafts of ended quarters not yet sent, and ended
+    quarters with no report at all. Newest first; five queries at most."""
+    if not user.is_reporter or user.unit_id is None:
+        return ToDo([], [], [])
+    waiting = list(
+        Report.objects.filter(
+            unit_id=user.unit_id,
+            is_latest=True,
+            status__in=[ReportStatus.RETURNED, ReportStatus.DRAFT],
+            period__cutoff__lte=today,
+        )
+        .select_related("period", "unit")
+        .order_by("-period__year", "-period__quarter")
+    )
+    reasons: dict[int, str] = {}
+    returns = ReportEvent.objects.filter(
+        report__in=[r.pk for r in waiting if r.status == ReportStatus.RETURNED],
+        action=EventAction.RETURN,
+    ).order_by("at", "pk")
+    for report_id, reason in returns.values_list("report_id", "reason"):
+        reasons[report_id] = reason  # the latest return's reason wins
+    returned = [r for r in waiting if r.status == ReportStatus.RETURNED]
+    return ToDo(
+        returned=[Waiting(r, reasons.get(r.pk, "")) for r in returned],
+        drafts=[Waiting(r, "") for r in waiting if r.status == ReportStatus.DRAFT],
+        slots=open_slots(user, today),
     )

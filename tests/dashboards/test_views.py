@@ -288,3 +288,37 @@ def test_a_figure_from_an_earlier_quarter_than_the_periods_last_says_which(
     assert "figures of Quarter" not in re.search(
         r'<tr data-code="A01">.*?</tr>', d2_page, re.S
     ).group(0)
+
+
+def test_a_reporters_home_says_what_waits_on_them(
+    client, district_reporter, office_user, reported, programme
+):
+    """Returned reports with the reviewer's reason, unsent drafts and quarters with no report
+    come first on the reporter's home (its unit's page), each with the way to act on it."""
+    from reports.services import report_open, report_return
+    from tests.conftest import approved, period
+
+    sent = approved(reported.d2, programme, "2026Q1", approve=False, members=220)
+    report_return(sent, reason="Số đoàn viên chưa khớp danh sách", actor=office_user)
+    draft = report_open(reported.d2, period(programme, "2026Q2"), None)
+    client.force_login(district_reporter)
+    home = client.get("/", follow=True)
+    page = home.text
+    todo = re.search(r'<section class="todo".*?</section>', page, re.S).group(0)
+    assert "The report for Quarter 1/2026 was returned to you." in todo
+    assert "Số đoàn viên chưa khớp danh sách" in todo
+    assert reverse("reports:edit", args=[sent.pk]) in todo
+    assert "The report for Quarter 2/2026 is a draft" in todo
+    assert reverse("reports:edit", args=[draft.pk]) in todo
+    assert 'name="period" value="2026Q3"' in todo  # ended, no report yet: open it from here
+    # Office staff reading the same unit's page see the figures, not the reporter's to-do.
+    client.force_login(office_user)
+    assert 'class="todo"' not in client.get(reverse("dashboards:unit", args=["D2"])).text
+
+
+def test_the_to_do_is_on_the_reporters_own_unit_page_only(
+    client, district_reporter, reported, programme
+):
+    client.force_login(district_reporter)
+    assert 'class="todo"' in client.get(reverse("dashboards:unit", args=["D2"])).text
+    assert 'class="todo"' not in client.get(reverse("dashboards:unit", args=["C21"])).text
