@@ -116,8 +116,21 @@ def search(request: HttpRequest) -> HttpResponse:
         "rows": rows_linked,
         "on": on,
         "query": query.urlencode(),
+        **_closed_matches(request, user, page.paginator.count),
     }
     return render(request, "unions/search.html", context)
+
+
+def _closed_matches(request: HttpRequest, user: User, found: int) -> dict[str, Any]:
+    """When nothing active matches, whether closed units do (a district dissolved in 2025 is
+    what people still search for): their number and the search that shows them."""
+    if found or request.GET.get("status", UnitFilter.ACTIVE) == UnitFilter.ALL:
+        return {}
+    every = request.GET.copy()
+    every["status"] = UnitFilter.ALL
+    every.pop("page", None)
+    closed = UnitFilter(every, queryset=visible_units(user)).qs.count()
+    return {"closed_matches": closed, "closed_query": every.urlencode()} if closed else {}
 
 
 def _detail_day(request: HttpRequest, unit: Unit) -> tuple[TreeDateForm, dt.date]:

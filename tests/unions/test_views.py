@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.conf import settings
@@ -426,3 +427,21 @@ def test_dates_are_shown_and_typed_day_first(client, office_user):
     assert 'placeholder="dd/mm/yyyy"' in html
     html = client.get(reverse("unions:detail", args=["C11"])).text
     assert REFORM.strftime("%d/%m/%Y") in html
+
+
+def test_when_only_closed_units_match_the_search_says_so_and_offers_them(
+    client, office_user, small_tree
+):
+    gone = make_unit("TD", UnitKind.DISTRICT, small_tree.province, name="LĐLĐ huyện Tam Đường")
+    gone.valid_to = dt.date(2025, 7, 1)
+    gone.save()
+    client.force_login(office_user)
+    page = client.get(reverse("unions:search"), {"q": "tam duong"}).text
+    assert 'data-code="TD"' not in page
+    hint = re.search(r'<p class="hint" id="closed-matches">.*?</p>', page, re.S).group(0)
+    assert "1 closed unit does" in hint
+    link = re.search(r'href="\\?([^"]+)"', hint).group(1).replace("&amp;", "&")
+    shown = client.get(reverse("unions:search") + "?" + link).text
+    assert 'data-code="TD"' in shown and 'id="closed-matches"' not in shown
+    # Nothing closed matches either: no hint.
+    assert 'id="closed-matches"' not in client.get(reverse("unions:search"), {"q": "zzz"}).text
