@@ -251,6 +251,13 @@ class MembershipQuarter:
     projected: Decimal | None
     change: int | None
     note: str = ""
+    reports: int | None = None  # reports received for the quarter, when it has a figure
+    expected: int | None = None  # reports expected for it
+
+    @property
+    def incomplete(self) -> bool:
+        """Some reports are still missing: the figure is partial and left out of the trend."""
+        return self.reports is not None and self.reports < (self.expected or 0)
 
 
 @dataclass
@@ -274,15 +281,27 @@ def membership(
     with_path: bool = True,
 ) -> Membership:
     """Members quarter by quarter over the whole term, the path to the term target, and where
-    the trend since the June 2025 dissolutions (or since the start, before them) leads."""
-    series = indicator_series(programme, unit, tree=tree, provisional=provisional, today=today)
+    the trend since the June 2025 dissolutions (or since the start, before them) leads.
+
+    A quarter whose reports are not all in (the current one, while reporting goes on) shows
+    what has come in, says how many reports are still missing, and stays out of the trend: a
+    count of members with a tenth of the units missing is not a fall in membership."""
+    reads = rollup.reads_for(programme, unit, tree=tree, provisional=provisional, today=today)
+    series = indicator_series(
+        programme, unit, tree=tree, provisional=provisional, today=today, reads=reads
+    )
+    received = rollup.received_by_quarter(
+        reads, unit, tree=tree, provisional=provisional, today=today
+    )
+    expected = {(y, q): n for (y, q, province), n in reads.expected.items() if not province}
     points = [p for p in series.get(MEMBERS, []) if p.value is not None]
     target = Target.objects.filter(
         indicator__programme=programme, indicator__code=MEMBERS, year__isnull=True
     ).first()
     baseline, since, assumed = _baseline(target, points, programme)
-    after = [p for p in points if p.cutoff > DISSOLUTIONS]
-    used = after if len(after) >= 2 else points
+    complete = [p for p in points if received.get(p.quarter, 0) >= expected.get(p.quarter, 0)]
+    after = [p for p in complete if p.cutoff > DISSOLUTIONS]
+    used = after if len(after) >= 2 else complete
     trend = [(p.cutoff, int(p.value)) for p in used if p.value is not None]
     quarters = ReportingPeriod.objects.filter(programme=programme).order_by("year", "quarter")
     known = {p.quarter: p for p in points}
@@ -298,11 +317,14 @@ def membership(
         if used and period.cutoff >= used[0].cutoff:
             projected = ar.projection(trend, period.cutoff)
         change = members - previous if members is not None and previous is not None else None
+        key = (period.year, period.quarter)
         rows.append(
             MembershipQuarter(
-                f"{period.year}Q{period.quarter}", period.cutoff, members, path, projected, change
+                f"{period.year}Q{period.quarter}", period.cutoff, members, path, projected, change,
+                reports=received.get(key, 0) if point else None,
+                expected=expected.get(key) if point else None,
             )
-        )
+        )  # fmt: skip
         previous = members if members is not None else previous
     end = ar.projection(trend, programme.term_end)
     return Membership(

@@ -152,7 +152,10 @@ def membership_table(data: sel.Membership, shown: list[sel.MembershipQuarter], u
         "2025Q2": _("State-budget CĐCS dissolved (15/06/2025)"),
         "2025Q3": _("District federations dissolved; commune/ward unions from 01/07/2025"),
     }
-    header = [_("Quarter"), _("Members"), _("Change"), _("Path"), _("Projection"), _("Note")]
+    header = [
+        _("Quarter"), _("Members"), _("Change"), _("Path"), _("Projection"), _("Reports"),
+        _("Note"),
+    ]  # fmt: skip
     rows: list[list[object]] = [
         [
             q.label,
@@ -160,7 +163,15 @@ def membership_table(data: sel.Membership, shown: list[sel.MembershipQuarter], u
             change(Decimal(q.change) if q.change is not None else None, "count"),
             num(q.path),
             num(q.projected),
-            notes.get(q.label, ""),
+            f"{num(q.reports)}/{num(q.expected)}" if q.reports is not None else "",
+            "; ".join(
+                str(n)
+                for n in (
+                    _("reports still missing: left out of the trend") if q.incomplete else "",
+                    notes.get(q.label, ""),
+                )
+                if n
+            ),
         ]
         for q in shown
     ]

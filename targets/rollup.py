@@ -369,6 +369,23 @@ def progress(
     return result
 
 
+def received_by_quarter(
+    reads: Reads, unit: Unit, *, tree: str, provisional: bool, today: dt.date
+) -> dict[tuple[int, int], int]:
+    """Reports received in each quarter of `reads` below the unit (the provincial office's own
+    report aside), as `progress` counts them for its last quarter. Beside `reads.expected`
+    this says which quarters are complete."""
+    if reads.table is not None:
+        return dict(reads.table.received)
+    fields = [f for f in fields_of(reads.indicators) if not f.province_only]
+    cells, _provisional = _cells(unit, reads.periods, fields, tree, provisional, today)
+    reports: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for field_cells in cells.values():
+        for cell in field_cells:
+            reports[cell.quarter].add(cell.report)
+    return {quarter: len(found) for quarter, found in reports.items()}
+
+
 def _final(programme: Programme, spec: PeriodSpec, indicator: Indicator, today: dt.date) -> bool:
     if indicator.kind == IndicatorKind.TERM:
         # A term indicator is only missed once the term is over; before, it is on a path.

@@ -99,7 +99,7 @@ def test_vietnamese_csv_uses_semicolons(client, office_user, committee_data):  #
     client.cookies["django_language"] = "vi"
     rows = read_csv(client.get("/exports/csv/membership/"), delimiter=";")
     assert rows[0][0] == "Quý"
-    assert len(rows[0]) == 6
+    assert len(rows[0]) == 7 and rows[0][5] == "Báo cáo"
 
 
 def test_reporter_csv_outside_its_subtree_is_404(client, district_reporter, committee_data):  # noqa: F811

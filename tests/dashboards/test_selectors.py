@@ -207,3 +207,34 @@ def test_progress_from_reads_of_the_whole_term_equals_progress_read_alone(
             alone = progress(programme, unit, PeriodSpec.parse(spec), today=TODAY)
             assert [vars(r) for r in shared.results] == [vars(r) for r in alone.results], spec
             assert shared.received_reports == alone.received_reports
+
+
+def test_a_quarter_with_reports_missing_is_shown_but_left_out_of_the_trend(reported, programme):
+    from reports.assignments import assignments_apply_proposal
+    from tests.conftest import make_unit
+    from unions.models import UnitKind
+
+    complete = membership(programme, reported.province, today=TODAY)
+    q4 = next(q for q in complete.quarters if q.label == "2025Q4")
+    assert (q4.reports, q4.expected, q4.incomplete) == (2, 2, False)
+    assert complete.projection_from == "2025Q2"
+    # A district federation expected from October 2025 that has not reported yet.
+    make_unit("LATE", UnitKind.DISTRICT, reported.province, start=dt.date(2025, 10, 1))
+    assignments_apply_proposal(programme)
+    partial = membership(programme, reported.province, today=TODAY)
+    q4 = next(q for q in partial.quarters if q.label == "2025Q4")
+    assert (q4.members, q4.reports, q4.expected, q4.incomplete) == (300, 2, 3, True)
+    # The trend now runs through the complete quarters only, so it starts earlier.
+    assert partial.projection_from == "2024Q4"
+    assert partial.projection_end != complete.projection_end
+    # Counted from raw values (totals not trusted), the quarters are the same.
+    from targets.models import RollupTotalsState
+    from targets.totals import totals_rebuild
+
+    totals_rebuild(programme)
+    from_totals = membership(programme, reported.province, today=TODAY).quarters
+    RollupTotalsState.objects.update(closure_mark=-1)
+    from_values = membership(programme, reported.province, today=TODAY).quarters
+    assert [(q.label, q.members, q.reports, q.expected) for q in from_totals] == [
+        (q.label, q.members, q.reports, q.expected) for q in from_values
+    ]
