@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -94,15 +92,24 @@ class AuditEntry(models.Model):
         _refuse()
 
     def changes(self) -> list[tuple[str, str | None, str | None]]:
-        """(field label, before, after) for every field the entry mentions, in a stable order."""
+        """(field label, before, after) for every field the entry mentions, in a stable order,
+        in the reader's language (see audit.display)."""
+        from .display import value_text
+
         before, after = self.before or {}, self.after or {}
         names = list(before) + [name for name in after if name not in before]
-        return [(self.field_label(name), before.get(name), after.get(name)) for name in names]
+        where = (self.app_label, self.model)
+        return [
+            (
+                self.field_label(name),
+                value_text(*where, name, before.get(name)),
+                value_text(*where, name, after.get(name)),
+            )
+            for name in names
+        ]
 
     def field_label(self, name: str) -> str:
-        """The field's label today if the model still has it, else the name as recorded."""
-        try:
-            model = apps.get_model(self.app_label, self.model)
-            return str(model._meta.get_field(name).verbose_name)
-        except (LookupError, FieldDoesNotExist):
-            return name
+        """The field's label today in the reader's language, else the name as recorded."""
+        from .display import field_label
+
+        return field_label(self.app_label, self.model, name)

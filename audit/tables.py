@@ -30,7 +30,7 @@ class AuditTable(tables.Table):  # type: ignore[misc]
     class Meta:
         model = AuditEntry
         fields = ("at", "actor_username", "action", "object_repr", "changes")
-        template_name = "django_tables2/table.html"
+        template_name = "portal/table.html"
         attrs = {"class": "audit"}
         orderable = False
         empty_text = _("No changes match.")

@@ -11,15 +11,3 @@ register = template.Library()
 @register.simple_tag
 def audit_trail(obj: models.Model) -> str:
     return audit_trail_url(obj._meta.model_name or "", obj.pk)
-
-
-@register.filter
-def audit_value(value: object) -> object:
-    """Booleans are stored as "true"/"false"; show them in words."""
-    from django.utils.translation import gettext
-
-    if value == "true":
-        return gettext("yes")
-    if value == "false":
-        return gettext("no")
-    return value
