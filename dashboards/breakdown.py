@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
@@ -30,7 +31,7 @@ from targets import arithmetic as ar
 from targets import rollup, totals
 from targets.models import Indicator, Programme, RollupTotal, Target
 from targets.rollup import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec
-from unions.models import Unit, UnitClosure, active_on_q
+from unions.models import Unit, UnitClosure, active_on_q, vi_sort_key
 
 STATUS_ORDER = [
     ar.Status.NOT_ACHIEVED,
@@ -60,6 +61,11 @@ class BreakdownRow:
     @property
     def status_rank(self) -> int:
         return STATUS_ORDER.index(self.result.status)
+
+    @property
+    def name_key(self) -> Any:
+        """The unit's name for sorting, in Vietnamese alphabetical order."""
+        return vi_sort_key(self.unit.name)
 
 
 def indicator_breakdown(
@@ -127,7 +133,7 @@ def breakdowns(
 
 
 def _sorted(rows: list[BreakdownRow]) -> list[BreakdownRow]:
-    return sorted(rows, key=lambda r: (not r.expected_now, r.unit.name))
+    return sorted(rows, key=lambda r: (not r.expected_now, vi_sort_key(r.unit.name)))
 
 
 def covers(a: Assignment, period: ReportingPeriod) -> bool:

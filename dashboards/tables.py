@@ -56,7 +56,7 @@ class BreakdownFilter(django_filters.FilterSet):  # type: ignore[misc]
 
 
 class BreakdownTable(tables.Table):  # type: ignore[misc]
-    unit = tables.Column(verbose_name=_("Reporting unit"), accessor="unit__name")
+    unit = tables.Column(verbose_name=_("Reporting unit"), accessor="name_key")
     kind = tables.Column(verbose_name=_("Kind"), accessor="unit__kind")
     value = tables.Column(
         verbose_name=_("Value (n/d)"),

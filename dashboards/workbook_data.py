@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from reports.models import Narrative, Report, ReportingPeriod, ReportStatus
 from targets.models import FieldGroup, Indicator, IndicatorKind, Programme
 from targets.rollup import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec, Progress, progress
-from unions.models import UPPER_KINDS, Unit
+from unions.models import UPPER_KINDS, Unit, vi_sort_key
 
 from . import selectors as sel
 
@@ -201,9 +202,10 @@ def _group(
     return GroupBreakdown(group, sheet, indicators, ordered, results, current)
 
 
-def unit_order(unit: Unit) -> tuple[bool, str]:
-    """Units directly above grassroots first, then CĐCS reporting for themselves; by name."""
-    return (unit.kind not in UPPER_KINDS and unit.kind != "province", unit.name)
+def unit_order(unit: Unit) -> tuple[bool, Any]:
+    """Units directly above grassroots first, then CĐCS reporting for themselves; by name,
+    in Vietnamese alphabetical order."""
+    return (unit.kind not in UPPER_KINDS and unit.kind != "province", vi_sort_key(unit.name))
 
 
 # --- narratives ---------------------------------------------------------------------------

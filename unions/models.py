@@ -90,6 +90,48 @@ def folded(text: str) -> str:
     return " ".join(bare.casefold().split())
 
 
+# Vietnamese alphabetical order: ă and â after a, đ after d, ê after e, ô and ơ after o, ư
+# after u; tones only decide between otherwise equal words, in the dictionary's order
+# (none, huyền, hỏi, ngã, sắc, nặng). f, j, w, z appear in foreign names.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {letter: 100 + i for i, letter in enumerate(_ALPHABET)}
+_QUALITY = {"\u0306": "breve", "\u0302": "circumflex", "\u031b": "horn"}
+_QUALITY_LETTER = {
+    ("a", "breve"): "ă", ("a", "circumflex"): "â", ("e", "circumflex"): "ê",
+    ("o", "circumflex"): "ô", ("o", "horn"): "ơ", ("u", "horn"): "ư",
+}  # fmt: skip
+_TONE = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def vi_sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...], str]:
+    """A key that sorts names as a Vietnamese reader expects ("Bản Bo, Bình Lư, Bum Nưa";
+    "Đoàn Kết" after "Dương"), where code-point order puts every accented letter after z."""
+    letters: list[int] = []
+    tones: list[int] = []
+    digits = ""
+    for char in [*text.casefold(), ""]:
+        if char.isascii() and char.isdigit():
+            digits += char
+            continue
+        if digits:  # a run of digits sorts by its value: "số 2" before "số 10"
+            letters += [10 + len(digits), *(int(d) for d in digits)]
+            digits = ""
+        if not char:
+            break
+        decomposed = unicodedata.normalize("NFD", char)
+        base, marks = decomposed[0], decomposed[1:]
+        quality = next((_QUALITY[m] for m in marks if m in _QUALITY), None)
+        letter: str = _QUALITY_LETTER.get((base, quality), base) if quality else base
+        if letter in _LETTER_RANK:
+            letters.append(_LETTER_RANK[letter])
+            tones.append(next((_TONE[m] for m in marks if m in _TONE), 0))
+        elif letter.isspace():
+            letters.append(1)
+        else:
+            letters.append(200 + ord(letter))
+    return tuple(letters), tuple(tones), text
+
+
 def search_key(code: str, name: str) -> str:
     return folded(f"{code} {name}")
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .models import GRASSROOTS_KINDS, Unit, UnitClosure, UnitLink, active_on_q
+from .models import GRASSROOTS_KINDS, Unit, UnitClosure, UnitLink, active_on_q, vi_sort_key
 
 
 def unit_descendants(unit: Unit, on: dt.date, *, include_self: bool = False) -> list[Unit]:
@@ -30,7 +30,7 @@ def unit_descendant_ids(unit_id: int, on: dt.date, *, include_self: bool = True)
 
 def unit_children(unit: Unit, on: dt.date) -> list[Unit]:
     links = UnitLink.objects.filter(active_on_q(on), parent=unit).select_related("child")
-    return sorted((link.child for link in links), key=lambda u: (u.kind, u.name))
+    return sorted((link.child for link in links), key=lambda u: (u.kind, vi_sort_key(u.name)))
 
 
 class UnitBrief(NamedTuple):
@@ -47,7 +47,7 @@ class UnitBrief(NamedTuple):
 
 def briefs(rows: Iterable[tuple[str, str, str]]) -> list[UnitBrief]:
     """(code, name, kind) rows as briefs, in the order of `unit_children`: kind, then name."""
-    return sorted((UnitBrief(*row) for row in rows), key=lambda u: (u.kind, u.name))
+    return sorted((UnitBrief(*row) for row in rows), key=lambda u: (u.kind, vi_sort_key(u.name)))
 
 
 def unit_children_brief(unit: Unit, on: dt.date) -> list[UnitBrief]:
@@ -100,7 +100,7 @@ def unit_tree(on: dt.date, root: Unit | None = None) -> list[TreeNode]:
             nodes[parent_id].children.append(nodes[child_id])
             has_parent.add(child_id)
     for node in nodes.values():
-        node.children.sort(key=lambda n: (n.unit.is_grassroots, n.unit.name))
+        node.children.sort(key=lambda n: (n.unit.is_grassroots, vi_sort_key(n.unit.name)))
     roots = [nodes[root.pk]] if root is not None and root.pk in nodes else []
     if root is None:
         roots = sorted(

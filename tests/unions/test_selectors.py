@@ -52,3 +52,17 @@ def test_tree_on_a_date_has_one_root_and_counts_grassroots(
 def test_descendants_cost_one_query_whatever_the_size(small_tree, django_assert_num_queries):
     with django_assert_num_queries(1):
         unit_descendants(small_tree.province, BEFORE)
+
+
+def test_names_sort_in_vietnamese_alphabetical_order():
+    from unions.models import vi_sort_key
+
+    names = ["Bum Tở", "Phường Tân Phong", "Bình Lư", "Trường số 10", "Đoàn Kết", "Bum Nưa"]
+    names += ["Dương", "Bản Bo", "Trường số 2", "Phường Đoàn Kết", "bạ", "ba", "bà", "bá"]
+    assert sorted(names, key=vi_sort_key) == [
+        "ba", "bà", "bá", "bạ",  # tones after the letters: none, huyền, sắc, nặng
+        "Bản Bo", "Bình Lư", "Bum Nưa", "Bum Tở",  # not "Bum" before "Bình" (code points)
+        "Dương", "Đoàn Kết",  # đ is a letter of its own, after d
+        "Phường Đoàn Kết", "Phường Tân Phong",
+        "Trường số 2", "Trường số 10",  # numbers by value
+    ]  # fmt: skip
