@@ -14,12 +14,13 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from targets.models import Field, TaskGroup
+from targets.models import Display, Field, Indicator, TaskGroup
 from unions.models import Unit
 
 from .models import Report, ReportingPeriod, ReportStatus
 from .numbers import Entry, NumberError, parse_entry
 from .services import ReportInput
+from .validation import pair_message, pairs_over
 
 NARRATIVE_PARTS = (
     ("results", gettext_lazy("Results")),
@@ -100,7 +101,30 @@ class ReportForm(forms.Form):
             entry = self._entry(f.code, cleaned)
             if entry is not None:
                 self.entries[f.code] = entry
+        if self.errors:
+            # The save stops here, before the service checks the report: check the pairs whose
+            # two values were read now, so that one save tells of every problem. A form without
+            # other errors leaves them to the service, which also shows the sharp jumps beside
+            # them (and add_findings names the denominators).
+            labels = self._labels()
+            for num_code, den_code, num, den in pairs_over(self.entries, self._pairs()):
+                self.add_error(f"v_{num_code}", pair_message(num, den, labels[den_code]))
         return cleaned
+
+    def _labels(self) -> dict[str, str]:
+        return {f.code: f.label for f in self.report_fields}
+
+    def _pairs(self) -> list[tuple[str, str]]:
+        """(numerator, denominator) of the programme's percentages among the form's fields,
+        as the service checks them (a ratio per CĐCS may exceed its denominator)."""
+        codes = [f.code for f in self.report_fields]
+        rows = Indicator.objects.filter(
+            programme_id__in={g.programme_id for g in self.task_groups},
+            numerator__code__in=codes,
+            denominator__code__in=codes,
+            display=Display.PERCENT,
+        )
+        return list(rows.values_list("numerator__code", "denominator__code"))
 
     def _entry(self, code: str, cleaned: dict[str, Any]) -> Entry | None:
         text = (cleaned.get(f"v_{code}") or "").strip()
@@ -139,11 +163,18 @@ class ReportForm(forms.Form):
         )
 
     def add_findings(self, errors: dict[str, list[str]]) -> None:
-        """Places the service's findings next to their inputs (or above the form)."""
+        """Places the service's findings next to their inputs (or above the form). A numerator
+        above its denominator is worded again with the denominator's label, which the service
+        may not know."""
+        labels = self._labels()
+        named = {
+            (num_code, pair_message(num, den)): pair_message(num, den, labels[den_code])
+            for num_code, den_code, num, den in pairs_over(self.entries, self._pairs())
+        }
         for code, messages in errors.items():
             name = f"v_{code}" if f"v_{code}" in self.fields else None
             for message in messages:
-                self.add_error(name, message)
+                self.add_error(name, named.get((code, message), message))
 
 
 class ReasonForm(forms.Form):

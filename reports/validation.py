@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from dashboards.templatetags.figures import num as _shown
+
 from .models import ValueState
 from .numbers import Entry
 
@@ -25,6 +27,7 @@ class FieldRule:
     code: str
     time_kind: str
     counts_grassroots: bool = False
+    label: str = ""  # as the reader sees it: a numerator's error names its denominator by it
 
 
 @dataclass
@@ -63,13 +66,9 @@ def report_check(
     """
     found = Findings()
     previous = previous or {}
-    for num_code, den_code in pairs:
-        num, den = _num(values.get(num_code)), _num(values.get(den_code))
-        if num is not None and den is not None and num > den:
-            found.error(
-                num_code,
-                _("%(num)s is more than its denominator (%(den)s).") % {"num": num, "den": den},
-            )
+    for num_code, den_code, num, den in pairs_over(values, pairs):
+        rule = rules.get(den_code)
+        found.error(num_code, pair_message(num, den, rule.label if rule else ""))
     for code, rule in rules.items():
         current, before = _num(values.get(code)), _num(previous.get(code))
         if current is None:
@@ -79,7 +78,7 @@ def report_check(
             found.error(
                 code,
                 _("More than the %(n)s CĐCS registered in this unit's subtree.")
-                % {"n": grassroots_in_subtree},
+                % {"n": _shown(grassroots_in_subtree)},
             )
         if (
             rule.time_kind == "ytd"
@@ -93,7 +92,7 @@ def report_check(
                     "A count since 1 January cannot fall within the year "
                     "(the previous quarter reported %(before)s)."
                 )
-                % {"before": before},
+                % {"before": _shown(before)},
             )
         elif (
             before is not None
@@ -104,8 +103,36 @@ def report_check(
             found.warnings[code] = _(
                 "Changed sharply from the previous quarter (%(before)s → %(now)s). "
                 "Please check and confirm."
-            ) % {"before": before, "now": current}
+            ) % {"before": _shown(before), "now": _shown(current)}
     return found
+
+
+def pairs_over(
+    values: Mapping[str, Entry], pairs: list[tuple[str, str]]
+) -> list[tuple[str, str, int, int]]:
+    """(numerator code, denominator code, numerator, denominator) of every pair whose two
+    values are numbers and whose numerator is above its denominator."""
+    over = []
+    for num_code, den_code in pairs:
+        num, den = _num(values.get(num_code)), _num(values.get(den_code))
+        if num is not None and den is not None and num > den:
+            over.append((num_code, den_code, num, den))
+    return over
+
+
+def pair_message(num: int, den: int, label: str = "") -> str:
+    """The error shown on the numerator; it names the denominator by `label` when known, so
+    the reporter sees which of the two fields to correct."""
+    if not label:
+        return _("%(num)s is more than its denominator (%(den)s).") % {
+            "num": _shown(num),
+            "den": _shown(den),
+        }
+    return _("%(num)s is more than its denominator “%(label)s” (%(den)s).") % {
+        "num": _shown(num),
+        "den": _shown(den),
+        "label": label,
+    }
 
 
 def _jumps(before: int, now: int) -> bool:

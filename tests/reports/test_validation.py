@@ -1,3 +1,5 @@
+from django.utils import translation
+
 from reports.numbers import Entry
 from reports.validation import FieldRule, report_check
 
@@ -14,6 +16,26 @@ def test_numerator_above_denominator_is_an_error_on_the_numerator():
         RULES, {"members": Entry.of(10), "informed_ytd": Entry.of(11)}, pairs=PAIRS
     )
     assert list(found.errors) == ["informed_ytd"]
+
+
+def test_the_numerator_message_names_the_denominator_and_groups_digits():
+    rules = {**RULES, "members": FieldRule("members", "stock", label="Union members")}
+    found = report_check(
+        rules, {"members": Entry.of(1353), "informed_ytd": Entry.of(2000)}, pairs=PAIRS
+    )
+    assert found.errors["informed_ytd"] == [
+        "2,000 is more than its denominator “Union members” (1,353)."
+    ]
+    with translation.override("vi"):
+        found = report_check(
+            rules, {"members": Entry.of(1353), "informed_ytd": Entry.of(2000)}, pairs=PAIRS
+        )
+    assert "2.000" in found.errors["informed_ytd"][0]
+    assert "“Union members” (1.353)" in found.errors["informed_ytd"][0]
+    unnamed = report_check(
+        RULES, {"members": Entry.of(1353), "informed_ytd": Entry.of(2000)}, pairs=PAIRS
+    )
+    assert unnamed.errors["informed_ytd"] == ["2,000 is more than its denominator (1,353)."]
 
 
 def test_blank_denominator_does_not_block_the_numerator():

@@ -323,6 +323,60 @@ def test_a_numerator_above_its_denominator_is_shown_next_to_the_field(
     assert 'id="errors-informed_ytd"' in response.content.decode()
 
 
+def test_one_save_reports_bad_numbers_and_a_numerator_above_its_denominator_at_once(
+    client, draft, district_reporter
+):
+    response = save(
+        as_user(client, district_reporter),
+        draft,
+        v_members="-5",
+        v_enterprise_workers="abc",
+        v_workers_union_units="1.353",
+        v_informed_ytd="2.000",
+    )
+    page = response.content.decode()
+    errors = response.context["form"].errors
+    assert response.status_code == 200
+    assert errors["v_members"] == ["Enter a number that is not negative."]
+    assert errors["v_enterprise_workers"][0].startswith("Enter a whole number")
+    assert errors["v_informed_ytd"] == [
+        "2,000 is more than its denominator “Members and workers in units with a union” (1,353)."
+    ]
+    for code in ["members", "enterprise_workers", "informed_ytd"]:
+        assert f'id="errors-{code}"' in page
+    for typed in ["-5", "abc", "1.353", "2.000"]:
+        assert f'value="{typed}"' in page
+    assert not Value.objects.filter(report=draft).exists()
+
+
+def test_the_denominator_message_is_written_the_vietnamese_way(client, draft, district_reporter):
+    client.cookies["django_language"] = "vi"  # the Vietnamese screen
+    response = save(
+        as_user(client, district_reporter),
+        draft,
+        v_members="-5",
+        v_workers_union_units="1353",
+        v_informed_ytd="2000",
+    )
+    [message] = response.context["form"].errors["v_informed_ytd"]
+    assert "2.000" in message and "(1.353)" in message
+    assert "“Đoàn viên và CNVCLĐ ở các đơn vị có tổ chức công đoàn”" in message
+    assert response.context["form"].errors["v_members"]
+
+
+def test_a_pair_is_checked_only_when_both_of_its_values_are_numbers(
+    client, draft, district_reporter
+):
+    client = as_user(client, district_reporter)
+    save(client, draft, v_workers_union_units="100", v_informed_ytd="50")
+    typo = save(client, draft, v_workers_union_units="1o0", v_informed_ytd="150")
+    assert list(typo.context["form"].errors) == ["v_workers_union_units"]  # not 150 > stored 100
+    not_applicable = save(
+        client, draft, v_workers_union_units="", na_workers_union_units="on", v_informed_ytd="150"
+    )
+    assert not_applicable.status_code == 302
+
+
 def test_a_number_and_not_applicable_together_are_refused(client, draft, district_reporter):
     response = save(as_user(client, district_reporter), draft, v_members="12", na_members="on")
     assert response.context["form"].errors["v_members"]
@@ -411,6 +465,26 @@ def test_a_sharp_jump_is_saved_but_must_be_confirmed_before_submitting(
     save(client, jumped, submit=True, confirm_members="on")
     jumped.refresh_from_db()
     assert jumped.status == ReportStatus.SUBMITTED
+
+
+def test_a_refused_save_still_shows_a_sharp_jump_and_keeps_its_confirmation(
+    client, jumped, district_reporter
+):
+    response = save(
+        as_user(client, district_reporter),
+        jumped,
+        v_members="300",
+        confirm_members="on",
+        v_workers_union_units="100",
+        v_informed_ytd="150",
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["v_informed_ytd"]
+    assert 'id="warning-members"' in page
+    assert 'name="confirm_members" id="id_confirm_members" checked' in page
+    assert "(1,000 → 300)" in page
+    assert "“Members and workers in units with a union” (100)" in page
 
 
 def test_office_staff_cannot_approve_while_a_sharp_jump_is_unconfirmed(client, jumped, office_user):
