@@ -228,7 +228,19 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_form(request, report, ctx, form, warnings)
     form = ReportForm(request.POST, fields=ctx.fields, task_groups=ctx.task_groups)
     if not form.is_valid():
-        return _render_form(request, report, ctx, form, {})
+        # Check what could be read as the save would (registry counts, year-to-date counts
+        # that fall, sharp jumps), so that one save tells of every problem; a value that could
+        # not be read waits for its own fix.
+        findings = report_findings(report, form.entries)
+        form.add_findings(
+            {
+                code: messages
+                for code, messages in findings.errors.items()
+                if code in form.entries or f"v_{code}" not in form.fields
+            }
+        )
+        warnings = {code: w for code, w in findings.warnings.items() if code in form.entries}
+        return _render_form(request, report, ctx, form, warnings)
     try:
         report = report_save(
             report, form.report_input(), version=form.cleaned_data["version"], actor=user

@@ -605,3 +605,21 @@ def test_a_report_returned_by_the_service_keeps_its_values_on_the_form(
     response = as_user(client, district_reporter).get(url("edit", draft))
     assert response.context["form"]["v_members"].value() == "42"
     assert stored(draft, "members").state == ValueState.NUMBER
+
+
+def test_one_save_also_checks_the_registry_beside_a_typo(client, draft, district_reporter):
+    """Checks the service makes (here: more CĐCS than the registry holds below the unit)
+    come with the typing errors of the same save, not after they are fixed."""
+    response = save(
+        as_user(client, district_reporter),
+        draft,
+        v_enterprise_workers="abc",
+        v_grassroots_total="50",
+    )
+    errors = response.context["form"].errors
+    assert errors["v_enterprise_workers"][0].startswith("Enter a whole number")
+    assert errors["v_grassroots_total"] == [
+        "More than the 2 CĐCS registered in this unit's subtree."
+    ]
+    assert 'value="50"' in response.content.decode()
+    assert not Value.objects.filter(report=draft).exists()
