@@ -173,10 +173,9 @@ class ReportForm(forms.Form):
         }
         for code, messages in errors.items():
             name = f"v_{code}" if f"v_{code}" in self.fields else None
-            shown = self.errors.get(name or "__all__", [])
             for message in messages:
                 worded = named.get((code, message), message)
-                if worded not in shown:  # the form may have found it already (pairs)
+                if worded not in self.errors.get(name or "__all__", []):  # the form may have found it already (pairs)
                     self.add_error(name, worded)
 
 
