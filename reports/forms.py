@@ -175,7 +175,8 @@ class ReportForm(forms.Form):
             name = f"v_{code}" if f"v_{code}" in self.fields else None
             for message in messages:
                 worded = named.get((code, message), message)
-                if worded not in self.errors.get(name or "__all__", []):  # the form may have found it already (pairs)
+                # The form may have found it already (a pair, when other values were bad).
+                if worded not in self.errors.get(name or "__all__", []):
                     self.add_error(name, worded)
 
 
