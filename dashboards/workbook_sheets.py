@@ -212,7 +212,13 @@ def members_sheet(book: Workbook, contents: Contents) -> None:
         ]
     )
     for q in shown:
-        note = str(NOTES.get(q.label, ""))
+        missing = (
+            _("%(reports)s of %(expected)s reports: left out of the trend")
+            % {"reports": q.reports, "expected": q.expected}
+            if q.incomplete
+            else ""
+        )
+        note = "; ".join(n for n in (missing, str(NOTES.get(q.label, ""))) if n)
         sheet.append(
             [
                 sheet.text(q.label),

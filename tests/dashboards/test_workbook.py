@@ -163,3 +163,15 @@ def test_cover_names_programme_period_data_and_author(committee_data, programme)
     text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert programme.number in text and "Người lập" in text
     assert "31/12/2028" in text
+
+
+def test_members_sheet_says_which_quarter_still_lacks_reports(committee_data, programme):
+    from tests.conftest import make_unit
+    from unions.models import UnitKind
+
+    make_unit("LATE", UnitKind.DISTRICT, committee_data.province, start=dt.date(2025, 10, 1))
+    assignments_apply_proposal(programme)
+    ws = build(programme)["Đoàn viên"]
+    notes = {row[0].value: row[6].value or "" for row in ws.iter_rows(min_row=4) if row[0].value}
+    assert "2 of 3 reports: left out of the trend" in notes["2025Q4"]
+    assert "left out of the trend" not in notes["2025Q2"]
