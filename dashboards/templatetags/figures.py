@@ -120,8 +120,8 @@ def as_of(result: Any, latest: tuple[int, int] | None) -> str:
     """Which quarter a figure is from, when that is not the period's latest: a unit whose
     last report is not in (or not approved) shows its previous quarter's stock, and says so."""
     quarter = getattr(result, "quarter", None)
-    if not quarter or not latest or tuple(quarter) >= tuple(latest):
-        return ""
+    if result.value is None or not quarter or not latest or tuple(quarter) >= tuple(latest):
+        return ""  # no figure (a 0/0 share), or this quarter's
     label = _("Quarter %(q)s/%(y)s") % {"q": quarter[1], "y": quarter[0]}
     return format_html(
         ' <span class="as-of">({})</span>', _("figures of %(quarter)s") % {"quarter": label}

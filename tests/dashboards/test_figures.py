@@ -97,3 +97,16 @@ def test_figures_are_written_exactly_as_djangos_number_format_writes_them(langua
                 assert num(value, places) == expected, (value, places)
     with translation.override("vi"):
         assert num(Decimal("1234567.891"), 2) == "1.234.567,89"
+
+
+def test_a_missing_figure_does_not_say_which_quarter_it_is_from():
+    from dashboards.templatetags.figures import as_of
+
+    stale = FakeResult(FakeIndicator("percent"), Decimal("90"), 9, 10)
+    stale.quarter = (2026, 2)
+    empty = FakeResult(FakeIndicator("percent"), None, 0, 0)
+    empty.quarter = (2026, 2)
+    with translation.override("en"):
+        assert as_of(stale, (2026, 3)) == ' <span class="as-of">(figures of Quarter 2/2026)</span>'
+        assert as_of(stale, (2026, 2)) == ""
+        assert as_of(empty, (2026, 3)) == ""
