@@ -191,19 +191,31 @@ class _Found:
 
 
 def _reports(periods: Sequence[ReportingPeriod]) -> dict[tuple[int, int], _Found]:
-    """Per (unit, period): the approved revision in force, else the working revision."""
+    """Per (unit, period): the working revision, knowing whether an approved one is in force.
+
+    A corrected revision sent after an approval shows as submitted (staff must find it to
+    review it) while the quarter still counts as covered; a reopened draft leaves the quarter
+    approved. Lateness is that of the revision in force: a correction sent months later does
+    not make an on-time report late."""
     rows = (
         Report.objects.filter(period__in=periods)
         .filter(Q(is_latest=True) | Q(in_force=True))
-        .order_by("is_latest")  # the in-force row wins when both exist
-        .values_list("pk", "unit_id", "period_id", "status", "in_force", "submitted_at")
+        .values_list(
+            "pk", "unit_id", "period_id", "status", "in_force", "is_latest", "submitted_at"
+        )
     )
-    found: dict[tuple[int, int], _Found] = {}
-    for pk, unit_id, period_id, status, in_force, submitted_at in rows:
+    latest: dict[tuple[int, int], tuple[int, str, dt.date | None]] = {}
+    in_force: dict[tuple[int, int], dt.date | None] = {}
+    for pk, unit_id, period_id, status, is_in_force, is_latest, submitted_at in rows:
         key = (unit_id, period_id)
-        if key in found and found[key].in_force:
-            continue
-        found[key] = _Found(pk, status, in_force, local_day(submitted_at))
+        if is_latest:
+            latest[key] = (pk, status, local_day(submitted_at))
+        if is_in_force:
+            in_force[key] = local_day(submitted_at)
+    found: dict[tuple[int, int], _Found] = {}
+    for key, (pk, status, submitted_on) in latest.items():
+        approved = key in in_force
+        found[key] = _Found(pk, status, approved, in_force[key] if approved else submitted_on)
     return found
 
 

@@ -262,3 +262,31 @@ def test_an_account_without_a_role_sees_nothing(client, small_tree, assigned):
     user = make_user("nobody", Role.REPORTER, small_tree.c21)
     client.force_login(user)
     assert client.get(reverse("reports:tracking")).status_code == 403
+
+
+def test_a_correction_sent_after_an_approval_is_found_to_review_and_not_late(
+    small_tree, assigned, office_user, district_reporter
+):
+    """Approved on time, reopened, corrected and sent again months later: the cell shows a
+    report waiting for review (the status filter finds it, the link opens the new revision),
+    the quarter stays covered, and the lateness is the approved revision's."""
+    from reports.services import report_reopen
+
+    q3 = period(assigned, "2024Q3")
+    report = report_open(small_tree.d2, q3, district_reporter)
+    report = report_submit(report, version=report.version, actor=district_reporter)
+    report_approve(report, actor=office_user)
+    on_time = timezone.make_aware(dt.datetime.combine(q3.due, dt.time(9)))
+    Report.objects.filter(pk=report.pk).update(submitted_at=on_time)
+    report.refresh_from_db()
+    revised = report_reopen(report, reason="Sửa số đoàn viên", actor=office_user)
+    today = q3.due + dt.timedelta(days=90)
+    draft_cell = _cells(tracking_grid([q3], today), "D2")["2024Q3"]
+    assert draft_cell.status == CellStatus.APPROVED  # the approved figures still count
+    revised = report_submit(revised, version=revised.version, actor=district_reporter)
+    grid = tracking_grid([q3], today)
+    cell = _cells(grid, "D2")["2024Q3"]
+    assert (cell.status, cell.report_id) == (CellStatus.SUBMITTED, revised.pk)
+    assert cell.timing == Timing.ON_TIME
+    assert grid.columns[0].done == 1
+    assert _cells(tracking_grid([q3], today, status="submitted"), "D2")
