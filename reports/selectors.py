@@ -266,9 +266,15 @@ def report_history(report: Report) -> list[EventRow]:
 
 
 def last_reason(report: Report) -> ReportEvent | None:
-    """The latest return or reopen of this revision, whose reason the reporter must read."""
+    """The latest return or reopen of the unit's report for the quarter, whose reason the
+    reporter must read. A reopen is recorded on the approved revision it reopened, so look at
+    every revision of the quarter, not only this one."""
     return (
-        report.events.filter(action__in=["return", "reopen"])
+        ReportEvent.objects.filter(
+            report__unit_id=report.unit_id,
+            report__period_id=report.period_id,
+            action__in=[EventAction.RETURN, EventAction.REOPEN],
+        )
         .exclude(reason="")
         .select_related("actor")
         .order_by("-at", "-pk")
@@ -310,16 +316,24 @@ def reporter_todo(user: User, today: dt.date) -> ToDo:
         .select_related("period", "unit")
         .order_by("-period__year", "-period__quarter")
     )
+    # Why each quarter came back: the latest return or reopen of any of its revisions (a
+    # reopen is recorded on the approved revision it reopened).
     reasons: dict[int, str] = {}
-    returns = ReportEvent.objects.filter(
-        report__in=[r.pk for r in waiting if r.status == ReportStatus.RETURNED],
-        action=EventAction.RETURN,
-    ).order_by("at", "pk")
-    for report_id, reason in returns.values_list("report_id", "reason"):
-        reasons[report_id] = reason  # the latest return's reason wins
+    events = (
+        ReportEvent.objects.filter(
+            report__unit_id=user.unit_id,
+            report__period_id__in=[r.period_id for r in waiting],
+            action__in=[EventAction.RETURN, EventAction.REOPEN],
+        )
+        .exclude(reason="")
+        .order_by("at", "pk")
+    )
+    for period_id, reason in events.values_list("report__period_id", "reason"):
+        reasons[period_id] = reason  # the latest wins
     returned = [r for r in waiting if r.status == ReportStatus.RETURNED]
+    drafts = [r for r in waiting if r.status == ReportStatus.DRAFT]
     return ToDo(
-        returned=[Waiting(r, reasons.get(r.pk, "")) for r in returned],
-        drafts=[Waiting(r, "") for r in waiting if r.status == ReportStatus.DRAFT],
+        returned=[Waiting(r, reasons.get(r.period_id, "")) for r in returned],
+        drafts=[Waiting(r, reasons.get(r.period_id, "")) for r in drafts],
         slots=open_slots(user, today),
     )

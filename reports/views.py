@@ -178,7 +178,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "narratives": narratives,
         "timeliness": report_timeliness(report, timezone.localdate()),
         "previous_approved": previous_approved_revision(report),
-        "reason_event": last_reason(report) if report.status == ReportStatus.RETURNED else None,
+        "reason_event": last_reason(report) if report.is_editable else None,
         "may_edit": can_edit(user, report),
         "may_submit": can_edit(user, report),
         "may_return": can_review(user, report) and report.status == ReportStatus.SUBMITTED,
@@ -335,7 +335,7 @@ def _render_form(
         "sections": sections,
         "narratives": narratives,
         "previous": ctx.previous,
-        "reason_event": last_reason(report) if report.status == ReportStatus.RETURNED else None,
+        "reason_event": last_reason(report) if report.is_editable else None,
         "warning_count": len(warnings),
         **(extra or {}),
     }

@@ -322,3 +322,25 @@ def test_the_to_do_is_on_the_reporters_own_unit_page_only(
     client.force_login(district_reporter)
     assert 'class="todo"' in client.get(reverse("dashboards:unit", args=["D2"])).text
     assert 'class="todo"' not in client.get(reverse("dashboards:unit", args=["C21"])).text
+
+
+def test_a_reopened_report_tells_the_reporter_why(
+    client, district_reporter, office_user, reported, programme
+):
+    """A reopen is recorded on the approved revision it reopens; the reporter's to-do and the
+    new draft's form still show the office's reason."""
+    from reports.models import Report
+    from reports.services import report_reopen
+
+    approved_q4 = Report.objects.get(unit=reported.d2, period__year=2025, period__quarter=4)
+    draft = report_reopen(approved_q4, reason="Kiểm tra lại số đoàn viên", actor=office_user)
+    client.force_login(district_reporter)
+    todo = re.search(
+        r'<section class="todo".*?</section>',
+        client.get(reverse("dashboards:unit", args=["D2"])).text,
+        re.S,
+    ).group(0)
+    assert "The report for Quarter 4/2025 was reopened for correction." in todo
+    assert "Kiểm tra lại số đoàn viên" in todo and reverse("reports:edit", args=[draft.pk]) in todo
+    form = client.get(reverse("reports:edit", args=[draft.pk])).text
+    assert 'id="return-reason"' in form and "Kiểm tra lại số đoàn viên" in form
