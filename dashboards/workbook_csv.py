@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from targets.models import Indicator, Programme
 from targets.rollup import PeriodSpec
@@ -76,7 +77,7 @@ def indicators_table(board: sel.UnitDashboard, params: Params) -> Table:
         _("Denominator"),
         _("Target"),
         _("Status"),
-        _("Change"),
+        pgettext("figure", "Change"),
         _("Coverage"),
         _("Provisional"),
     ]
@@ -153,8 +154,8 @@ def membership_table(data: sel.Membership, shown: list[sel.MembershipQuarter], u
         "2025Q3": _("District federations dissolved; commune/ward unions from 01/07/2025"),
     }
     header = [
-        _("Quarter"), _("Members"), _("Change"), _("Path"), _("Projection"), _("Reports"),
-        _("Note"),
+        _("Quarter"), _("Members"), pgettext("figure", "Change"), _("Path"), _("Projection"),
+        _("Reports"), _("Note"),
     ]  # fmt: skip
     rows: list[list[object]] = [
         [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.utils import get_column_letter
@@ -205,7 +205,7 @@ def members_sheet(book: Workbook, contents: Contents) -> None:
             _("Quarter"),
             _("Cut-off"),
             _("Members"),
-            _("Change"),
+            pgettext("figure", "Change"),
             _("Path to the target"),
             _("Projection of the trend"),
             _("Note"),
