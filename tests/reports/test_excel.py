@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -344,3 +345,13 @@ def test_user_text_starting_with_equals_is_written_as_text_not_a_formula(
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     assert '=HYPERLINK("http://x","y")' in [c.value for c in book[SHEET_REPORT]["D"]]
     assert "=1+1" in [c.value for c in book[SHEET_NARRATIVE]["C"]]
+
+
+def test_the_report_form_leads_to_the_excel_round_trip(client, report, district_reporter):
+    client.force_login(district_reporter)
+    page = client.get(reverse("reports:edit", args=[report.pk])).text
+    links = re.search(r'<p class="muted excel-links".*?</p>', page, re.S).group(0)
+    for name in ("excel_download", "excel_upload"):
+        href = reverse(f"reports:{name}", args=[report.pk])
+        assert href in links
+        assert client.get(href).status_code == 200
