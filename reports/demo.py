@@ -391,4 +391,11 @@ def demo_reports_load(seed: int = 2024, today: dt.date | None = None) -> int | N
     periods = demo_periods(programme, today)
     if not Assignment.objects.filter(programme=programme).exists():
         assignments_apply_proposal(programme)
+        # The demo's history starts in 2024Q1: units are not expected before it, or every
+        # page would show the quarters before as missing, years overdue.
+        first = ReportingPeriod.objects.get(programme=programme, year=FIRST[0], quarter=FIRST[1])
+        earlier = ReportingPeriod.objects.filter(programme=programme, cutoff__lt=first.cutoff)
+        Assignment.objects.filter(programme=programme, first_period__in=earlier).update(
+            first_period=first
+        )
     return DemoLoader(programme, today, seed).run(periods)

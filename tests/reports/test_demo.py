@@ -29,6 +29,12 @@ def _values(unit, code):
 def test_demo_reports_cover_2024q1_to_the_last_finished_quarter(loaded):
     codes = set(Report.objects.values_list("period__year", "period__quarter"))
     assert min(codes) == (2024, 1) and max(codes) == (2025, 3)
+    # Nobody is expected to report before the demo's history starts (no quarter shows as
+    # missing and years overdue).
+    from reports.models import Assignment
+
+    firsts = Assignment.objects.values_list("first_period__year", "first_period__quarter")
+    assert firsts and min(firsts) == (2024, 1)
 
 
 def test_loading_twice_does_nothing_the_second_time(loaded):
