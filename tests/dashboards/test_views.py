@@ -311,6 +311,7 @@ def test_a_reporters_home_says_what_waits_on_them(
     assert "The report for Quarter 2/2026 is a draft" in todo
     assert reverse("reports:edit", args=[draft.pk]) in todo
     assert 'name="period" value="2026Q3"' in todo  # ended, no report yet: open it from here
+    assert "No report yet for Quarter 3/2026." in todo
     # Office staff reading the same unit's page see the figures, not the reporter's to-do.
     client.force_login(office_user)
     assert 'class="todo"' not in client.get(reverse("dashboards:unit", args=["D2"])).text
