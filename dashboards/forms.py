@@ -10,6 +10,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from reports.periods import quarter_of
 from targets.models import Programme
 from targets.rollup import AS_NOW, AS_WAS
 
@@ -68,7 +69,14 @@ class DashboardForm(forms.Form):
         super().__init__(merged)
         years = term_years(programme)
         self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
-        quarters = [f"{y}Q{q}" for y in years for q in range(1, 5) if dt.date(y, 3 * q, 1) < today]
+        # Quarters from the first one reported (the programme's issue), to the current one.
+        first = quarter_of(max(programme.term_start, programme.issued_on))
+        quarters = [
+            f"{y}Q{q}"
+            for y in years
+            for q in range(1, 5)
+            if (y, q) >= first and dt.date(y, 3 * q, 1) < today
+        ]
         self.fields["period"].choices = (  # type: ignore[attr-defined]
             [("term", _("term to date"))] + [(str(y), str(y)) for y in years]
         ) + [(q, q) for q in quarters]

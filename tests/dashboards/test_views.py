@@ -345,3 +345,11 @@ def test_a_reopened_report_tells_the_reporter_why(
     assert "Kiểm tra lại số đoàn viên" in todo and reverse("reports:edit", args=[draft.pk]) in todo
     form = client.get(reverse("reports:edit", args=[draft.pk])).text
     assert 'id="return-reason"' in form and "Kiểm tra lại số đoàn viên" in form
+
+
+def test_the_period_choice_starts_with_the_first_quarter_reported(client, office_user, programme):
+    """Programme 03 was issued in December 2023: 2023Q1–Q3 are not reporting quarters."""
+    client.force_login(office_user)
+    page = client.get(reverse("dashboards:indicator", args=["A01"])).text
+    options = re.findall(r'<option value="(\d{4}Q\d)"', page)
+    assert options[0] == "2023Q4" and "2023Q3" not in options
