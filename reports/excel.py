@@ -469,13 +469,12 @@ def upload_preview(report: Report, upload: Upload) -> Preview:
 
 
 def _row_problem(row: PreviewRow, message: str) -> str:
+    """Where the problem is, by the field's label (what the reporter reads) and its code (what
+    the file's code column holds)."""
+    where = {"label": row.field.label, "code": row.field.code, "message": message}
     if row.row is None:
-        return _("%(code)s: %(message)s") % {"code": row.field.code, "message": message}
-    return _("Row %(row)s (%(code)s): %(message)s") % {
-        "row": row.row,
-        "code": row.field.code,
-        "message": message,
-    }
+        return _("%(label)s (%(code)s): %(message)s") % where
+    return _("Row %(row)s, %(label)s (%(code)s): %(message)s") % {"row": row.row, **where}
 
 
 def _narrative_rows(report: Report, upload: Upload) -> list[NarrativeRow]:

@@ -100,7 +100,7 @@ def previous_report(report: Report) -> Report | None:
 
 def report_findings(report: Report, values: Mapping[str, Entry]) -> Findings:
     fields = report_fields(report.period, province=_is_province_report(report))
-    rules = {f.code: FieldRule(f.code, f.time_kind, f.counts_grassroots) for f in fields}
+    rules = {f.code: FieldRule(f.code, f.time_kind, f.counts_grassroots, f.label) for f in fields}
     prev = previous_report(report)
     counts = registry_counts(report.unit, report.period.cutoff)
     return report_check(

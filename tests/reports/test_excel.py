@@ -253,7 +253,10 @@ def test_text_in_a_number_cell_is_reported_by_row_and_field(client, report, dist
     row = rows_by_code(book[SHEET_REPORT])["members"][0].row
     before = values_of(report)
     response = upload(client, report, as_upload(book))
-    assert f"{row} (members)" in response.content.decode()
+    from targets.models import Field
+
+    label = Field.objects.get(code="members").label
+    assert f"{row}, {label} (members)" in response.content.decode()  # the label and the code
     assert "Save these values" not in response.content.decode()
     refused(response, report, before)
     assert f"reports.excel_upload.{report.pk}" not in client.session
