@@ -184,21 +184,41 @@ def unit_dashboard(
         programme, unit, tree=tree, provisional=provisional, today=today, reads=reads
     )
     last_quarter = this_year.periods[-1].quarter if this_year.periods else None
-    annual = [
-        Row(
-            r,
-            _year_on_year(r, series[r.code], year, last_quarter),
-            _upto(series[r.code], (year, 4)),
+    received = rollup.received_by_quarter(
+        reads, unit, tree=tree, provisional=provisional, today=today
+    )
+    expected = {(y, q): n for (y, q, province), n in reads.expected.items() if not province}
+
+    def complete(indicator: Indicator, quarter: tuple[int, int] | None) -> bool:
+        """Whether every report of the quarter is in: a change taken at a quarter with
+        reports missing compares part of the units with all of them (a fall in members
+        that is only a late report). The province's own figures do not wait on others."""
+        if quarter is None or indicator.numerator.province_only:
+            return True
+        return received.get(quarter, 0) >= expected.get(quarter, 0)
+
+    annual = []
+    for r in this_year.results:
+        if r.indicator.kind != IndicatorKind.ANNUAL:
+            continue
+        at = (year, r.quarter[1] if r.quarter else last_quarter or 4)
+        change = _year_on_year(r, series[r.code], year, last_quarter)
+        annual.append(
+            Row(
+                r,
+                change if complete(r.indicator, at) else None,
+                _upto(series[r.code], (year, 4)),
+            )
         )
-        for r in this_year.results
-        if r.indicator.kind == IndicatorKind.ANNUAL
-    ]
     term_rows = []
     for r in term.results:
         if r.indicator.kind != IndicatorKind.TERM:
             continue
         points = _upto(series[r.code], r.quarter or (today.year, 4))
-        term_rows.append(Row(r, _quarter_change(points), points))
+        change = _quarter_change(points)
+        if points and not complete(r.indicator, points[-1].quarter):
+            change = None
+        term_rows.append(Row(r, change, points))
     return UnitDashboard(unit, this_year, term, annual, term_rows)
 
 

@@ -238,3 +238,19 @@ def test_a_quarter_with_reports_missing_is_shown_but_left_out_of_the_trend(repor
     assert [(q.label, q.members, q.reports, q.expected) for q in from_totals] == [
         (q.label, q.members, q.reports, q.expected) for q in from_values
     ]
+
+
+def test_no_change_is_taken_at_a_quarter_with_reports_missing(reported, programme):
+    """A late report would otherwise read as a fall against the year before."""
+    from reports.assignments import assignments_apply_proposal
+    from tests.conftest import make_unit
+    from unions.models import UnitKind
+
+    board = unit_dashboard(programme, reported.province, 2025, today=TODAY)
+    assert next(r for r in board.annual if r.result.code == "A01").change is not None
+    make_unit("LATE", UnitKind.DISTRICT, reported.province, start=dt.date(2025, 10, 1))
+    assignments_apply_proposal(programme)
+    board = unit_dashboard(programme, reported.province, 2025, today=TODAY)
+    a01 = next(r for r in board.annual if r.result.code == "A01")
+    assert a01.result.coverage.reported < a01.result.coverage.expected
+    assert a01.change is None
