@@ -184,32 +184,27 @@ def unit_dashboard(
         programme, unit, tree=tree, provisional=provisional, today=today, reads=reads
     )
     last_quarter = this_year.periods[-1].quarter if this_year.periods else None
-    received = rollup.received_by_quarter(
+    coverage = rollup.coverage_by_quarter(
         reads, unit, tree=tree, provisional=provisional, today=today
     )
-    expected = {(y, q): n for (y, q, province), n in reads.expected.items() if not province}
 
-    def complete(indicator: Indicator, quarter: tuple[int, int] | None) -> bool:
+    def complete(indicator: Indicator, quarter: tuple[int, int]) -> bool:
         """Whether every report of the quarter is in: a change taken at a quarter with
         reports missing compares part of the units with all of them (a fall in members
         that is only a late report). The province's own figures do not wait on others."""
-        if quarter is None or indicator.numerator.province_only:
-            return True
-        return received.get(quarter, 0) >= expected.get(quarter, 0)
+        found = coverage.get(quarter)
+        return indicator.numerator.province_only or found is None or not _missing(found)
 
     annual = []
     for r in this_year.results:
         if r.indicator.kind != IndicatorKind.ANNUAL:
             continue
-        at = (year, r.quarter[1] if r.quarter else last_quarter or 4)
-        change = _year_on_year(r, series[r.code], year, last_quarter)
-        annual.append(
-            Row(
-                r,
-                change if complete(r.indicator, at) else None,
-                _upto(series[r.code], (year, 4)),
-            )
-        )
+        # Stocks at the quarter of their figure, flows at the year's last ended quarter.
+        quarter = r.quarter[1] if r.quarter else last_quarter
+        change = _year_on_year(r, series[r.code], year, quarter)
+        if quarter is not None and not complete(r.indicator, (year, quarter)):
+            change = None
+        annual.append(Row(r, change, _upto(series[r.code], (year, 4))))
     term_rows = []
     for r in term.results:
         if r.indicator.kind != IndicatorKind.TERM:
@@ -222,13 +217,15 @@ def unit_dashboard(
     return UnitDashboard(unit, this_year, term, annual, term_rows)
 
 
+def _missing(coverage: rollup.Coverage) -> bool:
+    return coverage.reported < coverage.expected
+
+
 def _year_on_year(
-    result: IndicatorResult, points: list[Point], year: int, last_quarter: int | None
+    result: IndicatorResult, points: list[Point], year: int, quarter: int | None
 ) -> Decimal | None:
     """Against the same quarter a year before ("so với cùng kỳ năm trước"): a year not over
-    yet is compared with the same months of the year before, not with all of it. The quarter
-    is the one the figure is from (a stock), else the year's last ended quarter (a flow)."""
-    quarter = result.quarter[1] if result.quarter else last_quarter
+    yet is compared with the same months of the year before, not with all of it."""
     if quarter is None or result.value is None:
         return None
     by_quarter = {p.quarter: p.value for p in points}
@@ -310,16 +307,15 @@ def membership(
     series = indicator_series(
         programme, unit, tree=tree, provisional=provisional, today=today, reads=reads
     )
-    received = rollup.received_by_quarter(
+    coverage = rollup.coverage_by_quarter(
         reads, unit, tree=tree, provisional=provisional, today=today
     )
-    expected = {(y, q): n for (y, q, province), n in reads.expected.items() if not province}
     points = [p for p in series.get(MEMBERS, []) if p.value is not None]
     target = Target.objects.filter(
         indicator__programme=programme, indicator__code=MEMBERS, year__isnull=True
     ).first()
     baseline, since, assumed = _baseline(target, points, programme)
-    complete = [p for p in points if received.get(p.quarter, 0) >= expected.get(p.quarter, 0)]
+    complete = [p for p in points if p.quarter in coverage and not _missing(coverage[p.quarter])]
     after = [p for p in complete if p.cutoff > DISSOLUTIONS]
     used = after if len(after) >= 2 else complete
     trend = [(p.cutoff, int(p.value)) for p in used if p.value is not None]
@@ -337,12 +333,12 @@ def membership(
         if used and period.cutoff >= used[0].cutoff:
             projected = ar.projection(trend, period.cutoff)
         change = members - previous if members is not None and previous is not None else None
-        key = (period.year, period.quarter)
+        reports = coverage.get((period.year, period.quarter)) if point else None
         rows.append(
             MembershipQuarter(
                 f"{period.year}Q{period.quarter}", period.cutoff, members, path, projected, change,
-                reports=received.get(key, 0) if point else None,
-                expected=expected.get(key) if point else None,
+                reports=reports.reported if reports else None,
+                expected=reports.expected if reports else None,
             )
         )  # fmt: skip
         previous = members if members is not None else previous

@@ -339,17 +339,8 @@ def progress(
     last = periods[-1] if periods else None
     if last is not None:
         result.expected_reports = expected.get((last.year, last.quarter, False), 0)
-        # The provincial office's own report is not one of the expected reporting units.
-        received = {
-            c.report
-            for field_id, field_cells in cells.items()
-            if not fields[field_id].province_only
-            for c in field_cells
-            if c.quarter == (last.year, last.quarter)
-        }
-        result.received_reports = len(received)
-        if table is not None:
-            result.received_reports = table.received.get((last.year, last.quarter), 0)
+        received = table.received if table is not None else _received(cells, list(fields.values()))
+        result.received_reports = received.get((last.year, last.quarter), 0)
     for indicator in indicators:
         result.results.append(
             _indicator_result(
@@ -369,21 +360,37 @@ def progress(
     return result
 
 
-def received_by_quarter(
-    reads: Reads, unit: Unit, *, tree: str, provisional: bool, today: dt.date
-) -> dict[tuple[int, int], int]:
-    """Reports received in each quarter of `reads` below the unit (the provincial office's own
-    report aside), as `progress` counts them for its last quarter. Beside `reads.expected`
-    this says which quarters are complete."""
-    if reads.table is not None:
-        return dict(reads.table.received)
-    fields = [f for f in fields_of(reads.indicators) if not f.province_only]
-    cells, _provisional = _cells(unit, reads.periods, fields, tree, provisional, today)
+def _received(cells: dict[int, list[ar.Cell]], fields: list[Field]) -> dict[tuple[int, int], int]:
+    """Reports received per quarter among `cells`; the provincial office's own report is not
+    one of the expected reporting units, so its fields do not count."""
+    counted = {f.pk for f in fields if not f.province_only}
     reports: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for field_cells in cells.values():
-        for cell in field_cells:
-            reports[cell.quarter].add(cell.report)
+    for field_id, field_cells in cells.items():
+        if field_id in counted:
+            for cell in field_cells:
+                reports[cell.quarter].add(cell.report)
     return {quarter: len(found) for quarter, found in reports.items()}
+
+
+def coverage_by_quarter(
+    reads: Reads, unit: Unit, *, tree: str, provisional: bool, today: dt.date
+) -> dict[tuple[int, int], Coverage]:
+    """Reports received and expected below the unit in each quarter of `reads`, as `progress`
+    counts them for its last quarter: which quarters have all their reports in."""
+    if reads.table is not None:
+        received = reads.table.received
+    else:
+        fields = fields_of(reads.indicators)
+        received = _received(
+            _cells(unit, reads.periods, fields, tree, provisional, today)[0], fields
+        )
+    return {
+        (p.year, p.quarter): Coverage(
+            received.get((p.year, p.quarter), 0),
+            reads.expected.get((p.year, p.quarter, False), 0),
+        )
+        for p in reads.periods
+    }
 
 
 def _final(programme: Programme, spec: PeriodSpec, indicator: Indicator, today: dt.date) -> bool:
