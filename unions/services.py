@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -35,6 +35,28 @@ class ReorgError(ValidationError):
 
 def _d(day: dt.date) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
+
+
+# An application-wide key for PostgreSQL's advisory lock ("LC", then 1: the hierarchy).
+HIERARCHY_LOCK = 0x4C43_0001
+
+
+def _hierarchy_lock(*units: Unit | None) -> None:
+    """Reorganisations one at a time, each seeing what the previous one committed.
+
+    Each computes closure rows from the links it reads: two at once could each miss the
+    other's change (a unit moved under a district that is moving to another province keeps
+    the old province above it; a district dissolved while a unit moves under it ends with the
+    unit still there). On PostgreSQL a transaction-level advisory lock, released at commit;
+    SQLite lets only one transaction write at a time. The units were read before the lock,
+    so they are read again.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [HIERARCHY_LOCK])
+    for unit in units:
+        if unit is not None and unit.pk is not None:
+            unit.refresh_from_db()
 
 
 @dataclass(frozen=True)
@@ -89,6 +111,7 @@ def _check_parent(parent: Unit, child_kind: str, start: dt.date, end: dt.date | 
 
 @transaction.atomic
 def unit_create(data: UnitData) -> Unit:
+    _hierarchy_lock(data.parent)
     _check_new_unit(data)
     if data.parent is not None:
         _check_parent(data.parent, data.kind, data.valid_from, data.valid_to)
@@ -198,6 +221,7 @@ def unit_move(units: Sequence[Unit], new_parent: Unit, on: dt.date) -> None:
     """Places `units` under `new_parent` from `on`; the old parent keeps them before that date."""
     if not units:
         raise ReorgError(_("Choose at least one unit to move."))
+    _hierarchy_lock(*units, new_parent)
     for unit in units:
         _move_one(unit, new_parent, on)
     closure_rebuild([u.pk for u in units])
@@ -210,6 +234,7 @@ def unit_dissolve(unit: Unit, on: dt.date, successor: Unit | None = None) -> Non
     Units still under it move to the successor; without a successor they must have been
     moved or dissolved first.
     """
+    _hierarchy_lock(unit, successor)
     if on <= unit.valid_from:
         raise ReorgError(
             _("%(unit)s only began on %(date)s; it cannot be dissolved before then.")
@@ -264,6 +289,7 @@ def unit_merge(units: Sequence[Unit], into: Unit, on: dt.date) -> None:
         raise ReorgError(_("Choose at least one unit to merge."))
     if any(u.pk == into.pk for u in units):
         raise ReorgError(_("A unit cannot be merged into itself."))
+    _hierarchy_lock(into)
     for unit in units:
         unit.refresh_from_db()
         unit_dissolve(unit, on, successor=into)
