@@ -3,7 +3,8 @@
 The file carries the report's id, unit, period and version in a header block so an upload can
 be matched to the report it was made for. Uploads are never trusted: the zip container is
 checked before openpyxl sees it, formulas are refused rather than evaluated, and every cell
-goes through `parse_entry` and then the same validation as the web form.
+goes through `parse_entry` (digits grouped the Vietnamese way, whoever uploads the file) and then
+the same validation as the web form.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from targets.models import Field, TaskGroup
 
 from .models import Report, ValueState
-from .numbers import Entry, NumberError, parse_entry
+from .numbers import FILES, Entry, NumberError, parse_entry
 from .registry import registry_counts
 from .services import previous_report, report_fields
 
@@ -332,7 +333,7 @@ def _read_entry(code: str, cell: object, upload: Upload) -> None:
         )
         return
     try:
-        upload.values[code] = parse_entry(getattr(cell, "value", None))
+        upload.values[code] = parse_entry(getattr(cell, "value", None), FILES)
     except NumberError as exc:
         upload.errors.setdefault(code, []).append(number_message(exc))
 

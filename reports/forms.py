@@ -11,14 +11,14 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from targets.models import Display, Field, Indicator, TaskGroup
 from unions.models import Unit
 
 from .models import Report, ReportingPeriod, ReportStatus
-from .numbers import Entry, NumberError, parse_entry
+from .numbers import Entry, NumberError, parse_entry, thousands_mark
 from .services import ReportInput
 from .validation import pair_message, pairs_over
 
@@ -32,6 +32,26 @@ NUMBER_ERRORS = {
     "negative": gettext_lazy("Enter a number that is not negative."),
     "too large": gettext_lazy("This number is too large."),
 }
+# What the form says of numbers, by the thousands mark of the language it reads them in: the
+# example is the one the form accepts, whatever language the words are translated into.
+NOT_WHOLE = {
+    ".": gettext_lazy("Enter a whole number, such as 1.234 (a dot or a space between thousands)."),
+    ",": gettext_lazy(
+        "Enter a whole number, such as 1,234 (a comma or a space between thousands)."
+    ),
+}
+NUMBER_HELP = {
+    ".": gettext_lazy(
+        "Type whole numbers; 1.234 and 1 234 both mean one thousand two hundred and "
+        "thirty-four. Leave a field empty if you have no figure, tick “N/A” if it does not "
+        "apply to your unit; 0 means none."
+    ),
+    ",": gettext_lazy(
+        "Type whole numbers; 1,234 and 1 234 both mean one thousand two hundred and "
+        "thirty-four. Leave a field empty if you have no figure, tick “N/A” if it does not "
+        "apply to your unit; 0 means none."
+    ),
+}
 
 
 def narrative_name(group_code: str, part: str) -> str:
@@ -39,6 +59,9 @@ def narrative_name(group_code: str, part: str) -> str:
 
 
 class ReportForm(forms.Form):
+    """Numbers are read in `language` (the active one unless told): 1.234 in Vietnamese,
+    1,234 in English; its messages are in the active language, which the request sets."""
+
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(
@@ -46,9 +69,11 @@ class ReportForm(forms.Form):
         *args: Any,
         fields: list[Field],
         task_groups: list[TaskGroup],
+        language: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.language = language or get_language()
         self.report_fields = fields
         self.task_groups = task_groups
         for f in fields:
@@ -81,12 +106,14 @@ class ReportForm(forms.Form):
         confirmed: set[str],
         narratives: dict[str, Any],
         version: int,
+        language: str | None = None,
     ) -> dict[str, Any]:
         from .selectors import entry_text
 
+        language = language or get_language()
         initial: dict[str, Any] = {"version": version}
         for code, entry in entries.items():
-            initial[f"v_{code}"] = entry_text(entry)
+            initial[f"v_{code}"] = entry_text(entry, language)
             initial[f"na_{code}"] = entry.state == "na"
             initial[f"confirm_{code}"] = code in confirmed
         for code, narrative in narratives.items():
@@ -110,6 +137,11 @@ class ReportForm(forms.Form):
             for num_code, den_code, num, den in pairs_over(self.entries, self._pairs()):
                 self.add_error(f"v_{num_code}", pair_message(num, den, labels[den_code]))
         return cleaned
+
+    @property
+    def number_help(self) -> str:
+        """The line above the form on how to type numbers, with this form's example."""
+        return str(NUMBER_HELP[thousands_mark(self.language)])
 
     def _labels(self) -> dict[str, str]:
         return {f.code: f.label for f in self.report_fields}
@@ -136,12 +168,10 @@ class ReportForm(forms.Form):
                 return None
             return Entry.na()
         try:
-            return parse_entry(text)
+            return parse_entry(text, self.language)
         except NumberError as error:
             reason = str(error)
-            message = NUMBER_ERRORS.get(reason) or _(
-                "Enter a whole number, such as 1.234 (a dot or a space between thousands)."
-            )
+            message = NUMBER_ERRORS.get(reason) or NOT_WHOLE[thousands_mark(self.language)]
             self.add_error(f"v_{code}", str(message))
             return None
 

@@ -24,7 +24,7 @@ from unions.models import Unit, UnitKind
 from .assignments import periods_ensure
 from .excel import UploadError, number_message, zip_check
 from .models import EventAction, Report, ReportEvent, ReportingPeriod, ReportStatus
-from .numbers import Entry, NumberError, parse_entry
+from .numbers import FILES, Entry, NumberError, parse_entry
 from .periods import parse_period
 from .services import (
     ReportInput,
@@ -231,7 +231,7 @@ class _Planner:
             )
         else:
             group.lines[line.field] = line
-            group.values[line.field] = parse_entry(line.value)
+            group.values[line.field] = parse_entry(line.value, FILES)
 
     def _error(self, line: ImportLine, message: str, first: ImportLine) -> None:
         context = {"field": line.field, "unit": line.unit, "period": line.period}
@@ -254,7 +254,7 @@ class _Planner:
                 % {"status": line.status}
             )
         try:
-            parse_entry(line.value)
+            parse_entry(line.value, FILES)
         except NumberError as exc:
             problems.append(
                 _("value “%(value)s”: %(why)s.") % {"value": line.value, "why": number_message(exc)}

@@ -24,7 +24,7 @@ from .models import (
     ReportingPeriod,
     ReportStatus,
 )
-from .numbers import Entry
+from .numbers import Entry, grouped
 from .registry import registry_counts
 from .services import previous_report, report_fields
 
@@ -51,11 +51,12 @@ def time_wording(field: Field, period: ReportingPeriod) -> str:
     return _("in this quarter")
 
 
-def entry_text(entry: Entry | None) -> str:
-    """What an input shows for a stored value: digits grouped the Vietnamese way."""
+def entry_text(entry: Entry | None, language: str | None) -> str:
+    """What an input shows for a stored value: digits grouped the reader's way (1.133 in
+    Vietnamese, 1,133 in English), as the form reads them back."""
     if entry is None or entry.number is None:
         return ""
-    return f"{entry.number:,}".replace(",", ".")
+    return grouped(entry.number, language)
 
 
 @dataclass

@@ -31,7 +31,7 @@ from .excel import (
     workbook_read,
 )
 from .models import EventAction, Report
-from .numbers import parse_entry
+from .numbers import FILES, parse_entry
 from .services import ReportInput, ReportInvalid, StaleVersion, WorkflowError, report_save
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -115,7 +115,7 @@ def excel_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("This preview has expired; upload the file again."))
         return redirect("reports:excel_upload", pk=report.pk)
     data = ReportInput(
-        values={code: parse_entry(text) for code, text in stored["values"].items()},
+        values={code: parse_entry(text, FILES) for code, text in stored["values"].items()},
         narratives={code: tuple(texts) for code, texts in stored["narratives"].items()},
         confirmed_warnings=set(request.POST.getlist("confirm")),
     )

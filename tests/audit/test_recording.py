@@ -60,7 +60,7 @@ def test_saving_a_report_form_records_each_changed_value_with_its_field_code(
     report_save(draft, ReportInput(values={"members": Entry.of(1000)}), version=1, actor=None)
     client.force_login(district_reporter)
     edit = reverse("reports:edit", args=[draft.pk])
-    data = form_data(client.get(edit), v_members="1.500", save="1")
+    data = form_data(client.get(edit), v_members="1,500", save="1")
     data["n_3_1_results"] = "Held 3 meetings"
     assert client.post(edit, data).status_code == 302
 

@@ -23,7 +23,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from reports.importing import ImportFileError as ValuesFileError
 from reports.importing import lines_read, values_import
 from reports.models import Report, ReportEvent, Value
-from reports.numbers import Entry, NumberError, parse_entry
+from reports.numbers import FILES, Entry, NumberError, parse_entry
 from unions.importing import COLUMNS as UNIT_COLUMNS
 from unions.importing import ImportFileError as UnitsFileError
 from unions.importing import units_import
@@ -58,13 +58,17 @@ def rolled_back():
 
 
 @BOUNDED
-@given(st.one_of(hostile_text, st.integers(), st.floats(), st.none(), st.booleans()))
-@example("²")
-@example("1.234.567.890.123.456")
-@example("9" * 5000)
-def test_parse_entry_gives_an_entry_or_a_number_error(text):
+@given(
+    st.one_of(hostile_text, st.integers(), st.floats(), st.none(), st.booleans()),
+    st.sampled_from(["vi", "en"]),
+)
+@example("²", "vi")
+@example("1.234.567.890.123.456", "vi")
+@example("1,234,567,890,123,456", "en")
+@example("9" * 5000, "en")
+def test_parse_entry_gives_an_entry_or_a_number_error(text, language):
     try:
-        entry = parse_entry(text)
+        entry = parse_entry(text, language)
     except NumberError:
         return
     assert isinstance(entry, Entry)
@@ -73,10 +77,15 @@ def test_parse_entry_gives_an_entry_or_a_number_error(text):
 
 
 @BOUNDED
-@given(st.integers(min_value=0, max_value=10**12), st.sampled_from([".", " ", "\u00a0", ""]))
-def test_a_whole_number_written_the_vietnamese_way_reads_back(number, separator):
-    written = f"{number:,}".replace(",", separator)
-    assert parse_entry(written) == Entry.of(number)
+@given(
+    st.integers(min_value=0, max_value=10**12),
+    st.sampled_from([("vi", "."), ("en", ",")]),
+    st.sampled_from(["mark", " ", "\u00a0", ""]),
+)
+def test_a_whole_number_written_the_readers_way_reads_back(number, language_mark, separator):
+    language, mark = language_mark
+    written = f"{number:,}".replace(",", mark if separator == "mark" else separator)
+    assert parse_entry(written, language) == Entry.of(number)
 
 
 # --- files -----------------------------------------------------------------------------------
@@ -236,7 +245,7 @@ def _check_values_import(path: Path, programme) -> None:  # type: ignore[no-unty
             report__period__quarter=int(line.period[5:] or 4),
             field__code=line.field,
         )
-        assert Entry(stored.state, stored.number) == parse_entry(line.value)
+        assert Entry(stored.state, stored.number) == parse_entry(line.value, FILES)
 
 
 @BOUNDED
@@ -312,7 +321,7 @@ def test_the_report_form_saves_or_explains_but_never_fails(form_page, data, righ
         for code in ("members", "workers_union_units", "informed_ytd"):
             text = data.get(f"v_{code}")
             if text is not None and not data.get(f"na_{code}"):
-                assert stored.get(code) == parse_entry(text.strip()), code
+                assert stored.get(code) == parse_entry(text.strip(), "en"), code  # its client
 
 
 def _numbers(report: Report) -> dict[str, Entry]:

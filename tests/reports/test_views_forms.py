@@ -7,8 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.assignments import assignments_apply_proposal
+from reports.forms import ReportForm
 from reports.models import Report, ReportEvent, ReportStatus, Value, ValueState
 from reports.numbers import Entry
+from reports.selectors import report_form_context
 from reports.services import (
     ReportInput,
     report_approve,
@@ -266,10 +268,110 @@ def test_the_form_groups_fields_in_the_order_people_think(client, draft, distric
     assert labels == sorted(labels, key=order.index)
 
 
-def test_vietnamese_number_input_is_saved_as_a_whole_number(client, draft, district_reporter):
-    response = save(as_user(client, district_reporter), draft, v_members="1.234")
+# Numbers the reader's way: 1.234 on the Vietnamese screen, 1,234 on the English one.
+
+ENGLISH_HELP = "Type whole numbers; 1,234 and 1 234 both mean one thousand two hundred"
+ENGLISH_ERROR = "Enter a whole number, such as 1,234 (a comma or a space between thousands)."
+VIETNAMESE_HELP = "Nhập số nguyên; 1.234 và 1 234 đều là một nghìn hai trăm ba mươi tư."
+VIETNAMESE_ERROR = (
+    "Hãy nhập số nguyên, ví dụ 1.234 (phân cách hàng nghìn bằng dấu chấm hoặc dấu cách)."
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "typed"),
+    [("vi", "2.600"), ("vi", "2 600"), ("vi", "2600"), ("en", "2,600"), ("en", "2 600")],
+)
+def test_a_number_typed_the_readers_way_is_saved_as_a_whole_number(
+    client, draft, district_reporter, language, typed
+):
+    client.cookies["django_language"] = language
+    response = save(as_user(client, district_reporter), draft, v_members=typed)
     assert response.status_code == 302
-    assert stored(draft, "members") == Entry.of(1234)
+    assert stored(draft, "members") == Entry.of(2600)
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"), [("vi", ["1.133", "1.127"]), ("en", ["1,133", "1,127"])]
+)
+def test_the_inputs_and_the_previous_quarter_group_digits_the_readers_way(
+    client, small_tree, programme, q3, district_reporter, office_user, language, shown
+):
+    client.cookies["django_language"] = language
+    q2 = report_open(small_tree.d2, period(programme, "2024Q2"), office_user)
+    report_save(q2, ReportInput(values={"members": Entry.of(1127)}), version=1, actor=office_user)
+    draft = report_open(small_tree.d2, q3, district_reporter)
+    report_save(draft, ReportInput(values={"members": Entry.of(1133)}), version=1, actor=None)
+    client = as_user(client, district_reporter)
+    response = client.get(url("edit", draft))
+    now, before = shown
+    assert response.context["form"]["v_members"].value() == now
+    row = response.content.decode().split('id="row-members"')[1].split('class="field-row')[0]
+    assert f'value="{now}"' in row and before in row
+    # Saved back unchanged, it is the same number.
+    assert save(client, draft).status_code == 302
+    assert stored(draft, "members") == Entry.of(1133)
+
+
+@pytest.mark.parametrize(
+    ("language", "help_text", "error"),
+    [("en", ENGLISH_HELP, ENGLISH_ERROR), ("vi", VIETNAMESE_HELP, VIETNAMESE_ERROR)],
+)
+def test_the_help_and_the_error_give_the_readers_example(
+    client, draft, district_reporter, language, help_text, error
+):
+    client.cookies["django_language"] = language
+    client = as_user(client, district_reporter)
+    page = client.get(url("edit", draft)).content.decode()
+    help_line = page.split('id="number-help">')[1].split("</p>")[0]
+    assert help_line.startswith(help_text)
+    response = save(client, draft, v_members="abc")
+    assert response.context["form"].errors["v_members"] == [error]
+    assert error in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "1.234",  # a decimal to an English reader, not one thousand …
+        "12,5",  # neither a grouping nor an English decimal
+        "2,60",  # groups are three digits: not 260 …
+        "26,00",  # … nor 2600
+        "1,2345",
+        "1.5",
+    ],
+)
+def test_an_english_reader_is_refused_what_is_not_a_whole_number_in_english(
+    client, draft, district_reporter, typed
+):
+    response = save(as_user(client, district_reporter), draft, v_members=typed)
+    assert response.status_code == 200
+    assert response.context["form"].errors["v_members"] == [ENGLISH_ERROR]
+    assert f'value="{typed}"' in response.content.decode()
+    assert not Value.objects.filter(report=draft).exists()
+
+
+@pytest.mark.parametrize("typed", ["12,5", "2,600", "2.60", "26.00"])
+def test_a_vietnamese_reader_is_refused_what_is_not_a_whole_number_in_vietnamese(
+    client, draft, district_reporter, typed
+):
+    client.cookies["django_language"] = "vi"
+    response = save(as_user(client, district_reporter), draft, v_members=typed)
+    assert response.context["form"].errors["v_members"] == [VIETNAMESE_ERROR]
+    assert f'value="{typed}"' in response.content.decode()
+    assert not Value.objects.filter(report=draft).exists()
+
+
+def test_the_form_reads_numbers_in_the_language_it_is_told(draft):
+    ctx = report_form_context(draft)
+    data = {"version": "1", "v_members": "2,600"}
+    english = ReportForm(data, fields=ctx.fields, task_groups=ctx.task_groups, language="en")
+    assert english.is_valid() and english.entries["members"] == Entry.of(2600)
+    vietnamese = ReportForm(data, fields=ctx.fields, task_groups=ctx.task_groups, language="vi")
+    assert not vietnamese.is_valid()
+    assert vietnamese.errors["v_members"] == [
+        "Enter a whole number, such as 1.234 (a dot or a space between thousands)."
+    ]
 
 
 def test_blank_not_applicable_and_zero_stay_distinct(client, draft, district_reporter):
@@ -291,7 +393,11 @@ def test_blank_not_applicable_and_zero_stay_distinct(client, draft, district_rep
     assert shown["na_enterprise_workers"].value()
 
 
-def test_the_form_keeps_what_was_typed_when_a_value_is_wrong(client, draft, district_reporter):
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_the_form_keeps_what_was_typed_when_a_value_is_wrong(
+    client, draft, district_reporter, language
+):
+    client.cookies["django_language"] = language
     response = save(
         as_user(client, district_reporter),
         draft,
@@ -331,8 +437,8 @@ def test_one_save_reports_bad_numbers_and_a_numerator_above_its_denominator_at_o
         draft,
         v_members="-5",
         v_enterprise_workers="abc",
-        v_workers_union_units="1.353",
-        v_informed_ytd="2.000",
+        v_workers_union_units="1,353",
+        v_informed_ytd="2,000",
     )
     page = response.content.decode()
     errors = response.context["form"].errors
@@ -344,7 +450,7 @@ def test_one_save_reports_bad_numbers_and_a_numerator_above_its_denominator_at_o
     ]
     for code in ["members", "enterprise_workers", "informed_ytd"]:
         assert f'id="errors-{code}"' in page
-    for typed in ["-5", "abc", "1.353", "2.000"]:
+    for typed in ["-5", "abc", "1,353", "2,000"]:
         assert f'value="{typed}"' in page
     assert not Value.objects.filter(report=draft).exists()
 
@@ -419,7 +525,7 @@ def test_a_submitted_report_cannot_be_edited(client, draft, district_reporter):
 
 
 def test_save_and_submit_submits_the_report(client, draft, district_reporter):
-    response = save(as_user(client, district_reporter), draft, submit=True, v_members="1.500")
+    response = save(as_user(client, district_reporter), draft, submit=True, v_members="1,500")
     draft.refresh_from_db()
     assert response["Location"] == url("detail", draft)
     assert draft.status == ReportStatus.SUBMITTED
@@ -565,8 +671,13 @@ def test_reopening_needs_a_reason_and_makes_a_new_revision(client, draft, office
     assert ReportEvent.objects.filter(report=new, reason="Sai số đoàn viên").exists()
 
 
-def test_the_diff_page_shows_old_and_new_values_side_by_side(client, draft, office_user):
-    client.cookies["django_language"] = "vi"  # the Vietnamese screen
+@pytest.mark.parametrize(
+    ("language", "before", "after"), [("vi", "1.200", "1.250"), ("en", "1,200", "1,250")]
+)
+def test_the_diff_page_shows_old_and_new_values_side_by_side(
+    client, draft, office_user, language, before, after
+):
+    client.cookies["django_language"] = language
     draft = report_save(
         draft, ReportInput(values={"members": Entry.of(1200)}), version=1, actor=None
     )
@@ -586,7 +697,11 @@ def test_the_diff_page_shows_old_and_new_values_side_by_side(client, draft, offi
         ("members", Entry.of(1200), Entry.of(1250)),
         ("informed_ytd", Entry.blank(), Entry.na()),
     ]
-    assert "1.200" in response.content.decode() and "1.250" in response.content.decode()
+    assert before in response.content.decode() and after in response.content.decode()
+    # The history under the report groups the digits of a change the same way.
+    history = as_user(client, office_user).get(url("detail", draft)).context["history"]
+    changes = [(c.old, c.new) for row in history for c in row.changes]
+    assert (before, after) in changes
 
 
 def test_the_diff_page_of_a_first_revision_says_there_is_nothing_to_compare(
