@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from targets.models import Display, Field, Indicator, TaskGroup
@@ -303,9 +304,12 @@ def report_approve(report: Report, *, actor: User | None) -> Report:
     pending = unconfirmed_warnings(report)
     if pending:
         raise WorkflowError(
-            _(
+            ngettext(
+                "%(n)d value changed sharply and is not confirmed by the reporter; "
+                "return the report.",
                 "%(n)d values changed sharply and are not confirmed by the reporter; "
-                "return the report."
+                "return the report.",
+                len(pending),
             )
             % {"n": len(pending)}
         )

@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -261,7 +261,11 @@ def _after_save(request: HttpRequest, report: Report, user: User, *, submit: boo
     if submit and pending:
         messages.error(
             request,
-            _("Saved, but not submitted: confirm or correct the %(n)d values marked below.")
+            ngettext(
+                "Saved, but not submitted: confirm or correct the value marked below.",
+                "Saved, but not submitted: confirm or correct the %(n)d values marked below.",
+                len(pending),
+            )
             % {"n": len(pending)},
         )
         return redirect("reports:edit", pk=report.pk)
@@ -269,7 +273,12 @@ def _after_save(request: HttpRequest, report: Report, user: User, *, submit: boo
         if pending:
             messages.warning(
                 request,
-                _("Saved. %(n)d values changed sharply: confirm or correct them before submitting.")
+                ngettext(
+                    "Saved. %(n)d value changed sharply: confirm or correct it before submitting.",
+                    "Saved. %(n)d values changed sharply: confirm or correct them before "
+                    "submitting.",
+                    len(pending),
+                )
                 % {"n": len(pending)},
             )
             return redirect("reports:edit", pk=report.pk)
@@ -356,7 +365,11 @@ def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     if pending:
         messages.error(
             request,
-            _("Confirm or correct the %(n)d values that changed sharply before submitting.")
+            ngettext(
+                "Confirm or correct the value that changed sharply before submitting.",
+                "Confirm or correct the %(n)d values that changed sharply before submitting.",
+                len(pending),
+            )
             % {"n": len(pending)},
         )
         return redirect("reports:edit", pk=report.pk)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -571,6 +572,24 @@ def test_a_sharp_jump_is_saved_but_must_be_confirmed_before_submitting(
     save(client, jumped, submit=True, confirm_members="on")
     jumped.refresh_from_db()
     assert jumped.status == ReportStatus.SUBMITTED
+
+
+def test_the_messages_about_one_sharp_jump_speak_of_one_value(
+    client, jumped, district_reporter, office_user
+):
+    reporter = as_user(client, district_reporter)
+    saved = save(reporter, jumped, v_members="300")
+    assert "Saved. 1 value changed sharply: confirm or correct it" in messages_of(saved)
+    submitted = save(reporter, jumped, submit=True)
+    assert "confirm or correct the value marked below" in messages_of(submitted)
+    jumped.refresh_from_db()
+    report = report_submit(jumped, version=jumped.version, actor=None)
+    refused = as_user(client, office_user).post(url("approve", report), follow=True)
+    assert "1 value changed sharply and is not confirmed" in refused.content.decode()
+
+
+def messages_of(response) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(str(m) for m in get_messages(response.wsgi_request))
 
 
 def test_a_refused_save_still_shows_a_sharp_jump_and_keeps_its_confirmation(
