@@ -218,7 +218,7 @@ def members_sheet(book: Workbook, contents: Contents) -> None:
             if q.incomplete
             else ""
         )
-        note = "; ".join(n for n in (missing, str(NOTES.get(q.label, ""))) if n)
+        note = "; ".join(n for n in (missing, str(NOTES.get(q.code, ""))) if n)
         sheet.append(
             [
                 sheet.text(q.label),

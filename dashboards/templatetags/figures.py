@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
+from reports.periods import quarter_label
 from targets.arithmetic import Status
 
 register = template.Library()
@@ -122,10 +123,16 @@ def as_of(result: Any, latest: tuple[int, int] | None) -> str:
     quarter = getattr(result, "quarter", None)
     if result.value is None or not quarter or not latest or tuple(quarter) >= tuple(latest):
         return ""  # no figure (a 0/0 share), or this quarter's
-    label = _("Quarter %(q)s/%(y)s") % {"q": quarter[1], "y": quarter[0]}
+    label = quarter_label(*quarter)
     return format_html(
         ' <span class="as-of">({})</span>', _("figures of %(quarter)s") % {"quarter": label}
     )
+
+
+@register.filter(name="quarter")
+def quarter_words(value: tuple[int, int] | None) -> str:
+    """A (year, quarter) in the reader's words: Quý 3/2026, Quarter 3/2026."""
+    return quarter_label(*value) if value else DASH
 
 
 def _trimmed(value: Decimal) -> int:
