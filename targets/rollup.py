@@ -475,6 +475,7 @@ def _indicator_result(
         final=_final(programme, spec, indicator, today),
         due=due,
         expected=expected_now,
+        denominator=denominator,
     )
     if indicator.display == Display.RATIO and value is not None:
         value = value.quantize(Decimal("0.01"))

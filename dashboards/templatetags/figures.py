@@ -30,6 +30,7 @@ STATUS_SYMBOL = {
     Status.NOT_ACHIEVED: "✗",
     Status.NOT_YET_DUE: "…",
     Status.NO_TARGET: "–",
+    Status.NOTHING_TO_MEASURE: "∅",
     Status.NO_DATA: "–",
 }
 
@@ -42,6 +43,7 @@ STATUS_WORD = {
     Status.NOT_ACHIEVED: gettext_noop("not achieved"),
     Status.NOT_YET_DUE: gettext_noop("not yet due"),
     Status.NO_TARGET: gettext_noop("no target"),
+    Status.NOTHING_TO_MEASURE: gettext_noop("nothing to measure"),
     Status.NO_DATA: gettext_noop("no data"),
 }
 
@@ -107,9 +109,18 @@ def in_unit(value: Decimal | None, display: str) -> str:
     return num(value)
 
 
+def nothing_to_measure(numerator: int | None, denominator: int | None) -> str:
+    """A share whose reports said 0 of 0, in words: 0/0 — không có đối tượng."""
+    words = status_word(Status.NOTHING_TO_MEASURE)
+    return f"{num(numerator)}/{num(denominator)} — {words}"
+
+
 @register.filter
 def figure(result: Any) -> str:
-    """The value with its counts: 85,3% (512/600); a count alone: 24.500."""
+    """The value with its counts: 85,3% (512/600); a count alone: 24.500; a share of
+    nothing: 0/0 — nothing to measure (never a dash that reads as "not reported")."""
+    if result.value is None and result.denominator == 0:
+        return nothing_to_measure(result.numerator, result.denominator)
     shown = in_unit(result.value, result.indicator.display)
     if result.denominator is None or result.value is None:
         return shown

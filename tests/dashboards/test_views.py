@@ -418,3 +418,54 @@ def test_the_membership_csv_keeps_the_quarter_code(client, committee_user, repor
     client.cookies["django_language"] = "vi"
     content = client.get(reverse("exports:csv", args=["membership"])).content.decode("utf-8-sig")
     assert "\r\n2025Q2;" in content and "Quý 2/2025" not in content
+
+
+@pytest.fixture
+def empty_commune(reported, programme):
+    """A commune union without CĐCS: its 2025Q4 report says 0 workers, 0 informed."""
+    from reports.assignments import assignments_apply_proposal
+    from tests.conftest import approved, make_unit
+    from unions.models import UnitKind
+
+    commune = make_unit("W0", UnitKind.COMMUNE, reported.province, name="Empty commune")
+    assignments_apply_proposal(programme)
+    approved(commune, programme, "2025Q4", members=0, workers_union_units=0, informed_ytd=0)
+    return commune
+
+
+EMPTY = {
+    "vi": ("0/0 — không có đối tượng", "không có đối tượng", "chưa có số liệu"),
+    "en": ("0/0 — nothing to measure", "nothing to measure", "no data"),
+}
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_unit_whose_reports_gave_0_of_0_says_nothing_to_measure(
+    client, office_user, empty_commune, programme, language
+):
+    figure_words, status_words, no_data = EMPTY[language]
+    url = reverse("dashboards:unit", args=["W0"])
+    page = _get(client, office_user, language, url, year=2025)
+    a01 = re.search(r'<tr data-code="A01">.*?</tr>', page, re.S).group(0)
+    assert figure_words in a01
+    badge = f'class="st st-nothing_to_measure"><span aria-hidden="true">∅</span> {status_words}<'
+    assert badge in a01
+    assert no_data not in a01 and "st-no_data" not in a01
+    assert re.search(r'class="num coverage">1/1 ', a01)  # the report that came in
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_breakdown_says_nothing_to_measure_and_the_total_is_unchanged(
+    client, office_user, empty_commune, programme, language
+):
+    figure_words, status_words, _no_data = EMPTY[language]
+    url = reverse("dashboards:indicator", args=["A01"])
+    page = _get(client, office_user, language, url, period="2025")
+    row = re.search(r"Empty commune</a>.*?</tr>", page, re.S).group(0)
+    assert figure_words in row and f"∅</span> {status_words}" in row
+    total = {"vi": "97,0% (320/330)", "en": "97.0% (320/330)"}[language]
+    assert f'<dd class="figure" data-code="A01">{total}' in page  # the sums, as without it
+    chosen = _get(client, office_user, language, url, period="2025", status="nothing_to_measure")
+    assert re.findall(r'<tr class="(?:odd|even)"><td ><a[^>]*>([^<]+)</a>', chosen) == [
+        "Empty commune"
+    ]

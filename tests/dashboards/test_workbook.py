@@ -190,3 +190,29 @@ def test_the_workbook_names_quarters_as_the_pages_do(committee_data, programme):
     assert not [t for t in texts if re.search(r"\b\d{4}Q[1-4]\b", t)]
     members = [row[0].value for row in book["Đoàn viên"].iter_rows(min_row=4) if row[0].value]
     assert members[:3] == ["Quý 4/2023", "Quý 1/2024", "Quý 2/2024"]
+
+
+def test_a_unit_whose_reports_gave_0_of_0_reads_nothing_to_measure(committee_data, programme):
+    """Its value cell says so in words (an empty cell would read "not reported"), beside its
+    counts of 0; the province total is the sum of the counts, as without it."""
+    from tests.conftest import make_unit
+    from unions.models import UnitKind
+
+    commune = make_unit("W0", UnitKind.COMMUNE, committee_data.province, name="Empty commune")
+    assignments_apply_proposal(programme)
+    approved(commune, programme, "2025Q4", members=0, workers_union_units=0, informed_ytd=0)
+    book = build(programme)
+    ws = book["ĐV, NLĐ theo đơn vị"]
+    heads = [str(c.value or "") for c in next(ws.iter_rows(min_row=3, max_row=3))]
+    a01 = next(i for i, head in enumerate(heads) if head.startswith("A01."))
+    rows = {row[0].value: row for row in ws.iter_rows(min_row=5) if row[0].value}
+    value, numerator, denominator = rows["Empty commune"][a01 : a01 + 3]
+    assert (value.value, value.data_type) == ("không có đối tượng", "s")
+    assert (numerator.value, denominator.value) == (0, 0)
+    total = rows[committee_data.province.name][a01 : a01 + 3]
+    assert (total[1].value, total[2].value) == (320, 330)
+    summary = rows_by_code(book["Tổng hợp"])["A01"]
+    assert (summary[4].value, summary[5].value) == (320, 330)
+    assert "không có đối tượng" not in summary[6].value
+    notes = [str(c.value) for row in ws.iter_rows() for c in row if c.value]
+    assert any("∅ không có đối tượng" in n and "– chưa có số liệu" in n for n in notes)
