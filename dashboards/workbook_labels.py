@@ -95,7 +95,7 @@ def value_cell(sheet: Sheet, result: IndicatorResult, *, marked: bool = True, **
     symbol); a share of 0 of 0 in words, since an empty cell means "not reported"."""
     display = result.indicator.display
     if result.status == Status.NOTHING_TO_MEASURE:
-        return sheet.text(status_word(result.status), **style)
+        return sheet.text(status_word(result.status), wrap=True, **style)
     fmt = value_format(display, result.status if marked else None)
     return sheet.number(stored(result.value, display), fmt, **status_style(result.status), **style)
 
