@@ -180,7 +180,11 @@ SCHEMAS: dict[str, Any] = {
             "expected_now": _nullable(
                 "number", description="Where the value should stand now on the path to target."
             ),
-            "status": {"enum": [s.value for s in Status]},
+            "status": {
+                "enum": [s.value for s in Status],
+                "description": "nothing_to_measure: the reports gave a denominator of 0 (0 of "
+                "0), so there is no share to judge; no_data: no report gave a number.",
+            },
             "coverage": _ref("Coverage"),
             "quarter": {
                 **QUARTER,

@@ -40,6 +40,7 @@ STATUS_ORDER = [
     ar.Status.ACHIEVED,
     ar.Status.NOT_YET_DUE,
     ar.Status.NO_TARGET,
+    ar.Status.NOTHING_TO_MEASURE,
     ar.Status.NO_DATA,
 ]
 

@@ -47,7 +47,7 @@ def sparkline(values: Sequence[Number], width: int = 96, height: int = 24) -> Sp
 class Dot:
     x: float
     y: float
-    label: str  # "2025Q2: 11.807" for the tooltip
+    label: str  # "Quý 2/2025: 11.807" for the tooltip
 
 
 @dataclass
@@ -114,12 +114,14 @@ def line_chart(
     series: Sequence[tuple[str, str, Sequence[Number]]],
     fmt: Callable[[float], str],
     *,
+    axis: Sequence[str] | None = None,
     bands: Sequence[tuple[str, str, str]] = (),
     width: int = 640,
     height: int = 260,
 ) -> Chart | None:
-    """Lines over quarters. `series`: (css class, name, values aligned with labels);
-    `bands`: (first label, last label, note)."""
+    """Lines over quarters. `labels` name the quarters in the tooltips ("Quý 3/2025");
+    `axis`, when given, in shorter words under the axis ("Q3/2025"); `series`: (css class,
+    name, values aligned with labels); `bands`: (first label, last label, note)."""
     known = [float(v) for _, _, vs in series for v in vs if v is not None]
     if not known or not labels:
         return None
@@ -143,7 +145,8 @@ def line_chart(
         ]
         lines.append(Line(css, name, " ".join(f"{d.x},{d.y}" for d in dots), dots))
     every = max(1, round(len(labels) / 8))
-    x_ticks = [Tick(x(i), label) for i, label in enumerate(labels) if i % every == 0]
+    names = labels if axis is None else axis
+    x_ticks = [Tick(x(i), name) for i, name in enumerate(names) if i % every == 0]
     y_ticks = [Tick(y(v), fmt(v)) for v in levels]
     chart_bands = []
     for first, last, note in bands:

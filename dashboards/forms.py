@@ -10,7 +10,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from reports.periods import quarter_of
+from reports.periods import quarter_label, quarter_of
 from targets.models import Programme
 from targets.rollup import AS_NOW, AS_WAS
 
@@ -71,15 +71,16 @@ class DashboardForm(forms.Form):
         self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
         # Quarters from the first one reported (the programme's issue), to the current one.
         first = quarter_of(max(programme.term_start, programme.issued_on))
+        # The value is the code the URL carries (2026Q3); the reader sees "Quý 3/2026".
         quarters = [
-            f"{y}Q{q}"
+            (f"{y}Q{q}", quarter_label(y, q))
             for y in years
             for q in range(1, 5)
             if (y, q) >= first and dt.date(y, 3 * q, 1) < today
         ]
         self.fields["period"].choices = (  # type: ignore[attr-defined]
             [("term", _("term to date"))] + [(str(y), str(y)) for y in years]
-        ) + [(q, q) for q in quarters]
+        ) + quarters
         if with_period or not with_year:
             del self.fields["year"]
         if not with_period:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from reports.models import ReportingPeriod
+from reports.periods import quarter_label, quarter_short
 from targets import arithmetic as ar
 from targets import rollup, totals
 from targets.models import Display, Field, Indicator, IndicatorKind, Programme, Target
@@ -52,8 +53,27 @@ def province_unit(programme: Programme) -> Unit:
     return Unit.objects.filter(kind="province").order_by("valid_from").get()
 
 
+class Quarterly:
+    """A row of one quarter: its code (2025Q3, for URLs, files and the API) and its names in
+    the reader's words ("Quý 3/2025" for tables and tooltips, "Q3/2025" for a chart's axis)."""
+
+    quarter: tuple[int, int]
+
+    @property
+    def code(self) -> str:
+        return f"{self.quarter[0]}Q{self.quarter[1]}"
+
+    @property
+    def label(self) -> str:
+        return quarter_label(*self.quarter)
+
+    @property
+    def short(self) -> str:
+        return quarter_short(*self.quarter)
+
+
 @dataclass(frozen=True)
-class Point:
+class Point(Quarterly):
     """An indicator as it stood after one quarter (year to date, or term to date for flows)."""
 
     quarter: tuple[int, int]
@@ -61,10 +81,6 @@ class Point:
     numerator: int | None
     denominator: int | None
     value: Decimal | None
-
-    @property
-    def label(self) -> str:
-        return f"{self.quarter[0]}Q{self.quarter[1]}"
 
 
 def indicator_series(
@@ -260,8 +276,8 @@ MEMBERS = "T01"
 
 
 @dataclass
-class MembershipQuarter:
-    label: str
+class MembershipQuarter(Quarterly):
+    quarter: tuple[int, int]
     cutoff: dt.date
     members: int | None
     path: Decimal | None
@@ -285,7 +301,7 @@ class Membership:
     baseline_date: dt.date | None
     baseline_assumed: bool  # no baseline in the target: the first reported quarter stands in
     projection_end: Decimal | None
-    projection_from: str | None  # the first quarter the trend is taken from
+    projection_from: tuple[int, int] | None  # the first quarter the trend is taken from
 
 
 def membership(
@@ -336,7 +352,7 @@ def membership(
         reports = coverage.get((period.year, period.quarter)) if point else None
         rows.append(
             MembershipQuarter(
-                f"{period.year}Q{period.quarter}", period.cutoff, members, path, projected, change,
+                (period.year, period.quarter), period.cutoff, members, path, projected, change,
                 reports=reports.reported if reports else None,
                 expected=reports.expected if reports else None,
             )
@@ -350,7 +366,7 @@ def membership(
         since,
         assumed,
         end,
-        used[0].label if used and end is not None else None,
+        used[0].quarter if used and end is not None else None,
     )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from accounts.models import User
+from reports.periods import quarter_label
 from reports.selectors import reporter_todo
 from targets.arithmetic import Status
 from targets.models import Indicator, IndicatorKind, Programme
@@ -242,7 +243,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _indicator_chart(found: Indicator, points: list[sel.Point], result: Any) -> Any:
-    labels = [p.label for p in points]
+    labels, axis = [p.label for p in points], [p.short for p in points]
     series: list[tuple[str, str, list[Any]]] = [("actual", found.name, [p.value for p in points])]
     if result.target is not None:
         series.append(("target", _("Target"), [result.target] * len(points)))
@@ -251,7 +252,7 @@ def _indicator_chart(found: Indicator, points: list[sel.Point], result: Any) -> 
     def fmt(v: float) -> str:
         return num(v, places) + ("%" if found.display == "percent" else "")
 
-    return line_chart(labels, series, fmt)
+    return line_chart(labels, series, fmt, axis=axis)
 
 
 @login_required
@@ -270,14 +271,15 @@ def membership(request: HttpRequest) -> HttpResponse:
         today=today,
         with_path=root.pk == province.pk,
     )
-    labels = [q.label for q in data.quarters]
+    labels, axis = [q.label for q in data.quarters], [q.short for q in data.quarters]
     series: list[tuple[str, str, list[Any]]] = [
         ("actual", _("Members"), [q.members for q in data.quarters]),
         ("path", _("Path to the target"), [q.path for q in data.quarters]),
         ("projection", _("Projection of the trend"), [q.projected for q in data.quarters]),
     ]
-    band = [("2025Q2", "2025Q3", _("June 2025: CĐCS paid by the state budget dissolved"))]
-    chart = line_chart(labels, series, lambda v: num(v), bands=band, height=300)
+    reform = (quarter_label(2025, 2), quarter_label(2025, 3))
+    band = [(*reform, _("June 2025: CĐCS paid by the state budget dissolved"))]
+    chart = line_chart(labels, series, lambda v: num(v), axis=axis, bands=band, height=300)
     context = {
         "programme": programme,
         "unit": root,

@@ -26,12 +26,11 @@ from .workbook_labels import (
     period_key,
     period_label,
     quarter_label,
-    stored,
     subtitle,
     target_cell,
     term_scope,
     tree_label,
-    value_format,
+    value_cell,
 )
 from .workbook_sheets import breakdown_sheets, members_sheet, narratives_sheet
 
@@ -162,7 +161,7 @@ def summary_row(sheet: Sheet, row: sel.Row) -> list[Any]:
         sheet.text(r.code, bold=True),
         sheet.text(r.indicator.name, wrap=True),
         target_cell(sheet, r),
-        sheet.number(stored(r.value, display), value_format(display), **status_style(r.status)),
+        value_cell(sheet, r, marked=False),  # the status column says it
         sheet.number(r.numerator),
         sheet.number(r.denominator),
         sheet.text(word, **status_style(r.status)),

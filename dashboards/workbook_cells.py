@@ -45,9 +45,9 @@ STATUS_FILL = {
     Status.AT_RISK: PatternFill("solid", fgColor="FFEB9C"),
     Status.NOT_ACHIEVED: PatternFill("solid", fgColor="FFC7CE"),
     Status.NOT_YET_DUE: PatternFill("solid", fgColor="EDEDED"),
-    Status.NO_TARGET: PatternFill("solid", fgColor="F7F7F7"),
-    Status.NO_DATA: PatternFill("solid", fgColor="F7F7F7"),
 }
+# Statuses that judge nothing: no colour, and no symbol before a number.
+UNJUDGED = frozenset({Status.NO_TARGET, Status.NOTHING_TO_MEASURE, Status.NO_DATA})
 
 
 def clean(text: object) -> str:
@@ -198,6 +198,6 @@ def sheet_setup(
 
 
 def status_style(status: str) -> dict[str, Any]:
-    if status in (Status.NO_DATA, Status.NO_TARGET):
+    if status in UNJUDGED:
         return {}
     return {"fill": STATUS_FILL[Status(status)], "border": BOX}

@@ -159,7 +159,7 @@ def membership_table(data: sel.Membership, shown: list[sel.MembershipQuarter], u
     ]  # fmt: skip
     rows: list[list[object]] = [
         [
-            q.label,
+            q.code,
             num(q.members),
             change(Decimal(q.change) if q.change is not None else None, "count"),
             num(q.path),
@@ -169,7 +169,7 @@ def membership_table(data: sel.Membership, shown: list[sel.MembershipQuarter], u
                 str(n)
                 for n in (
                     _("reports still missing: left out of the trend") if q.incomplete else "",
-                    notes.get(q.label, ""),
+                    notes.get(q.code, ""),
                 )
                 if n
             ),

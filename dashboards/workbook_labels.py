@@ -12,7 +12,17 @@ from targets.models import Display
 from targets.rollup import AS_NOW, IndicatorResult
 
 from .templatetags.figures import COMPARISON, status_word, symbol
-from .workbook_cells import COUNT, COUNT_CHANGE, PERCENT, PERCENT_CHANGE, RATIO, RATIO_CHANGE, Sheet
+from .workbook_cells import (
+    COUNT,
+    COUNT_CHANGE,
+    PERCENT,
+    PERCENT_CHANGE,
+    RATIO,
+    RATIO_CHANGE,
+    UNJUDGED,
+    Sheet,
+    status_style,
+)
 from .workbook_data import Contents
 
 
@@ -75,9 +85,19 @@ def value_format(display: str, status: str | None = None) -> str:
     formats: dict[str, str] = {Display.PERCENT: PERCENT, Display.RATIO: RATIO}
     base = formats.get(display, COUNT)
     # No symbol without a judgement: "–" before a number would read as a minus sign.
-    if not status or status in (Status.NO_DATA, Status.NO_TARGET):
+    if not status or status in UNJUDGED:
         return base
     return f'"{symbol(status)} "{base}'
+
+
+def value_cell(sheet: Sheet, result: IndicatorResult, *, marked: bool = True, **style: Any) -> Any:
+    """The value as a number in its display format and its status's colour (`marked`: and
+    symbol); a share of 0 of 0 in words, since an empty cell means "not reported"."""
+    display = result.indicator.display
+    if result.status == Status.NOTHING_TO_MEASURE:
+        return sheet.text(status_word(result.status), wrap=True, **style)
+    fmt = value_format(display, result.status if marked else None)
+    return sheet.number(stored(result.value, display), fmt, **status_style(result.status), **style)
 
 
 def stored(value: Decimal | None, display: str) -> Decimal | None:

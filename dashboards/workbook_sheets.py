@@ -22,7 +22,6 @@ from .workbook_cells import (
     Sheet,
     font,
     sheet_setup,
-    status_style,
     text_lines,
 )
 from .workbook_data import Contents, GroupBreakdown, group_breakdowns, narratives
@@ -113,12 +112,7 @@ def _figures(sheet: Sheet, indicator: Any, result: Any, bold: bool = False) -> l
     bold_font = {"font": font(bold=True)} if bold else {}
     if result is None:
         return [sheet.number(None) for _ in range(1 if display == Display.COUNT else 3)]
-    value = sheet.number(
-        labels.stored(result.value, display),
-        labels.value_format(display, result.status),
-        **status_style(result.status),
-        **bold_font,
-    )
+    value = labels.value_cell(sheet, result, **bold_font)
     if display == Display.COUNT:
         return [value]
     return [
@@ -218,7 +212,7 @@ def members_sheet(book: Workbook, contents: Contents) -> None:
             if q.incomplete
             else ""
         )
-        note = "; ".join(n for n in (missing, str(NOTES.get(q.label, ""))) if n)
+        note = "; ".join(n for n in (missing, str(NOTES.get(q.code, ""))) if n)
         sheet.append(
             [
                 sheet.text(q.label),

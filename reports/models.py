@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .periods import quarter_label
+
 
 class CutoffRule(models.TextChoices):
     QUARTER_END = "quarter_end", _("Last day of the quarter")
@@ -76,7 +78,7 @@ class ReportingPeriod(models.Model):
 
     @property
     def label(self) -> str:
-        return _("Quarter %(q)s/%(y)s") % {"q": self.quarter, "y": self.year}
+        return quarter_label(self.year, self.quarter)
 
     @property
     def asks_annual_fields(self) -> bool:

@@ -1,10 +1,17 @@
-"""Pure date arithmetic of the reporting calendar (no database)."""
+"""Pure date arithmetic of the reporting calendar (no database), and how a quarter is named.
+
+A quarter has a code, `2024Q3`, for URLs, files, imports and the API, and a label in the
+reader's words, "Quý 3/2024" / "Quarter 3/2024", for everything a person reads.
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 import re
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:Q(?P<quarter>[1-4]))?$")
 
@@ -45,3 +52,13 @@ def quarters_between(first: tuple[int, int], last: tuple[int, int]) -> list[tupl
         out.append((year, quarter))
         year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
     return out
+
+
+def quarter_label(year: int, quarter: int) -> str:
+    """A quarter in the reader's words: "Quý 3/2024", "Quarter 3/2024"."""
+    return _("Quarter %(q)s/%(y)s") % {"q": quarter, "y": year}
+
+
+def quarter_short(year: int, quarter: int) -> str:
+    """The same where space is tight (a chart's axis): "Q3/2024"."""
+    return pgettext("quarter, short", "Q%(q)s/%(y)s") % {"q": quarter, "y": year}

@@ -114,7 +114,8 @@ class Status(StrEnum):
     NOT_ACHIEVED = "not_achieved"
     NOT_YET_DUE = "not_yet_due"
     NO_TARGET = "no_target"  # a figure, but no target set for this unit (nothing to judge)
-    NO_DATA = "no_data"
+    NOTHING_TO_MEASURE = "nothing_to_measure"  # the reports said 0 of 0: no share to judge
+    NO_DATA = "no_data"  # no report gave a number
 
 
 def meets(value: Decimal, target: Decimal, comparison: str) -> bool:
@@ -132,6 +133,7 @@ def judge(
     final: bool,
     due: bool = True,
     expected: Decimal | None = None,
+    denominator: int | None = None,
 ) -> Status:
     """Status of a value against its target.
 
@@ -139,11 +141,14 @@ def judge(
     `due`: whether the figures were due yet (a once-a-year field before its Q4 report is not).
     `expected`: where the value should stand by now on the path to the target (defaults to
     the target itself); within 5% of it is on track, below that at risk.
+    `denominator`: a share's summed denominator. Reports that gave 0 of 0 (a commune union
+    without CĐCS) were received and measured nothing: that is not "no data", and neither
+    achieved nor missed.
     """
     if not due:
         return Status.NOT_YET_DUE
     if value is None:
-        return Status.NO_DATA
+        return Status.NOTHING_TO_MEASURE if denominator == 0 else Status.NO_DATA
     if target is None:
         return Status.NO_TARGET
     if meets(value, target, comparison):

@@ -15,8 +15,10 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reports.models import ReportingPeriod, ReportStatus, Value
+from reports.periods import quarter_label
 from unions.models import Unit, UnitClosure, UnitKind, UnitLink, active_on_q
 
 from . import arithmetic as ar
@@ -48,6 +50,13 @@ class PeriodSpec:
         if self.kind == "term":
             return "term"
         return f"{self.year}Q{self.quarter}" if self.kind == "quarter" else str(self.year)
+
+    @property
+    def label(self) -> str:
+        """In the reader's words: "Quý 3/2024" (the year up to it), "2024", the term to date."""
+        if self.kind == "quarter" and self.year and self.quarter:
+            return quarter_label(self.year, self.quarter)
+        return _("term to date") if self.kind == "term" else str(self.year)
 
     def previous(self) -> PeriodSpec | None:
         if self.kind == "quarter" and self.year and self.quarter:
@@ -466,6 +475,7 @@ def _indicator_result(
         final=_final(programme, spec, indicator, today),
         due=due,
         expected=expected_now,
+        denominator=denominator,
     )
     if indicator.display == Display.RATIO and value is not None:
         value = value.quantize(Decimal("0.01"))

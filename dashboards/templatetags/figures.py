@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
+from reports.periods import quarter_label
 from targets.arithmetic import Status
 
 register = template.Library()
@@ -29,6 +30,7 @@ STATUS_SYMBOL = {
     Status.NOT_ACHIEVED: "✗",
     Status.NOT_YET_DUE: "…",
     Status.NO_TARGET: "–",
+    Status.NOTHING_TO_MEASURE: "∅",
     Status.NO_DATA: "–",
 }
 
@@ -41,6 +43,7 @@ STATUS_WORD = {
     Status.NOT_ACHIEVED: gettext_noop("not achieved"),
     Status.NOT_YET_DUE: gettext_noop("not yet due"),
     Status.NO_TARGET: gettext_noop("no target"),
+    Status.NOTHING_TO_MEASURE: gettext_noop("nothing to measure"),
     Status.NO_DATA: gettext_noop("no data"),
 }
 
@@ -106,9 +109,18 @@ def in_unit(value: Decimal | None, display: str) -> str:
     return num(value)
 
 
+def nothing_to_measure(numerator: int | None, denominator: int | None) -> str:
+    """A share whose reports said 0 of 0, in words: 0/0 — không có đối tượng."""
+    words = status_word(Status.NOTHING_TO_MEASURE)
+    return f"{num(numerator)}/{num(denominator)} — {words}"
+
+
 @register.filter
 def figure(result: Any) -> str:
-    """The value with its counts: 85,3% (512/600); a count alone: 24.500."""
+    """The value with its counts: 85,3% (512/600); a count alone: 24.500; a share of
+    nothing: 0/0 — nothing to measure (never a dash that reads as "not reported")."""
+    if result.value is None and result.denominator == 0:
+        return nothing_to_measure(result.numerator, result.denominator)
     shown = in_unit(result.value, result.indicator.display)
     if result.denominator is None or result.value is None:
         return shown
@@ -122,10 +134,16 @@ def as_of(result: Any, latest: tuple[int, int] | None) -> str:
     quarter = getattr(result, "quarter", None)
     if result.value is None or not quarter or not latest or tuple(quarter) >= tuple(latest):
         return ""  # no figure (a 0/0 share), or this quarter's
-    label = _("Quarter %(q)s/%(y)s") % {"q": quarter[1], "y": quarter[0]}
+    label = quarter_label(*quarter)
     return format_html(
         ' <span class="as-of">({})</span>', _("figures of %(quarter)s") % {"quarter": label}
     )
+
+
+@register.filter(name="quarter")
+def quarter_words(value: tuple[int, int] | None) -> str:
+    """A (year, quarter) in the reader's words: Quý 3/2026, Quarter 3/2026."""
+    return quarter_label(*value) if value else DASH
 
 
 def _trimmed(value: Decimal) -> int:

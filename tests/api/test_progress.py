@@ -177,3 +177,28 @@ def test_term_period_lists_every_quarter_already_cut_off(client, office_user, re
     cut_off = ReportingPeriod.objects.filter(cutoff__lte=timezone.localdate())
     assert quarters == [p.code for p in cut_off.order_by("year", "quarter")]
     assert "2025Q4" in quarters
+
+
+def test_a_share_of_0_of_0_is_nothing_to_measure_in_the_api(client, committee_user, reported):
+    """A commune union without CĐCS reports 0 of 0: the API says so, as the pages do."""
+    from api.openapi import openapi_document
+    from reports.assignments import assignments_apply_proposal
+    from tests.api.schema import problems
+    from tests.conftest import make_unit
+    from unions.models import UnitKind
+
+    programme = reported_programme()
+    commune = make_unit("W0", UnitKind.COMMUNE, reported.province)
+    assignments_apply_proposal(programme)
+    reported_value(commune, programme, "2025Q4", members=0, workers_union_units=0, informed_ytd=0)
+    client.force_login(committee_user)
+    body = client.get(PROGRESS, {"unit": "W0", "period": "2025"}).json()
+    a01 = indicator(body, "A01")
+    assert (a01["numerator"], a01["denominator"], a01["value"]) == (0, 0, None)
+    assert a01["status"] == "nothing_to_measure" and a01["quarter"] == "2025Q4"
+    document = openapi_document()
+    assert not problems(body, {"$ref": "#/components/schemas/Progress"}, document)
+    status = document["components"]["schemas"]["IndicatorResult"]["properties"]["status"]
+    assert "nothing_to_measure" in status["enum"] and "no_data" in status["enum"]
+    province = indicator(client.get(PROGRESS, {"unit": "P", "period": "2025"}).json(), "A01")
+    assert (province["numerator"], province["denominator"]) == (320, 330)

@@ -37,3 +37,12 @@ def test_line_chart_marks_a_band_of_quarters():
 
 def test_no_chart_without_numbers():
     assert line_chart(["2025Q1"], [("actual", "x", [None])], str) is None
+
+
+def test_the_axis_may_name_quarters_shorter_than_the_tooltips():
+    chart = line_chart(
+        ["Quý 1/2025", "Quý 2/2025"], [("actual", "x", [1, 2])], str, axis=["Q1/2025", "Q2/2025"]
+    )
+    assert chart is not None
+    assert [t.text for t in chart.x_ticks] == ["Q1/2025", "Q2/2025"]
+    assert [d.label for d in chart.lines[0].dots] == ["Quý 1/2025: 1.0", "Quý 2/2025: 2.0"]

@@ -110,3 +110,12 @@ def test_a_missing_figure_does_not_say_which_quarter_it_is_from():
         assert as_of(stale, (2026, 3)) == ' <span class="as-of">(figures of Quarter 2/2026)</span>'
         assert as_of(stale, (2026, 2)) == ""
         assert as_of(empty, (2026, 3)) == ""
+
+
+def test_a_share_of_0_of_0_says_so_in_words_not_with_a_dash():
+    empty = FakeResult(FakeIndicator("percent"), None, 0, 0, status=Status.NOTHING_TO_MEASURE)
+    with translation.override("vi"):
+        assert figure(empty) == "0/0 — không có đối tượng"
+    with translation.override("en"):
+        assert figure(empty) == "0/0 — nothing to measure"
+        assert figure(FakeResult(FakeIndicator("percent"), None)) == "–"  # not reported

@@ -95,17 +95,17 @@ def test_breakdown_costs_the_same_queries_for_10_and_40_units(reported, programm
 
 def test_series_gives_each_quarter_as_it_stood(reported, programme):
     series = indicator_series(programme, reported.province, today=TODAY)
-    t01 = {p.label: p.numerator for p in series["T01"]}
+    t01 = {p.code: p.numerator for p in series["T01"]}
     assert t01["2024Q4"] == 285 and t01["2025Q2"] == 300 and t01["2025Q4"] == 300
     assert t01["2025Q3"] is None
-    t02 = {p.label: (p.numerator, p.denominator) for p in series["T02"]}
+    t02 = {p.code: (p.numerator, p.denominator) for p in series["T02"]}
     assert t02["2025Q4"] == (1, 2)  # flows add up since the term began
 
 
 def test_series_value_at_the_last_quarter_equals_progress(reported, programme):
     series = indicator_series(programme, reported.province, today=TODAY)
     prog = progress(programme, reported.province, PeriodSpec.parse("2025Q4"), today=TODAY)
-    last = next(p for p in series["A01"] if p.label == "2025Q4")
+    last = next(p for p in series["A01"] if p.code == "2025Q4")
     assert (last.numerator, last.denominator, last.value) == (
         result(prog, "A01").numerator,
         result(prog, "A01").denominator,
@@ -123,7 +123,7 @@ def test_unit_dashboard_changes_year_on_year_and_quarter_on_quarter(reported, pr
     assert {r.result.code for r in board.annual} == {f"A{i:02}" for i in range(1, 15)}
     assert {r.result.code for r in board.term_rows} == {f"T{i:02}" for i in range(1, 8)}
     t01 = next(r for r in board.term_rows if r.result.code == "T01")
-    assert t01.points[-1].label == "2025Q4" and t01.change is None  # no 2025Q3 figure
+    assert t01.points[-1].code == "2025Q4" and t01.change is None  # no 2025Q3 figure
 
 
 def test_mid_year_the_change_is_against_the_same_quarter_a_year_before(reported, programme):
@@ -149,11 +149,11 @@ def test_mid_year_the_change_is_against_the_same_quarter_a_year_before(reported,
 
 def test_membership_draws_the_path_and_projects_the_trend(reported, programme):
     data = membership(programme, reported.province, today=TODAY)
-    rows = {q.label: q for q in data.quarters}
+    rows = {q.code: q for q in data.quarters}
     assert rows["2025Q2"].members == 300 and rows["2024Q4"].change is None
     assert data.baseline_assumed and data.baseline == 285  # first reported quarter stands in
     assert data.quarters[0].path is None and rows["2028Q4"].path == data.target
-    assert data.projection_end is not None and data.projection_from == "2025Q2"
+    assert data.projection_end is not None and data.projection_from == (2025, 2)
 
 
 def test_reporting_units_below_follow_the_tree_of_the_quarter(reported, programme):
@@ -215,17 +215,17 @@ def test_a_quarter_with_reports_missing_is_shown_but_left_out_of_the_trend(repor
     from unions.models import UnitKind
 
     complete = membership(programme, reported.province, today=TODAY)
-    q4 = next(q for q in complete.quarters if q.label == "2025Q4")
+    q4 = next(q for q in complete.quarters if q.code == "2025Q4")
     assert (q4.reports, q4.expected, q4.incomplete) == (2, 2, False)
-    assert complete.projection_from == "2025Q2"
+    assert complete.projection_from == (2025, 2)
     # A district federation expected from October 2025 that has not reported yet.
     make_unit("LATE", UnitKind.DISTRICT, reported.province, start=dt.date(2025, 10, 1))
     assignments_apply_proposal(programme)
     partial = membership(programme, reported.province, today=TODAY)
-    q4 = next(q for q in partial.quarters if q.label == "2025Q4")
+    q4 = next(q for q in partial.quarters if q.code == "2025Q4")
     assert (q4.members, q4.reports, q4.expected, q4.incomplete) == (300, 2, 3, True)
     # The trend now runs through the complete quarters only, so it starts earlier.
-    assert partial.projection_from == "2024Q4"
+    assert partial.projection_from == (2024, 4)
     assert partial.projection_end != complete.projection_end
     # Counted from raw values (totals not trusted), the quarters are the same.
     from targets.models import RollupTotalsState
@@ -235,8 +235,8 @@ def test_a_quarter_with_reports_missing_is_shown_but_left_out_of_the_trend(repor
     from_totals = membership(programme, reported.province, today=TODAY).quarters
     RollupTotalsState.objects.update(closure_mark=-1)
     from_values = membership(programme, reported.province, today=TODAY).quarters
-    assert [(q.label, q.members, q.reports, q.expected) for q in from_totals] == [
-        (q.label, q.members, q.reports, q.expected) for q in from_values
+    assert [(q.code, q.members, q.reports, q.expected) for q in from_totals] == [
+        (q.code, q.members, q.reports, q.expected) for q in from_values
     ]
 
 

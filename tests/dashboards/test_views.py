@@ -353,3 +353,119 @@ def test_the_period_choice_starts_with_the_first_quarter_reported(client, office
     page = client.get(reverse("dashboards:indicator", args=["A01"])).text
     options = re.findall(r'<option value="(\d{4}Q\d)"', page)
     assert options[0] == "2023Q4" and "2023Q3" not in options
+
+
+QUARTER_CODE = re.compile(r"\b\d{4}Q[1-4]\b")
+WORDS = {"vi": ("Quý 4/2025", "Q4/2025"), "en": ("Quarter 4/2025", "Q4/2025")}
+
+
+def _text(page):
+    """What a reader sees: the page without its tags (attribute values such as links and
+    option values are the machine's)."""
+    return re.sub(r"<[^>]*>", " ", page)
+
+
+def _get(client, user, language, url, **query):
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    return client.get(url, query, HTTP_ACCEPT_LANGUAGE=language).text
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_quarters_are_named_in_the_readers_words_while_urls_keep_the_code(
+    client, office_user, reported, programme, language
+):
+    label, short = WORDS[language]
+    page = _get(
+        client, office_user, language, reverse("dashboards:indicator", args=["A01"]),
+        period="2025Q4",
+    )  # fmt: skip
+    # The period choice: the value the URL carries, the words the reader reads.
+    assert re.search(rf'<option value="2025Q4" selected>{label}</option>', page)
+    assert re.search(rf"<dd>{label} ", page)  # the period shown, and its figures' quarter
+    assert f'<th scope="row">{label}</th>' in page  # the numbers behind the chart
+    assert f">{short}</text>" in page  # the chart's axis, short
+    assert f" · {label}: " in page  # and a dot's tooltip in full
+    assert not QUARTER_CODE.search(_text(page))
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_no_page_shows_a_quarter_as_a_code(client, office_user, reported, programme, language):
+    for url, query in (
+        (reverse("dashboards:overview"), {"year": 2025}),
+        (reverse("dashboards:unit", args=["D2"]), {"year": 2025}),
+        (reverse("dashboards:indicator", args=["T01"]), {"period": "term"}),
+        (reverse("dashboards:membership"), {}),
+    ):
+        page = _get(client, office_user, language, url, **query)
+        assert not QUARTER_CODE.search(_text(page)), url
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_membership_rows_chart_and_projection_name_quarters_in_words(
+    client, committee_user, reported, programme, language
+):
+    label = {"vi": "Quý 2/2025", "en": "Quarter 2/2025"}[language]
+    page = _get(client, committee_user, language, reverse("dashboards:membership"))
+    assert f'data-quarter="2025Q2" class="reform">\n<th scope="row">{label}</th>' in page
+    assert re.search(rf"{label}[^<]*(whose reports|đã nhận đủ)", page)  # the trend's start
+    assert ">Q2/2025</text>" in page or ">Q3/2025</text>" in page  # the axis, short
+    assert f"· {label}: " in page
+
+
+def test_the_membership_csv_keeps_the_quarter_code(client, committee_user, reported, programme):
+    client.force_login(committee_user)
+    client.cookies["django_language"] = "vi"
+    content = client.get(reverse("exports:csv", args=["membership"])).content.decode("utf-8-sig")
+    assert "\r\n2025Q2;" in content and "Quý 2/2025" not in content
+
+
+@pytest.fixture
+def empty_commune(reported, programme):
+    """A commune union without CĐCS: its 2025Q4 report says 0 workers, 0 informed."""
+    from reports.assignments import assignments_apply_proposal
+    from tests.conftest import approved, make_unit
+    from unions.models import UnitKind
+
+    commune = make_unit("W0", UnitKind.COMMUNE, reported.province, name="Empty commune")
+    assignments_apply_proposal(programme)
+    approved(commune, programme, "2025Q4", members=0, workers_union_units=0, informed_ytd=0)
+    return commune
+
+
+EMPTY = {
+    "vi": ("0/0 — không có đối tượng", "không có đối tượng", "chưa có số liệu"),
+    "en": ("0/0 — nothing to measure", "nothing to measure", "no data"),
+}
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_unit_whose_reports_gave_0_of_0_says_nothing_to_measure(
+    client, office_user, empty_commune, programme, language
+):
+    figure_words, status_words, no_data = EMPTY[language]
+    url = reverse("dashboards:unit", args=["W0"])
+    page = _get(client, office_user, language, url, year=2025)
+    a01 = re.search(r'<tr data-code="A01">.*?</tr>', page, re.S).group(0)
+    assert figure_words in a01
+    badge = f'class="st st-nothing_to_measure"><span aria-hidden="true">∅</span> {status_words}<'
+    assert badge in a01
+    assert no_data not in a01 and "st-no_data" not in a01
+    assert re.search(r'class="num coverage">1/1 ', a01)  # the report that came in
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_breakdown_says_nothing_to_measure_and_the_total_is_unchanged(
+    client, office_user, empty_commune, programme, language
+):
+    figure_words, status_words, _no_data = EMPTY[language]
+    url = reverse("dashboards:indicator", args=["A01"])
+    page = _get(client, office_user, language, url, period="2025")
+    row = re.search(r"Empty commune</a>.*?</tr>", page, re.S).group(0)
+    assert figure_words in row and f"∅</span> {status_words}" in row
+    total = {"vi": "97,0% (320/330)", "en": "97.0% (320/330)"}[language]
+    assert f'<dd class="figure" data-code="A01">{total}' in page  # the sums, as without it
+    chosen = _get(client, office_user, language, url, period="2025", status="nothing_to_measure")
+    assert re.findall(r'<tr class="(?:odd|even)"><td ><a[^>]*>([^<]+)</a>', chosen) == [
+        "Empty commune"
+    ]

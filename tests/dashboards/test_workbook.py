@@ -155,7 +155,7 @@ def test_members_sheet_has_a_line_chart(committee_data, programme):
     assert len(ws._charts) == 1
     assert ws._charts[0].tagname == "lineChart"
     quarters = {row[0].value: row[2].value for row in ws.iter_rows(min_row=4) if row[0].value}
-    assert quarters["2025Q2"] == 300 and quarters["2025Q4"] == 300
+    assert quarters["Quý 2/2025"] == 300 and quarters["Quý 4/2025"] == 300
 
 
 def test_cover_names_programme_period_data_and_author(committee_data, programme):
@@ -174,6 +174,45 @@ def test_members_sheet_says_which_quarter_still_lacks_reports(committee_data, pr
     ws = build(programme)["Đoàn viên"]
     notes = {row[0].value: row[6].value or "" for row in ws.iter_rows(min_row=4) if row[0].value}
     assert (
-        "nhận 2/3 báo cáo: không tính vào xu hướng" in notes["2025Q4"]
+        "nhận 2/3 báo cáo: không tính vào xu hướng" in notes["Quý 4/2025"]
     )  # the workbook is Vietnamese
-    assert "xu hướng" not in notes["2025Q2"]
+    assert "xu hướng" not in notes["Quý 2/2025"]
+
+
+def test_the_workbook_names_quarters_as_the_pages_do(committee_data, programme):
+    """Every sheet says "Quý 2/2025", never the code 2025Q2 of URLs and files."""
+    import re
+
+    book = build(programme, quarter=4)
+    texts = [
+        str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value
+    ]
+    assert not [t for t in texts if re.search(r"\b\d{4}Q[1-4]\b", t)]
+    members = [row[0].value for row in book["Đoàn viên"].iter_rows(min_row=4) if row[0].value]
+    assert members[:3] == ["Quý 4/2023", "Quý 1/2024", "Quý 2/2024"]
+
+
+def test_a_unit_whose_reports_gave_0_of_0_reads_nothing_to_measure(committee_data, programme):
+    """Its value cell says so in words (an empty cell would read "not reported"), beside its
+    counts of 0; the province total is the sum of the counts, as without it."""
+    from tests.conftest import make_unit
+    from unions.models import UnitKind
+
+    commune = make_unit("W0", UnitKind.COMMUNE, committee_data.province, name="Empty commune")
+    assignments_apply_proposal(programme)
+    approved(commune, programme, "2025Q4", members=0, workers_union_units=0, informed_ytd=0)
+    book = build(programme)
+    ws = book["ĐV, NLĐ theo đơn vị"]
+    heads = [str(c.value or "") for c in next(ws.iter_rows(min_row=3, max_row=3))]
+    a01 = next(i for i, head in enumerate(heads) if head.startswith("A01."))
+    rows = {row[0].value: row for row in ws.iter_rows(min_row=5) if row[0].value}
+    value, numerator, denominator = rows["Empty commune"][a01 : a01 + 3]
+    assert (value.value, value.data_type) == ("không có đối tượng", "s")
+    assert (numerator.value, denominator.value) == (0, 0)
+    total = rows[committee_data.province.name][a01 : a01 + 3]
+    assert (total[1].value, total[2].value) == (320, 330)
+    summary = rows_by_code(book["Tổng hợp"])["A01"]
+    assert (summary[4].value, summary[5].value) == (320, 330)
+    assert "không có đối tượng" not in summary[6].value
+    notes = [str(c.value) for row in ws.iter_rows() for c in row if c.value]
+    assert any("∅ không có đối tượng" in n and "– chưa có số liệu" in n for n in notes)

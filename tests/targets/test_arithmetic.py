@@ -159,3 +159,34 @@ def test_projection_extends_the_trend():
     points = [(dt.date(2024, 1, 1), 100), (dt.date(2025, 1, 1), 200)]
     assert abs(projection(points, dt.date(2026, 1, 1)) - 300) < 1
     assert projection(points[:1], dt.date(2026, 1, 1)) is None
+
+
+def test_a_share_of_0_of_0_has_nothing_to_measure_rather_than_no_data():
+    """A commune union without CĐCS reports 0 of 0: a report came in and measured nothing.
+    That is neither "no data" nor achieved or missed."""
+    assert judge(None, Decimal("98"), "gte", final=True, denominator=0) == (
+        Status.NOTHING_TO_MEASURE
+    )
+    assert judge(None, Decimal("98"), "gte", final=False, denominator=0) == (
+        Status.NOTHING_TO_MEASURE
+    )
+    assert judge(None, None, "gte", final=True, denominator=0) == Status.NOTHING_TO_MEASURE
+    # No report gave a number: still no data; before it is due: still not yet due.
+    assert judge(None, Decimal("98"), "gte", final=True, denominator=None) == Status.NO_DATA
+    assert judge(None, Decimal("98"), "gte", final=True, due=False, denominator=0) == (
+        Status.NOT_YET_DUE
+    )
+
+
+def test_units_with_0_of_0_leave_a_total_with_figures_as_it_is():
+    num = [n(1, Q4, 0), n(2, Q4, 0), n(3, Q4, 97)]
+    den = [n(1, Q4, 0), n(2, Q4, 0), n(3, Q4, 100)]
+    ratio = ratio_total(num, den, "ytd")
+    assert (ratio.numerator, ratio.denominator, ratio.reports) == (97, 100, 3)
+    value = display_value(ratio.value, "percent")
+    assert value == Decimal(97)
+    assert judge(value, Decimal(98), "gte", final=True, denominator=ratio.denominator) == (
+        Status.NOT_ACHIEVED
+    )
+    alone = ratio_total(num[:2], den[:2], "ytd")
+    assert (alone.numerator, alone.denominator, alone.reports, alone.value) == (0, 0, 2, None)

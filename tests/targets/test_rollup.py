@@ -152,3 +152,47 @@ def test_a_count_target_belongs_to_the_province_not_to_each_unit(reported, progr
 def test_a_term_indicator_is_not_missed_before_the_term_ends(reported, programme):
     prog = progress(programme, reported.province, PeriodSpec.parse("2025"), today=TODAY)
     assert result(prog, "T01").status != Status.NOT_ACHIEVED
+
+
+@pytest.fixture
+def empty_commune(reported, programme):
+    """A commune union without CĐCS: its report says 0 workers, 0 informed, 0 members."""
+    from tests.conftest import make_unit
+    from unions.models import UnitKind
+
+    commune = make_unit("W0", UnitKind.COMMUNE, reported.province, start=dt.date(2025, 7, 1))
+    assignments_apply_proposal(programme)
+    approved(commune, programme, "2025Q4", members=0, workers_union_units=0, informed_ytd=0)
+    return commune
+
+
+def _both_readings(programme, unit, spec):
+    """The figures from the pre-summed totals, then from the values (totals not trusted)."""
+    from targets.models import RollupTotalsState
+    from targets.totals import totals_rebuild
+
+    totals_rebuild(programme)
+    from_totals = progress(programme, unit, PeriodSpec.parse(spec), today=TODAY)
+    RollupTotalsState.objects.update(closure_mark=-1)
+    return from_totals, progress(programme, unit, PeriodSpec.parse(spec), today=TODAY)
+
+
+def test_a_share_of_0_of_0_is_nothing_to_measure_not_no_data(empty_commune, programme):
+    for prog in _both_readings(programme, empty_commune, "2025"):
+        a01 = result(prog, "A01")
+        assert (a01.numerator, a01.denominator, a01.value) == (0, 0, None)
+        assert a01.status == Status.NOTHING_TO_MEASURE
+        assert (a01.coverage.reported, a01.coverage.expected) == (1, 1)
+        t01 = result(prog, "T01")  # a count of 0 is a figure like any other
+        assert t01.value == 0 and t01.status != Status.NOTHING_TO_MEASURE
+
+
+def test_a_province_total_with_units_of_0_of_0_is_the_sum_of_counts(
+    reported, programme, empty_commune
+):
+    for prog in _both_readings(programme, reported.province, "2025"):
+        a01 = result(prog, "A01")
+        assert (a01.numerator, a01.denominator) == (320, 330)  # as without the commune
+        assert a01.value == Decimal(320) / Decimal(330) * 100
+        assert a01.status == Status.NOT_ACHIEVED  # judged on the sums: 97,0% < 98%
+        assert a01.coverage.reported == 3
