@@ -163,7 +163,11 @@ class Report(models.Model):
     in_force = models.BooleanField(_("in force"), default=False)
     # Optimistic locking: every save must name the version it started from.
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The latest sending of this revision.
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The quarter's first sending, kept by later revisions: whether the quarter's report came
+    # in on time is judged on it, whatever was returned, reopened or sent again since.
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
