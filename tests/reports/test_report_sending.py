@@ -186,6 +186,22 @@ def test_the_reports_list_says_a_draft_revision_was_reopened(client, reopened, o
     assert row is not None and "reopened, not sent again yet" in row[0]
 
 
+def test_the_tracking_grid_and_the_reporters_to_do_agree_with_the_page(
+    client, reopened, office_user, district_reporter
+):
+    client.force_login(office_user)
+    html = client.get(reverse("reports:tracking"), {"year": "2024"}).text
+    cell = re.search(
+        rf'<td class="cell[^"]*">(?:(?!</td>).)*reports/{reopened.pk}/.*?</td>', html, re.S
+    )
+    assert cell is not None
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell[0]))
+    assert "approved" in text and "first sent 10 days late" in text and "overdue" not in text
+    client.force_login(district_reporter)
+    home = client.get(reverse("dashboards:unit", args=["D2"])).text
+    assert "The report for Quarter 3/2024 was reopened for correction." in home
+
+
 # --- the data migrations -----------------------------------------------------------------------
 
 
