@@ -23,19 +23,31 @@ from django.utils.translation import gettext_lazy as _
 
 from .recording import PASSWORD_CHANGED, PASSWORD_SET
 
-# Audited fields whose models give no verbose_name (Django then makes an English one from the
-# attribute name, which no catalogue translates), and the names the recorder writes that are
-# not fields. Keyed by (app label, model name, name as recorded).
+# Names the recorder writes that are not model fields; every audited field is labelled by its
+# model's verbose_name. Keyed by (app label, model name, name as recorded).
 LABELS: dict[tuple[str, str, str], Promise] = {
-    ("targets", "taskgroup", "order"): _("order"),
-    ("reports", "report", "is_latest"): _("latest revision"),
-    ("reports", "report", "in_force"): _("in force"),
-    ("reports", "report", "version"): _("version"),
-    ("reports", "report", "submitted_at"): _("submitted at"),
-    ("reports", "report", "approved_at"): _("approved at"),
     ("reports", "value", "value"): _("value"),  # the projection of state and number
-    ("reports", "value", "warning_confirmed"): _("warning confirmed"),
 }
+
+
+class DataFieldLabels:
+    """Data-field codes in the reader's words: "Union members (members)". Report values are
+    recorded by their field's code; the labels are read once (one query, a few dozen rows)
+    when the first entry that names a data field is shown."""
+
+    def __init__(self) -> None:
+        self._labels: dict[str, str] | None = None
+
+    def text(self, code: str) -> str:
+        if self._labels is None:
+            from targets.models import Field
+
+            self._labels = {
+                f.code: f.label for f in Field.objects.only("code", "label_vi", "label_en")
+            }
+        label = self._labels.get(code)
+        return f"{label} ({code})" if label else code
+
 
 # A reopened report's entry counts the copied values and narratives: "12 copied from r1".
 _COPIED = re.compile(r"^(\d+) copied from r(\d+)$")
@@ -60,11 +72,11 @@ def field_label(app_label: str, model_name: str, name: str) -> str:
         return name
     if not f.concrete:  # a reverse relation, such as a report's "values"
         return str(f.related_model._meta.verbose_name_plural)
-    if isinstance(f.verbose_name, Promise):
-        return str(f.verbose_name)
-    if f.is_relation:  # a foreign key named after its model ("report", "task group")
-        return str(f.related_model._meta.verbose_name)
     return str(f.verbose_name)
+
+
+def _data_field_model() -> Any:
+    return apps.get_model("targets", "Field")
 
 
 def _number(text: str) -> str:
@@ -79,8 +91,26 @@ def _choice(f: models.Field[Any, Any], text: str) -> str:
     return str(labels.get(text, text))
 
 
-def value_text(app_label: str, model_name: str, name: str, text: str | None) -> str | None:
-    """A recorded value in the reader's words; None (not mentioned) and "" stay as they are."""
+def object_text(
+    app_label: str, model_name: str, text: str, fields: DataFieldLabels | None = None
+) -> str:
+    """The recorded object's text; a report value's ("D2 2024Q3 r1 · members") names its
+    data field by its label."""
+    where, dot, code = text.rpartition(" · ")
+    if (app_label, model_name) != ("reports", "value") or not dot:
+        return text
+    return f"{where}{dot}{(fields or DataFieldLabels()).text(code)}"
+
+
+def value_text(
+    app_label: str,
+    model_name: str,
+    name: str,
+    text: str | None,
+    fields: DataFieldLabels | None = None,
+) -> str | None:
+    """A recorded value in the reader's words; None (not mentioned) and "" stay as they are.
+    A data field (recorded by its code) is named by its label."""
     if not isinstance(text, str) or not text:
         return text
     if name == "password":
@@ -95,6 +125,8 @@ def value_text(app_label: str, model_name: str, name: str, text: str | None) -> 
             "revision": copied[2],
         }
     f = _field(app_label, model_name, name)
+    if f is not None and f.is_relation and f.related_model is _data_field_model():
+        return (fields or DataFieldLabels()).text(text)
     if f is None or not f.concrete or f.is_relation:
         return text
     if f.choices:

@@ -8,12 +8,15 @@ them in SQL too, so neither the ORM nor a hand-typed statement can rewrite histo
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .display import DataFieldLabels
 
 
 class AuditLogIsAppendOnly(Exception):
@@ -91,19 +94,23 @@ class AuditEntry(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         _refuse()
 
-    def changes(self) -> list[tuple[str, str | None, str | None]]:
+    def changes(
+        self, fields: DataFieldLabels | None = None
+    ) -> list[tuple[str, str | None, str | None]]:
         """(field label, before, after) for every field the entry mentions, in a stable order,
-        in the reader's language (see audit.display)."""
-        from .display import value_text
+        in the reader's language (see audit.display); `fields` names data fields once for a
+        page of entries."""
+        from .display import DataFieldLabels, value_text
 
         before, after = self.before or {}, self.after or {}
         names = list(before) + [name for name in after if name not in before]
         where = (self.app_label, self.model)
+        fields = fields or DataFieldLabels()
         return [
             (
                 self.field_label(name),
-                value_text(*where, name, before.get(name)),
-                value_text(*where, name, after.get(name)),
+                value_text(*where, name, before.get(name), fields),
+                value_text(*where, name, after.get(name), fields),
             )
             for name in names
         ]
@@ -113,3 +120,9 @@ class AuditEntry(models.Model):
         from .display import field_label
 
         return field_label(self.app_label, self.model, name)
+
+    def object_text(self, fields: DataFieldLabels | None = None) -> str:
+        """The object as recorded, a report value's data field named by its label."""
+        from .display import object_text
+
+        return object_text(self.app_label, self.model, self.object_repr, fields)

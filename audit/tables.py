@@ -3,12 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 import django_tables2 as tables
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from .display import DataFieldLabels
 from .filters import model_labels
 from .models import AuditEntry
 
@@ -23,9 +25,8 @@ class AuditTable(tables.Table):  # type: ignore[misc]
     actor_username = tables.TemplateColumn(template_name="audit/_actor.html", verbose_name=_("Who"))
     action = tables.TemplateColumn(template_name="audit/_action.html", verbose_name=_("Action"))
     object_repr = tables.Column(verbose_name=_("What"))
-    changes = tables.TemplateColumn(
-        template_name="audit/_changes.html", verbose_name=_("Before → after"), empty_values=()
-    )
+    # Rendered by render_changes with the page's data-field labels; the accessor is a cheap one.
+    changes = tables.Column(verbose_name=_("Before → after"), accessor="pk", empty_values=())
 
     class Meta:
         model = AuditEntry
@@ -35,6 +36,14 @@ class AuditTable(tables.Table):  # type: ignore[misc]
         orderable = False
         empty_text = _("No changes match.")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.data_fields = DataFieldLabels()  # read once, for the whole page
+
+    def render_changes(self, record: AuditEntry) -> Any:
+        changes = record.changes(self.data_fields)
+        return render_to_string("audit/_changes.html", {"changes": changes})
+
     def render_object_repr(self, record: AuditEntry) -> Any:
         label = capfirst(model_labels().get(record.model, record.model))
         return format_html(
@@ -42,5 +51,5 @@ class AuditTable(tables.Table):  # type: ignore[misc]
             label,
             audit_trail_url(record.model, record.object_pk),
             _("History of this object"),
-            record.object_repr,
+            record.object_text(self.data_fields),
         )

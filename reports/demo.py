@@ -348,6 +348,7 @@ class DemoLoader:
         created = submitted - dt.timedelta(days=self.rng.randint(2, 10))
         Report.objects.filter(pk=report.pk).update(
             submitted_at=submitted,
+            first_submitted_at=submitted,
             approved_at=approved if report.approved_at else None,
             created_at=created,
         )

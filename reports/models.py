@@ -22,7 +22,10 @@ class CutoffRule(models.TextChoices):
 
 class ReportingCalendar(models.Model):
     programme = models.OneToOneField(
-        "targets.Programme", on_delete=models.CASCADE, related_name="calendar"
+        "targets.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="calendar",
     )
     cutoff_rule = models.CharField(
         _("cut-off"), max_length=12, choices=CutoffRule.choices, default=CutoffRule.QUARTER_END
@@ -31,6 +34,7 @@ class ReportingCalendar(models.Model):
 
     class Meta:
         verbose_name = _("reporting calendar")
+        verbose_name_plural = _("reporting calendars")
         constraints = [
             models.CheckConstraint(
                 condition=Q(cutoff_rule__in=CutoffRule.values),
@@ -44,7 +48,10 @@ class ReportingCalendar(models.Model):
 
 class ReportingPeriod(models.Model):
     programme = models.ForeignKey(
-        "targets.Programme", on_delete=models.CASCADE, related_name="periods"
+        "targets.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="periods",
     )
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"))
@@ -96,9 +103,14 @@ class Assignment(models.Model):
     """`unit` reports from `first_period` to `last_period` (open if none)."""
 
     programme = models.ForeignKey(
-        "targets.Programme", on_delete=models.CASCADE, related_name="assignments"
+        "targets.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
     )
-    unit = models.ForeignKey("unions.Unit", on_delete=models.PROTECT, related_name="assignments")
+    unit = models.ForeignKey(
+        "unions.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments"
+    )
     scope = models.CharField(_("scope"), max_length=10, choices=AssignmentScope.choices)
     first_period = models.ForeignKey(
         ReportingPeriod, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
@@ -134,24 +146,40 @@ class ReportStatus(models.TextChoices):
 
 
 class Report(models.Model):
-    unit = models.ForeignKey("unions.Unit", on_delete=models.PROTECT, related_name="reports")
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="reports")
+    unit = models.ForeignKey(
+        "unions.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reports"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        verbose_name=_("reporting period"),
+        on_delete=models.PROTECT,
+        related_name="reports",
+    )
     revision = models.PositiveSmallIntegerField(_("revision"), default=1)
     status = models.CharField(
         _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
     # The working revision; older revisions are kept read-only.
-    is_latest = models.BooleanField(default=True)
+    is_latest = models.BooleanField(_("latest revision"), default=True)
     # The approved revision whose values count in roll-ups (at most one per unit and period).
-    in_force = models.BooleanField(default=False)
+    in_force = models.BooleanField(_("in force"), default=False)
     # Optimistic locking: every save must name the version it started from.
-    version = models.PositiveIntegerField(default=1)
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    approved_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    # The latest sending of this revision.
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The quarter's first sending, kept by later revisions: whether the quarter's report came
+    # in on time is judged on it, whatever was returned, reopened or sent again since.
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     class Meta:
@@ -197,12 +225,18 @@ class ValueState(models.TextChoices):
 
 
 class Value(models.Model):
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="values")
-    field = models.ForeignKey("targets.Field", on_delete=models.PROTECT, related_name="+")
-    state = models.CharField(max_length=6, choices=ValueState.choices, default=ValueState.BLANK)
-    number = models.BigIntegerField(null=True, blank=True)
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="values"
+    )
+    field = models.ForeignKey(
+        "targets.Field", verbose_name=_("data field"), on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(
+        _("entered as"), max_length=6, choices=ValueState.choices, default=ValueState.BLANK
+    )
+    number = models.BigIntegerField(_("figure"), null=True, blank=True)
     # A soft warning (a sharp jump from the previous quarter) the reporter has confirmed.
-    warning_confirmed = models.BooleanField(default=False)
+    warning_confirmed = models.BooleanField(_("warning confirmed"), default=False)
 
     class Meta:
         verbose_name = _("value")
@@ -225,8 +259,15 @@ class Value(models.Model):
 
 
 class Narrative(models.Model):
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="narratives")
-    task_group = models.ForeignKey("targets.TaskGroup", on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="narratives"
+    )
+    task_group = models.ForeignKey(
+        "targets.TaskGroup",
+        verbose_name=_("task group"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     results = models.TextField(_("results"), blank=True)
     shortfalls = models.TextField(_("shortfalls"), blank=True)
     next_steps = models.TextField(_("next steps"), blank=True)
@@ -257,19 +298,28 @@ class EventAction(models.TextChoices):
 class ReportEvent(models.Model):
     """Append-only history of a report: who did what, when, and which values changed."""
 
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    report = models.ForeignKey(
+        Report, verbose_name=_("report"), on_delete=models.CASCADE, related_name="events"
     )
-    action = models.CharField(max_length=8, choices=EventAction.choices)
-    reason = models.TextField(blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=8, choices=EventAction.choices)
+    reason = models.TextField(_("reason"), blank=True)
     # The report's version after this event; a refused save shows the events after its version.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     # [{"field": code, "old": "…", "new": "…"}]; old/new are numbers, "" (blank) or "NA".
-    changes = models.JSONField(default=list, blank=True)
+    changes = models.JSONField(_("changes"), default=list, blank=True)
 
     class Meta:
+        verbose_name = _("report history entry")
+        verbose_name_plural = _("report history entries")
         ordering = ["at", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -289,11 +339,18 @@ class ReminderKind(models.TextChoices):
 class Reminder(models.Model):
     """A reminder e-mail sent, so a daily `send_reminders` never sends the same one twice."""
 
-    report_unit = models.ForeignKey("unions.Unit", on_delete=models.CASCADE, related_name="+")
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=8, choices=ReminderKind.choices)
-    sent_on = models.DateField()
-    recipient = models.EmailField()
+    report_unit = models.ForeignKey(
+        "unions.Unit", verbose_name=_("reporting unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        verbose_name=_("reporting period"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=ReminderKind.choices)
+    sent_on = models.DateField(_("sent on"))
+    recipient = models.EmailField(_("recipient"))
 
     class Meta:
         verbose_name = _("reminder")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -181,20 +181,39 @@ def _covers(assignment: Assignment, period: ReportingPeriod) -> bool:
 
 @dataclass(frozen=True)
 class Timeliness:
-    on_time: bool | None  # None: not submitted and not yet due
-    days_late: int
+    """When the quarter's report was sent, as the report page tells it.
+
+    Whether it came in on time is a fact about the quarter, judged on its first sending (later
+    revisions keep it); the revision shown may have been sent again since, or be back with the
+    reporter (returned, or reopened by the office) and not sent again yet.
+    """
+
+    on_time: bool | None  # None: never sent and not yet due
+    days_late: int  # past the due date when first sent; if never sent, so far
+    first_sent: dt.datetime | None = None
+    sent_again: dt.datetime | None = None  # this revision's sending, when not the first
+    waiting: bool = False  # sent before, now back with the reporter and not sent again yet
+    sent_back: ReportEvent | None = None  # the return or reopening that sent it back
+
+    @property
+    def only_once(self) -> bool:
+        """Sent once and that sending is what the page shows: no "first" to tell apart."""
+        return self.first_sent is not None and self.sent_again is None and not self.waiting
 
 
-def report_timeliness(report: Report, today: dt.date) -> Timeliness:
-    """On time if submitted by the due date; otherwise days late (so far, if not submitted)."""
+def report_timeliness(
+    report: Report, today: dt.date, sent_back: ReportEvent | None = None
+) -> Timeliness:
+    """`sent_back` is the quarter's latest return or reopening (`last_reason`), if any."""
     due = report.period.due
-    if report.submitted_at is not None:
-        submitted = report.submitted_at.date()
-        late = (submitted - due).days
-        return Timeliness(late <= 0, max(late, 0))
-    if today > due:
-        return Timeliness(False, (today - due).days)
-    return Timeliness(None, 0)
+    first = report.first_submitted_at or report.submitted_at
+    if first is None:
+        return Timeliness(False, (today - due).days) if today > due else Timeliness(None, 0)
+    late = (timezone.localdate(first) - due).days
+    if report.is_editable:
+        return Timeliness(late <= 0, max(late, 0), first, waiting=True, sent_back=sent_back)
+    again = report.submitted_at if report.submitted_at not in (None, first) else None
+    return Timeliness(late <= 0, max(late, 0), first, sent_again=again)
 
 
 def previous_approved_revision(report: Report) -> Report | None:

@@ -279,7 +279,9 @@ def report_submit(report: Report, *, version: int, actor: User | None) -> Report
     findings = report_findings(report, _entries(report))
     if not findings.ok:
         raise ReportInvalid(findings)
-    _bump(report, actor, status=ReportStatus.SUBMITTED, submitted_at=timezone.now())
+    now = timezone.now()
+    first = report.first_submitted_at or now
+    _bump(report, actor, status=ReportStatus.SUBMITTED, submitted_at=now, first_submitted_at=first)
     _event(report, actor, EventAction.SUBMIT)
     return report
 
@@ -332,7 +334,9 @@ def report_approve(report: Report, *, actor: User | None) -> Report:
 @transaction.atomic
 def report_reopen(report: Report, *, reason: str, actor: User | None) -> Report:
     """Opens a new draft revision of an approved report; the approved one keeps counting
-    (so the roll-up totals of `targets.totals` do not change until the new one is approved)."""
+    (so the roll-up totals of `targets.totals` do not change until the new one is approved).
+    The new revision keeps the quarter's first sending, and the reopening is recorded once, on
+    it: the report's history gathers the events of every revision."""
     report = _lock(report)
     if report.status != ReportStatus.APPROVED or not report.is_latest:
         raise WorkflowError(_("Only the latest approved report can be reopened."))
@@ -341,7 +345,11 @@ def report_reopen(report: Report, *, reason: str, actor: User | None) -> Report:
     report.is_latest = False
     report.save(update_fields=["is_latest"])
     new = Report.objects.create(
-        unit=report.unit, period=report.period, revision=report.revision + 1, updated_by=actor
+        unit=report.unit,
+        period=report.period,
+        revision=report.revision + 1,
+        first_submitted_at=report.first_submitted_at,
+        updated_by=actor,
     )
     Value.objects.bulk_create(
         Value(
@@ -363,7 +371,6 @@ def report_reopen(report: Report, *, reason: str, actor: User | None) -> Report:
         )
         for n in report.narratives.all()
     )
-    _event(report, actor, EventAction.REOPEN, reason=reason.strip())
     _event(new, actor, EventAction.REOPEN, reason=reason.strip())
     return new
 

@@ -513,6 +513,7 @@ class _Generator:
                         in_force=True,
                         version=4,
                         submitted_at=now,
+                        first_submitted_at=now,
                         approved_at=now,
                     )
                     for unit_pk, _values in chunk

@@ -72,16 +72,20 @@ def cell_status(expected: bool, report_status: str | None, in_force: bool = Fals
 
 
 def timing(
-    status: CellStatus, due: dt.date, submitted_on: dt.date | None, today: dt.date
+    status: CellStatus, due: dt.date, first_sent_on: dt.date | None, today: dt.date
 ) -> tuple[Timing, int]:
-    """On time, N days late, overdue N days, not yet due; days are calendar days past `due`."""
+    """On time, N days late, overdue N days, not yet due; days are calendar days past `due`.
+
+    A quarter's report is on time or late by its first sending, whatever happened since (a
+    return, a reopening, a correction sent months later); overdue if it was never sent.
+    """
     if status == CellStatus.NOT_EXPECTED:
         return Timing.NONE, 0
-    if status in DONE:
-        if submitted_on is None:
-            return Timing.UNKNOWN, 0
-        late = (submitted_on - due).days
+    if first_sent_on is not None:
+        late = (first_sent_on - due).days
         return (Timing.LATE, late) if late > 0 else (Timing.ON_TIME, 0)
+    if status in DONE:
+        return Timing.UNKNOWN, 0
     overdue = (today - due).days
     return (Timing.OVERDUE, overdue) if overdue > 0 else (Timing.NOT_DUE, 0)
 
@@ -134,6 +138,8 @@ class Cell:
     days: int
     report_id: int | None = None
     absence: Absence | None = None
+    # The working revision is not the first sending: sent again, returned or reopened since.
+    resent: bool = False
 
     @property
     def is_late(self) -> bool:
@@ -187,7 +193,8 @@ class _Found:
     report_id: int
     status: str
     in_force: bool
-    submitted_on: dt.date | None
+    first_sent_on: dt.date | None
+    resent: bool
 
 
 def _reports(periods: Sequence[ReportingPeriod]) -> dict[tuple[int, int], _Found]:
@@ -195,28 +202,41 @@ def _reports(periods: Sequence[ReportingPeriod]) -> dict[tuple[int, int], _Found
 
     A corrected revision sent after an approval shows as submitted (staff must find it to
     review it) while the quarter still counts as covered; a reopened draft leaves the quarter
-    approved. Lateness is that of the revision in force: a correction sent months later does
-    not make an on-time report late."""
+    approved. Lateness is the quarter's first sending (every revision keeps it): a correction
+    sent months later does not make an on-time report late."""
     rows = (
         Report.objects.filter(period__in=periods)
         .filter(Q(is_latest=True) | Q(in_force=True))
         .values_list(
-            "pk", "unit_id", "period_id", "status", "in_force", "is_latest", "submitted_at"
+            "pk",
+            "unit_id",
+            "period_id",
+            "status",
+            "in_force",
+            "is_latest",
+            "submitted_at",
+            "first_submitted_at",
         )
     )
-    latest: dict[tuple[int, int], tuple[int, str, dt.date | None]] = {}
-    in_force: dict[tuple[int, int], dt.date | None] = {}
-    for pk, unit_id, period_id, status, is_in_force, is_latest, submitted_at in rows:
+    latest: dict[tuple[int, int], tuple[int, str, dt.datetime | None, dt.datetime | None]] = {}
+    in_force: set[tuple[int, int]] = set()
+    for pk, unit_id, period_id, status, is_in_force, is_latest, sent, first in rows:
         key = (unit_id, period_id)
         if is_latest:
-            latest[key] = (pk, status, local_day(submitted_at))
+            latest[key] = (pk, status, sent, first or sent)
         if is_in_force:
-            in_force[key] = local_day(submitted_at)
-    found: dict[tuple[int, int], _Found] = {}
-    for key, (pk, status, submitted_on) in latest.items():
-        approved = key in in_force
-        found[key] = _Found(pk, status, approved, in_force[key] if approved else submitted_on)
-    return found
+            in_force.add(key)
+    return {
+        key: _Found(pk, status, key in in_force, local_day(first), _resent(status, sent, first))
+        for key, (pk, status, sent, first) in latest.items()
+    }
+
+
+def _resent(status: str, sent: dt.datetime | None, first: dt.datetime | None) -> bool:
+    """Whether the working revision is other than the quarter's first sending."""
+    if first is None:
+        return False
+    return status in (ReportStatus.DRAFT, ReportStatus.RETURNED) or sent != first
 
 
 @dataclass(frozen=True)
@@ -231,7 +251,7 @@ def _cell(unit: Unit, quarter: _Quarter, found: _Found | None, today: dt.date) -
     status = cell_status(
         expected, found.status if found else None, found.in_force if found else False
     )
-    when, days = timing(status, period.due, found.submitted_on if found else None, today)
+    when, days = timing(status, period.due, found.first_sent_on if found else None, today)
     return Cell(
         period=period,
         expected=expected,
@@ -240,6 +260,7 @@ def _cell(unit: Unit, quarter: _Quarter, found: _Found | None, today: dt.date) -
         days=days,
         report_id=found.report_id if found else None,
         absence=None if expected else absence(unit, period.cutoff, unit.pk in quarter.assigned),
+        resent=found.resent if found else False,
     )
 
 

@@ -172,13 +172,14 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for n in report.narratives.select_related("task_group").order_by("task_group__order")
         if n.results or n.shortfalls or n.next_steps
     ]
+    reason_event = last_reason(report) if report.is_editable else None
     context = {
         "report": report,
         "groups": [(label, rows) for label, rows in groups if rows],
         "narratives": narratives,
-        "timeliness": report_timeliness(report, timezone.localdate()),
+        "timeliness": report_timeliness(report, timezone.localdate(), reason_event),
         "previous_approved": previous_approved_revision(report),
-        "reason_event": last_reason(report) if report.is_editable else None,
+        "reason_event": reason_event,
         "may_edit": can_edit(user, report),
         "may_submit": can_edit(user, report),
         "may_return": can_review(user, report) and report.status == ReportStatus.SUBMITTED,

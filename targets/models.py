@@ -136,11 +136,13 @@ class Programme(models.Model):
 class TaskGroup(models.Model):
     """A group of tasks (3.1–3.8) that reports describe in words."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="task_groups")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="task_groups"
+    )
     code = models.CharField(_("code"), max_length=10)
     title_vi = models.TextField(_("title (Vietnamese)"))
     title_en = models.TextField(_("title (English)"))
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         verbose_name = _("task group")
@@ -177,7 +179,9 @@ class Comparison(models.TextChoices):
 
 
 class Indicator(models.Model):
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="indicators")
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="indicators"
+    )
     code = models.CharField(_("code"), max_length=10)
     name_vi = models.CharField(_("short name (Vietnamese)"), max_length=300)
     name_en = models.CharField(_("short name (English)"), max_length=300)
@@ -244,7 +248,9 @@ class Target(models.Model):
     A count target is judged against the straight path from its baseline.
     """
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets"
+    )
     value = models.DecimalField(_("target value"), max_digits=14, decimal_places=4)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     unit = models.ForeignKey(

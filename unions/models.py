@@ -181,7 +181,7 @@ class Unit(models.Model):
     note = models.TextField(_("note"), blank=True)
     # Code and name folded for search (`folded`); written by save(), and by whoever
     # bulk-creates units (the generator), since bulk_create does not call save().
-    search_key = models.CharField(max_length=240, editable=False, default="")
+    search_key = models.CharField(_("search key"), max_length=240, editable=False, default="")
 
     objects = UnitQuerySet.as_manager()
 
@@ -243,8 +243,12 @@ class Unit(models.Model):
 class UnitLink(models.Model):
     """`child` sat under `parent` during [valid_from, valid_to)."""
 
-    child = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="parent_links")
-    parent = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="child_links")
+    child = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="parent_links"
+    )
+    parent = models.ForeignKey(
+        Unit, verbose_name=_("parent unit"), on_delete=models.PROTECT, related_name="child_links"
+    )
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid until (exclusive)"), null=True, blank=True)
 

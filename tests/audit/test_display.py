@@ -40,26 +40,43 @@ def test_every_audited_field_has_a_label_that_can_be_translated():
         for name in recorded:
             if (meta.app_label, meta.model_name, name) in LABELS:
                 continue
-            f = meta.get_field(name)
-            translatable = isinstance(f.verbose_name, Promise) or (
-                f.is_relation and isinstance(f.related_model._meta.verbose_name, Promise)
-            )
-            assert translatable, f"{meta.label}.{name}"
+            assert isinstance(meta.get_field(name).verbose_name, Promise), f"{meta.label}.{name}"
 
 
-def test_fields_without_a_verbose_name_are_labelled_by_the_audit_page():
+def test_the_report_fields_are_labelled_by_the_model_in_the_words_the_page_always_used():
     approved = changes("reports", "report", {"approved_at": ""}, {"approved_at": "01/07/2025"})
     assert approved == [("approved at", "", "01/07/2025")]
-    labels = [
-        field_label("reports", "report", name)
-        for name in ("submitted_at", "in_force", "version", "is_latest")
+    names = [
+        ("reports", "report", "submitted_at"),
+        ("reports", "report", "in_force"),
+        ("reports", "report", "version"),
+        ("reports", "report", "is_latest"),
+        ("reports", "value", "warning_confirmed"),
+        ("targets", "taskgroup", "order"),
     ]
-    assert labels == ["submitted at", "in force", "version", "latest revision"]
+    labels = [field_label(*name) for name in names]
+    assert labels == [
+        "submitted at",
+        "in force",
+        "version",
+        "latest revision",
+        "warning confirmed",
+        "order",
+    ]
+    with translation.override("vi"):
+        labels = [field_label(*name) for name in names]
+    assert labels == [
+        "thời điểm gửi",
+        "đang có hiệu lực",
+        "lần lưu",
+        "phiên bản mới nhất",
+        "đã xác nhận cảnh báo",
+        "thứ tự",
+    ]
     assert field_label("reports", "value", "value") == "value"
-    assert field_label("reports", "value", "warning_confirmed") == "warning confirmed"
 
 
-def test_a_foreign_key_without_a_verbose_name_is_named_after_its_model():
+def test_a_foreign_key_is_named_like_the_model_it_points_to_unless_it_says_more():
     assert field_label("reports", "value", "report") == "report"
     assert field_label("reports", "value", "field") == "data field"
     assert field_label("reports", "narrative", "task_group") == "task group"
@@ -68,6 +85,7 @@ def test_a_foreign_key_without_a_verbose_name_is_named_after_its_model():
         assert field_label("reports", "value", "report") == str(Report._meta.verbose_name)
         assert field_label("reports", "value", "report") == "báo cáo"
         assert field_label("reports", "narrative", "task_group") == "nhóm nhiệm vụ"
+        assert field_label("reports", "report", "period") == "kỳ báo cáo"
         assert field_label("reports", "report", "in_force") == "đang có hiệu lực"
 
 
@@ -243,3 +261,45 @@ def test_visually_hidden_is_defined_once_in_the_portals_stylesheet():
             assert ".visually-hidden" not in css.read_text(), css.name
     page = (settings.BASE_DIR / "templates" / "base.html").read_text()
     assert "css/portal.css" in page
+
+
+# Data fields ----------------------------------------------------------------------------------
+
+
+def test_a_report_value_names_its_data_field_by_label_with_the_code_after_it(programme):
+    from targets.models import Field
+
+    members = Field.objects.get(code="members")
+    created = changes("reports", "value", {}, {"field": "members", "value": "5"})
+    assert created[0] == ("data field", None, f"{members.label_en} (members)")
+    with translation.override("vi"):
+        entry = AuditEntry(app_label="reports", model="value", object_repr="D2 2024Q3 r1 · members")
+        assert entry.object_text() == f"D2 2024Q3 r1 · {members.label_vi} (members)"
+    # An indicator's numerator too; a code no field has any more is shown as recorded.
+    numerator = changes("targets", "indicator", {"numerator": "gone"}, {"numerator": "members"})
+    assert numerator[0][1:] == ("gone", f"{members.label_en} (members)")
+
+
+def test_the_page_names_the_fields_of_saved_and_imported_values_by_label(
+    client, office_user, small_tree, programme, django_assert_max_num_queries
+):
+    from reports.importing import ImportLine, values_import
+    from reports.numbers import Entry
+    from reports.services import ReportInput, report_open, report_save
+    from targets.models import Field
+    from tests.conftest import period
+
+    report = report_open(small_tree.d2, period(programme, "2024Q3"), office_user)
+    values = {"members": Entry.of(1250), "members_committed": Entry.of(900)}
+    report_save(report, ReportInput(values=values), version=report.version, actor=office_user)
+    values_import([ImportLine(2, "C21", "2024Q3", "members", 80, "draft")], programme=programme)
+    client.force_login(office_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    with django_assert_max_num_queries(6):
+        text = _flat(client.get(URL, {"model": "value"}).text)
+    with translation.override("vi"):
+        labels = {f.code: f.label for f in Field.objects.filter(code__startswith="members")}
+    assert f"D2 2024Q3 r1 · {labels['members_committed']} (members_committed)" in text
+    assert f"C21 2024Q3 r1 · {labels['members']} (members)" in text
+    assert f"Trường số liệu: {labels['members']} (members)" in text
+    assert "· members " not in text and ": members_committed " not in text

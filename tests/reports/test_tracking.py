@@ -49,11 +49,17 @@ def test_a_report_submitted_after_the_due_date_is_late_by_calendar_days():
     assert timing(CellStatus.APPROVED, DUE, submitted, dt.date(2025, 1, 1)) == (Timing.LATE, 4)
 
 
-def test_a_draft_or_returned_report_past_the_due_date_is_overdue():
+def test_a_report_never_sent_past_the_due_date_is_overdue():
     today = DUE + dt.timedelta(days=10)
     assert timing(CellStatus.DRAFT, DUE, None, today) == (Timing.OVERDUE, 10)
-    assert timing(CellStatus.RETURNED, DUE, DUE, today) == (Timing.OVERDUE, 10)
     assert timing(CellStatus.NOT_STARTED, DUE, None, today) == (Timing.OVERDUE, 10)
+
+
+def test_a_returned_or_reopened_report_keeps_the_timeliness_of_its_first_sending():
+    today = DUE + dt.timedelta(days=10)
+    assert timing(CellStatus.RETURNED, DUE, DUE, today) == (Timing.ON_TIME, 0)
+    late = DUE + dt.timedelta(days=2)
+    assert timing(CellStatus.DRAFT, DUE, late, today) == (Timing.LATE, 2)
 
 
 def test_a_report_not_yet_due_is_neither_late_nor_overdue():
@@ -143,10 +149,8 @@ def test_cells_show_status_lateness_and_link_to_the_report(
     report = report_open(small_tree.d2, q3, district_reporter)
     report = report_submit(report, version=report.version, actor=district_reporter)
     report_approve(report, actor=office_user)
-    late = q3.due + dt.timedelta(days=3)
-    Report.objects.filter(pk=report.pk).update(
-        submitted_at=timezone.make_aware(dt.datetime.combine(late, dt.time(9)))
-    )
+    late = timezone.make_aware(dt.datetime.combine(q3.due + dt.timedelta(days=3), dt.time(9)))
+    Report.objects.filter(pk=report.pk).update(submitted_at=late, first_submitted_at=late)
     grid = tracking_grid([q3], q3.due + dt.timedelta(days=20))
     d2, d1 = _cells(grid, "D2")["2024Q3"], _cells(grid, "D1")["2024Q3"]
     assert (d2.status, d2.timing, d2.days, d2.report_id) == (
@@ -170,10 +174,15 @@ def test_a_returned_report_counts_as_not_submitted(
     q3 = period(assigned, "2024Q3")
     report = report_open(small_tree.d2, q3, district_reporter)
     report = report_submit(report, version=report.version, actor=district_reporter)
+    sent = timezone.make_aware(dt.datetime.combine(q3.due - dt.timedelta(days=1), dt.time(9)))
+    Report.objects.filter(pk=report.pk).update(submitted_at=sent, first_submitted_at=sent)
+    report.refresh_from_db()
     report_return(report, reason="Thiếu số liệu", actor=office_user)
     grid = tracking_grid([q3], q3.due + dt.timedelta(days=5))
     cell = _cells(grid, "D2")["2024Q3"]
-    assert (cell.status, cell.timing, cell.days) == (CellStatus.RETURNED, Timing.OVERDUE, 5)
+    # Not received, but it came in on time the first time: the grid says so ("first sent on
+    # time"), as the report's page does.
+    assert (cell.status, cell.timing, cell.resent) == (CellStatus.RETURNED, Timing.ON_TIME, True)
     assert grid.columns[0].done == 0
 
 
@@ -269,7 +278,8 @@ def test_a_correction_sent_after_an_approval_is_found_to_review_and_not_late(
 ):
     """Approved on time, reopened, corrected and sent again months later: the cell shows a
     report waiting for review (the status filter finds it, the link opens the new revision),
-    the quarter stays covered, and the lateness is the approved revision's."""
+    the quarter stays covered, and the lateness is that of the quarter's first sending, also
+    once the correction is approved."""
     from reports.services import report_reopen
 
     q3 = period(assigned, "2024Q3")
@@ -277,12 +287,13 @@ def test_a_correction_sent_after_an_approval_is_found_to_review_and_not_late(
     report = report_submit(report, version=report.version, actor=district_reporter)
     report_approve(report, actor=office_user)
     on_time = timezone.make_aware(dt.datetime.combine(q3.due, dt.time(9)))
-    Report.objects.filter(pk=report.pk).update(submitted_at=on_time)
+    Report.objects.filter(pk=report.pk).update(submitted_at=on_time, first_submitted_at=on_time)
     report.refresh_from_db()
     revised = report_reopen(report, reason="Sửa số đoàn viên", actor=office_user)
     today = q3.due + dt.timedelta(days=90)
     draft_cell = _cells(tracking_grid([q3], today), "D2")["2024Q3"]
     assert draft_cell.status == CellStatus.APPROVED  # the approved figures still count
+    assert (draft_cell.timing, draft_cell.resent) == (Timing.ON_TIME, True)
     revised = report_submit(revised, version=revised.version, actor=district_reporter)
     grid = tracking_grid([q3], today)
     cell = _cells(grid, "D2")["2024Q3"]
@@ -290,3 +301,10 @@ def test_a_correction_sent_after_an_approval_is_found_to_review_and_not_late(
     assert cell.timing == Timing.ON_TIME
     assert grid.columns[0].done == 1
     assert _cells(tracking_grid([q3], today, status="submitted"), "D2")
+    report_approve(revised, actor=office_user)
+    cell = _cells(tracking_grid([q3], today), "D2")["2024Q3"]
+    assert (cell.status, cell.timing, cell.report_id) == (
+        CellStatus.APPROVED,
+        Timing.ON_TIME,
+        revised.pk,
+    )
