@@ -287,8 +287,8 @@ def report_history(report: Report) -> list[EventRow]:
 
 def last_reason(report: Report) -> ReportEvent | None:
     """The latest return or reopen of the unit's report for the quarter, whose reason the
-    reporter must read. A reopen is recorded on the approved revision it reopened, so look at
-    every revision of the quarter, not only this one."""
+    reporter must read: on any revision of the quarter (a return is recorded on the revision
+    returned, a reopen on the new draft), not only this one."""
     return (
         ReportEvent.objects.filter(
             report__unit_id=report.unit_id,

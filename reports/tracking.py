@@ -369,6 +369,7 @@ class Pending:
     period: ReportingPeriod
     kind: str
     report_id: int | None
+    status: str = CellStatus.NOT_STARTED
 
 
 def reminders_pending(period: ReportingPeriod, today: dt.date) -> list[Pending]:
@@ -384,7 +385,7 @@ def reminders_pending(period: ReportingPeriod, today: dt.date) -> list[Pending]:
         )
         if status not in DONE:
             pending.append(
-                Pending(assignment.unit, period, kind, report.report_id if report else None)
+                Pending(assignment.unit, period, kind, report.report_id if report else None, status)
             )
     return pending
 

@@ -83,6 +83,23 @@ def test_submitted_and_approved_reports_are_not_chased_but_returned_ones_are(
     assert f"/reports/{d1.pk}/" in mailoutbox[0].body
 
 
+def test_a_returned_report_is_chased_as_returned_with_the_reason_not_as_never_sent(
+    small_tree, reporters, office_user, other_district_reporter, mailoutbox
+):
+    q3 = period(reporters, "2024Q3")
+    d1 = report_open(small_tree.d1, q3, other_district_reporter)
+    d1 = report_submit(d1, version=d1.version, actor=other_district_reporter)
+    report_return(d1, reason="Thiếu số liệu quý 3", actor=office_user)
+    run(DUE + dt.timedelta(days=2))
+    returned = next(m for m in mailoutbox if m.to == ["d1@example.vn"])
+    assert returned.subject == "Trả lại để sửa: báo cáo Quý 3/2024"
+    assert "được trả lại để sửa và chưa gửi lại" in returned.body
+    assert "Thiếu số liệu quý 3" in returned.body
+    assert "nhập và gửi" not in returned.body  # not asked to fill in a report never sent
+    never_sent = next(m for m in mailoutbox if m.to == ["d2@example.vn"])
+    assert "trả lại" not in never_sent.body
+
+
 def test_overdue_reminders_go_out_at_most_once_a_week(reporters, mailoutbox):
     run(DUE + dt.timedelta(days=1))
     assert len(mailoutbox) == 2

@@ -18,8 +18,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from reports.assignments import today_period
-from reports.models import Reminder
-from reports.tracking import Pending, programme_current, reminder_allowed, reminders_pending
+from reports.models import EventAction, Reminder, ReportEvent
+from reports.tracking import (
+    CellStatus,
+    Pending,
+    programme_current,
+    reminder_allowed,
+    reminders_pending,
+)
 
 
 def _link(pending: Pending) -> str:
@@ -38,6 +44,8 @@ def _message(pending: Pending) -> tuple[str, str]:
         "due": pending.period.due.strftime("%d/%m/%Y"),
         "link": _link(pending),
     }
+    if pending.status == CellStatus.RETURNED:
+        return _returned_message(pending, facts)
     if pending.kind == "due_soon":
         subject = _("Report for %(period)s due on %(due)s") % facts
         opening = _("The report of %(unit)s for %(period)s is due on %(due)s, in 3 days.") % facts
@@ -55,6 +63,31 @@ def _message(pending: Pending) -> tuple[str, str]:
         ]
     )
     return subject, body
+
+
+def _returned_message(pending: Pending, facts: dict[str, str]) -> tuple[str, str]:
+    """A returned report is not "not submitted": it was sent, and waits on a correction."""
+    reason = (
+        ReportEvent.objects.filter(report__pk=pending.report_id, action=EventAction.RETURN)
+        .order_by("-at", "-pk")
+        .values_list("reason", flat=True)
+        .first()
+    )
+    subject = _("Returned for correction: report for %(period)s") % facts
+    lines = [
+        _(
+            "The report of %(unit)s for %(period)s was returned for correction and is not "
+            "sent again yet; it was due on %(due)s."
+        )
+        % facts
+    ]
+    if reason:
+        lines.append(_("Reason given by the provincial office: %(reason)s") % {"reason": reason})
+    lines += [
+        _("Please correct it and send it again on the portal: %(link)s") % facts,
+        _("Sent automatically by the portal of the Lai Châu Labour Federation."),
+    ]
+    return subject, "\n\n".join(lines)
 
 
 class Command(BaseCommand):
