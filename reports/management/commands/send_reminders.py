@@ -67,12 +67,10 @@ def _message(pending: Pending) -> tuple[str, str]:
 
 def _returned_message(pending: Pending, facts: dict[str, str]) -> tuple[str, str]:
     """A returned report is not "not submitted": it was sent, and waits on a correction."""
-    reason = (
-        ReportEvent.objects.filter(report__pk=pending.report_id, action=EventAction.RETURN)
-        .order_by("-at", "-pk")
-        .values_list("reason", flat=True)
-        .first()
+    returns = ReportEvent.objects.filter(
+        report_id=pending.report_id or 0, action=EventAction.RETURN
     )
+    reason = returns.order_by("-at", "-pk").values_list("reason", flat=True).first()
     subject = _("Returned for correction: report for %(period)s") % facts
     lines = [
         _(
