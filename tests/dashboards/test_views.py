@@ -282,11 +282,11 @@ def test_a_figure_from_an_earlier_quarter_than_the_periods_last_says_which(
     # D1, dissolved in July, keeps its June figure and says so too.
     assert re.search(r"Unit D1</a>.*?figures of Quarter 2/2025", page, re.S)
     unit_page = client.get(reverse("dashboards:unit", args=["LATE"]), {"year": 2025}).text
-    a01 = re.search(r'<tr data-code="A01">.*?</tr>', unit_page, re.S).group(0)
+    a01 = re.search(r'<tr data-code="A01"[^>]*>.*?</tr>', unit_page, re.S).group(0)
     assert "figures of Quarter 3/2025" in a01
     d2_page = client.get(reverse("dashboards:unit", args=["D2"]), {"year": 2025}).text
     assert "figures of Quarter" not in re.search(
-        r'<tr data-code="A01">.*?</tr>', d2_page, re.S
+        r'<tr data-code="A01"[^>]*>.*?</tr>', d2_page, re.S
     ).group(0)
 
 
