@@ -446,7 +446,7 @@ def test_a_unit_whose_reports_gave_0_of_0_says_nothing_to_measure(
     figure_words, status_words, no_data = EMPTY[language]
     url = reverse("dashboards:unit", args=["W0"])
     page = _get(client, office_user, language, url, year=2025)
-    a01 = re.search(r'<tr data-code="A01">.*?</tr>', page, re.S).group(0)
+    a01 = re.search(r'<tr data-code="A01"[^>]*>.*?</tr>', page, re.S).group(0)
     assert figure_words in a01
     badge = f'class="st st-nothing_to_measure"><span aria-hidden="true">∅</span> {status_words}<'
     assert badge in a01
