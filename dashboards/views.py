@@ -174,16 +174,19 @@ def _links(units: list[UnitBrief], query: str) -> dict[str, list[Link]]:
 
 
 def _with_sparks(rows: list[sel.Row]) -> list[dict[str, Any]]:
+    # Every row runs over the same dozen quarters: name each once, not once per row.
+    names = {p.quarter: p.label for p in (rows[0].points if rows else [])}
     return [
-        {
-            "row": row,
-            "spark": sparkline(row.values),
-            "trend": ", ".join(
-                f"{p.label}: {in_unit(p.value, row.result.indicator.display)}" for p in row.points
-            ),
-        }
-        for row in rows
+        {"row": row, "spark": sparkline(row.values), "trend": _trend(row, names)} for row in rows
     ]
+
+
+def _trend(row: sel.Row, names: dict[tuple[int, int], str]) -> str:
+    """The sparkline in words, for screen readers: "Quý 1/2026: 85,3%, …"."""
+    display = row.result.indicator.display
+    return ", ".join(
+        f"{names.get(p.quarter) or p.label}: {in_unit(p.value, display)}" for p in row.points
+    )
 
 
 @login_required
