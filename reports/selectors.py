@@ -289,10 +289,15 @@ def last_reason(report: Report) -> ReportEvent | None:
     """The latest return or reopen of the unit's report for the quarter, whose reason the
     reporter must read: on any revision of the quarter (a return is recorded on the revision
     returned, a reopen on the new draft), not only this one."""
+    return quarter_last_reason(report.unit_id, report.period_id)
+
+
+def quarter_last_reason(unit_id: int, period_id: int) -> ReportEvent | None:
+    """`last_reason` for a unit and quarter known without their report (reminders)."""
     return (
         ReportEvent.objects.filter(
-            report__unit_id=report.unit_id,
-            report__period_id=report.period_id,
+            report__unit_id=unit_id,
+            report__period_id=period_id,
             action__in=[EventAction.RETURN, EventAction.REOPEN],
         )
         .exclude(reason="")

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
 from reports.assignments import today_period
-from reports.models import EventAction, Reminder, ReportEvent
+from reports.models import Reminder
+from reports.selectors import quarter_last_reason
 from reports.tracking import (
     CellStatus,
     Pending,
@@ -67,10 +68,8 @@ def _message(pending: Pending) -> tuple[str, str]:
 
 def _returned_message(pending: Pending, facts: dict[str, str]) -> tuple[str, str]:
     """A returned report is not "not submitted": it was sent, and waits on a correction."""
-    returns = ReportEvent.objects.filter(
-        report_id=pending.report_id or 0, action=EventAction.RETURN
-    )
-    reason = returns.order_by("-at", "-pk").values_list("reason", flat=True).first()
+    event = quarter_last_reason(pending.unit.pk, pending.period.pk)  # as the reporter's to-do
+    reason = event.reason if event else ""
     subject = _("Returned for correction: report for %(period)s") % facts
     lines = [
         _(
