@@ -289,7 +289,5 @@ def unit_merge(units: Sequence[Unit], into: Unit, on: dt.date) -> None:
         raise ReorgError(_("Choose at least one unit to merge."))
     if any(u.pk == into.pk for u in units):
         raise ReorgError(_("A unit cannot be merged into itself."))
-    _hierarchy_lock(into)
-    for unit in units:
-        unit.refresh_from_db()
+    for unit in units:  # each dissolution takes the lock and reads its units again
         unit_dissolve(unit, on, successor=into)
