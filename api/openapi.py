@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 
-from targets.arithmetic import Status
+from rollup.arithmetic import Status
 from targets.models import Comparison, Display, IndicatorKind
 from unions.models import Sector, UnitKind
 

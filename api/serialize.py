@@ -11,8 +11,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from rollup.engine import IndicatorResult, Progress
 from targets.models import Indicator, Programme, Target
-from targets.rollup import IndicatorResult, Progress
 from unions.models import Unit
 from unions.selectors import HistoryRow
 

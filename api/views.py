@@ -7,14 +7,15 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Prefetch, Q, Value, When
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rollup.engine import AS_NOW, AS_WAS, PeriodSpec, progress
 from targets.models import Indicator, Programme, Target
-from targets.rollup import AS_NOW, AS_WAS, PeriodSpec, progress
+from targets.programmes import programme_default
 from unions.access import unit_for_user, visible_unit_ids
 from unions.models import Unit, UnitKind, UnitLink, active_on_q
 from unions.selectors import unit_history
@@ -32,20 +33,15 @@ def _param(request: HttpRequest, name: str) -> str:
 
 
 def _programme(request: HttpRequest) -> Programme:
-    """The programme named by `programme`, else the one running today, else the latest."""
+    """The programme named by `programme`, else the one in force today, else the last one
+    that ended (`targets.programmes.programme_default`, as every page)."""
     code = _param(request, "programme")
     if code:
         found = Programme.objects.filter(code=code).first()
         if found is None:
             raise BadRequest(_("Unknown programme %(code)s.") % {"code": code})
         return found
-    today = timezone.localdate()
-    running = Q(term_start__lte=today, term_end__gte=today)
-    current = (
-        Programme.objects.annotate(running=Case(When(running, then=Value(1)), default=Value(0)))
-        .order_by("-running", "-term_start")
-        .first()
-    )
+    current = programme_default(timezone.localdate())
     if current is None:
         raise Http404
     return current

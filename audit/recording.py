@@ -119,7 +119,7 @@ def _rules() -> dict[type[models.Model], Rule]:
         Indicator: Rule(describe=lambda i: f"{i.code} {i.name_vi}"),
         Target: Rule(describe=lambda t: f"{_code(_related(t, 'indicator'))} {t.year or 'term'}"),
         TaskGroup: Rule(describe=lambda g: f"{g.code}. {g.title_vi}"),
-        ReportingCalendar: Rule(describe=lambda c: f"{_code(_related(c, 'programme'))}"),
+        ReportingCalendar: Rule(describe=lambda c: str(c.get_cutoff_rule_display())),
         ReportingPeriod: Rule(describe=lambda p: p.code),
         Assignment: Rule(
             describe=lambda a: (

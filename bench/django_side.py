@@ -48,14 +48,14 @@ def setup(savers: int) -> dict[str, Any]:
     office.set_password(PASSWORD)
     office.save()
     today = timezone.localdate()
-    last = ReportingPeriod.objects.filter(programme=programme, cutoff__lte=today).latest("cutoff")
+    last = ReportingPeriod.objects.filter(cutoff__lte=today).latest("cutoff")
     province = (
         Unit.objects.filter(kind=UnitKind.PROVINCE).exclude(pk=root.pk).order_by("code").first()
         or root
     )
-    reporting = Assignment.objects.filter(
-        programme=programme, unit__kind=UnitKind.COMMUNE, last_period=None
-    ).order_by("unit__code")
+    reporting = Assignment.objects.filter(unit__kind=UnitKind.COMMUNE, last_period=None).order_by(
+        "unit__code"
+    )
     reporters: list[dict[str, Any]] = []
     for assignment in reporting[: savers * 3]:
         if len(reporters) == savers:

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "unions",
     "targets",
     "reports",
+    "rollup",
     "dashboards",
     "api",
     "audit",

@@ -3,7 +3,7 @@
 Two readings, chosen the way the roll-up chooses:
 
 - approved figures along the tree as it was come from the pre-summed totals
-  (`targets.totals`): a reporting unit's figure is its own subtree's total, so the rows are a
+  (`rollup.totals`): a reporting unit's figure is its own subtree's total, so the rows are a
   handful of aggregate queries whatever the tree's size, and many indicators (the workbook's
   breakdown sheets) share them;
 - provisional figures, today's tree, or totals that cannot be trusted (never built, or the
@@ -27,10 +27,12 @@ from django.db.models.functions import RowNumber
 
 from reports.assignments import covering_q
 from reports.models import Assignment, AssignmentScope, Report, ReportingPeriod, Value
-from targets import arithmetic as ar
-from targets import rollup, totals
-from targets.models import Indicator, Programme, RollupTotal, Target
-from targets.rollup import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec
+from rollup import arithmetic as ar
+from rollup import engine as rollup
+from rollup import totals
+from rollup.engine import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec
+from rollup.models import RollupTotal
+from targets.models import Indicator, Programme, Target
 from unions.models import Unit, UnitClosure, active_on_q, vi_sort_key
 
 STATUS_ORDER = [
@@ -115,7 +117,7 @@ def breakdowns(
             not provisional
             and tree == AS_WAS
             and bool(periods)
-            and totals.totals_read(programme, root, periods) is not None
+            and totals.totals_read(root, periods) is not None
         )
     else:
         # The totals of the root were read for every ended quarter when they can be trusted
@@ -152,7 +154,6 @@ def reporting_below(unit: Unit, period: ReportingPeriod) -> QuerySet[Unit]:
     assigned = (
         Assignment.objects.filter(
             covering_q(period),
-            programme_id=period.programme_id,
             unit_id__in=below.values("descendant_id"),
         )
         .exclude(scope=AssignmentScope.PROVINCE)
@@ -175,7 +176,7 @@ def _from_totals(
 ) -> dict[str, list[BreakdownRow]]:
     last = periods[-1]
     current = {u.pk: u for u in reporting_below(root, last)}
-    assignments = Assignment.objects.filter(programme=programme).exclude(
+    assignments = Assignment.objects.exclude(
         Q(scope=AssignmentScope.PROVINCE) | Q(unit=root) | Q(unit_id__in=list(current))
     )
     # Units no longer expected that reported themselves in the period (below the root then),
@@ -301,11 +302,7 @@ def _from_values(
             "id", "unit_id"
         )
     )
-    assignments = list(
-        Assignment.objects.filter(programme=programme).select_related(
-            "unit", "first_period", "last_period"
-        )
-    )
+    assignments = list(Assignment.objects.select_related("unit", "first_period", "last_period"))
     reporters = _reporters(root, periods, assignments, cells, report_units, tree, today)
     spans = _closure_spans(reporters)
     owners = _owners(reporters, spans, periods, report_units, cells, tree, today)

@@ -11,8 +11,8 @@ from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from reports.periods import quarter_label, quarter_of
+from rollup.engine import AS_NOW, AS_WAS
 from targets.models import Programme
-from targets.rollup import AS_NOW, AS_WAS
 
 TREE_CHOICES = [
     (AS_WAS, _("as it was")),

@@ -1,6 +1,6 @@
 """Reads for the dashboards: quarterly series, unit dashboards and membership.
 
-Each reuses the roll-up (`targets.rollup`) and its arithmetic, so a figure on a dashboard is
+Each reuses the roll-up (`rollup.engine`) and its arithmetic, so a figure on a dashboard is
 the figure `progress()` gives, in a fixed handful of queries whatever the tree's size. The
 breakdown by reporting unit is in `dashboards.breakdown`.
 """
@@ -11,12 +11,26 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Count
+from django.utils import timezone
+
 from reports.models import ReportingPeriod
 from reports.periods import quarter_label, quarter_short
-from targets import arithmetic as ar
-from targets import rollup, totals
-from targets.models import Display, Field, Indicator, IndicatorKind, Programme, Target
-from targets.rollup import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec
+from rollup import arithmetic as ar
+from rollup import engine as rollup
+from rollup import totals
+from rollup.engine import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec
+from targets.models import (
+    Display,
+    Field,
+    FieldGroup,
+    Indicator,
+    IndicatorKind,
+    Programme,
+    Target,
+    TimeKind,
+)
+from targets.programmes import covers, programme_chosen
 from unions.models import Unit
 from unions.selectors import UnitBrief, briefs
 
@@ -40,11 +54,10 @@ __all__ = [
 ]
 
 
-def programme_current(code: str | None = None) -> Programme | None:
-    programmes = Programme.objects.select_related("issuer").order_by("-term_start")
-    if code:
-        return programmes.filter(code=code).first()
-    return programmes.first()
+def programme_current(code: str | None = None, today: dt.date | None = None) -> Programme | None:
+    """The programme a page shows: the one named, else the one in force on the day, else the
+    last one that ended (`targets.programmes.programme_default`)."""
+    return programme_chosen(code, today or timezone.localdate())
 
 
 def province_unit(programme: Programme) -> Unit:
@@ -271,8 +284,48 @@ def reporting_units_below(unit: Unit, period: ReportingPeriod | None) -> list[Un
     return briefs(reporting_below(unit, period).values_list("code", "name", "kind"))
 
 
-DISSOLUTIONS = dt.date(2025, 6, 15)  # state-budget CĐCS dissolved (letter 4173/TLĐ-ToC)
-MEMBERS = "T01"
+def members_indicator(programme: Programme) -> Indicator | None:
+    """The programme's count of members: found through the field it counts (a stock of the
+    members group, not a share), not through its code."""
+    return (
+        Indicator.objects.filter(
+            programme=programme,
+            denominator__isnull=True,
+            display=Display.COUNT,
+            numerator__group=FieldGroup.MEMBERS,
+            numerator__time_kind=TimeKind.STOCK,
+        )
+        .order_by("order", "code")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Reform:
+    """The reorganisation the membership page marks, read from the unit history: the day on
+    which the most units closed within the term so far, and how many."""
+
+    day: dt.date
+    closed: int
+
+    def band(self, quarters: list[tuple[int, int, dt.date]]) -> tuple[tuple[int, int], ...]:
+        """The quarters around it: the last one cut off before the day, and the first after."""
+        before = [(y, q) for y, q, cutoff in quarters if cutoff < self.day]
+        after = [(y, q) for y, q, cutoff in quarters if cutoff >= self.day]
+        return tuple(before[-1:] + after[:1])
+
+
+def reform_of(programme: Programme, today: dt.date) -> Reform | None:
+    busiest = (
+        Unit.objects.filter(
+            valid_to__gt=programme.term_start, valid_to__lte=min(today, programme.term_end)
+        )
+        .values("valid_to")
+        .annotate(n=Count("id"))
+        .order_by("-n", "-valid_to")
+        .first()
+    )
+    return Reform(busiest["valid_to"], busiest["n"]) if busiest else None
 
 
 @dataclass
@@ -302,6 +355,12 @@ class Membership:
     baseline_assumed: bool  # no baseline in the target: the first reported quarter stands in
     projection_end: Decimal | None
     projection_from: tuple[int, int] | None  # the first quarter the trend is taken from
+    reform: Reform | None = None
+    reform_band: tuple[tuple[int, int], ...] = ()  # the quarters around the reorganisation
+
+    @property
+    def reform_codes(self) -> list[str]:
+        return [f"{y}Q{q}" for y, q in self.reform_band]
 
 
 def membership(
@@ -326,16 +385,24 @@ def membership(
     coverage = rollup.coverage_by_quarter(
         reads, unit, tree=tree, provisional=provisional, today=today
     )
-    points = [p for p in series.get(MEMBERS, []) if p.value is not None]
-    target = Target.objects.filter(
-        indicator__programme=programme, indicator__code=MEMBERS, year__isnull=True
-    ).first()
+    indicator = members_indicator(programme)
+    code = indicator.code if indicator is not None else ""
+    points = [p for p in series.get(code, []) if p.value is not None]
+    target = Target.objects.filter(indicator=indicator, year__isnull=True, unit=None).first()
+    reform = reform_of(programme, today)
     baseline, since, assumed = _baseline(target, points, programme)
     complete = [p for p in points if p.quarter in coverage and not _missing(coverage[p.quarter])]
-    after = [p for p in complete if p.cutoff > DISSOLUTIONS]
+    # From the quarter in which the reorganisation took effect: the members who left with
+    # the CĐCS closed before it are already gone from that quarter's figures.
+    band = reform.band([(p.year, p.quarter, p.cutoff) for p in reads.periods]) if reform else ()
+    after = [p for p in complete if band and p.quarter >= band[0]]
     used = after if len(after) >= 2 else complete
     trend = [(p.cutoff, int(p.value)) for p in used if p.value is not None]
-    quarters = ReportingPeriod.objects.filter(programme=programme).order_by("year", "quarter")
+    quarters = [
+        p
+        for p in ReportingPeriod.objects.order_by("year", "quarter")
+        if covers(programme, p.year, p.quarter)
+    ]
     known = {p.quarter: p for p in points}
     rows: list[MembershipQuarter] = []
     previous: int | None = None
@@ -367,6 +434,8 @@ def membership(
         assumed,
         end,
         used[0].quarter if used and end is not None else None,
+        reform,
+        band,
     )
 
 

@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from targets.arithmetic import Status
+from rollup.arithmetic import Status
 from unions.models import UnitKind
 
 from .links import unit_page_url

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
@@ -16,9 +16,9 @@ from django_tables2 import RequestConfig
 from accounts.models import User
 from reports.periods import quarter_label
 from reports.selectors import reporter_todo
-from targets.arithmetic import Status
+from rollup.arithmetic import Status
+from rollup.engine import PeriodSpec, progress, reads_for
 from targets.models import Indicator, IndicatorKind, Programme
-from targets.rollup import PeriodSpec, progress, reads_for
 from unions.access import unit_for_user, visible_unit_ids
 from unions.models import Unit
 from unions.selectors import UnitBrief, unit_ancestors, unit_children_brief
@@ -280,8 +280,14 @@ def membership(request: HttpRequest) -> HttpResponse:
         ("path", _("Path to the target"), [q.path for q in data.quarters]),
         ("projection", _("Projection of the trend"), [q.projected for q in data.quarters]),
     ]
-    reform = (quarter_label(2025, 2), quarter_label(2025, 3))
-    band = [(*reform, _("June 2025: CĐCS paid by the state budget dissolved"))]
+    band = []
+    if data.reform is not None and data.reform_band:
+        first, last = data.reform_band[0], data.reform_band[-1]
+        note = _("%(date)s: %(n)s units closed (reorganisation)") % {
+            "date": formats.date_format(data.reform.day, "SHORT_DATE_FORMAT"),
+            "n": data.reform.closed,
+        }
+        band = [(quarter_label(*first), quarter_label(*last), note)]
     chart = line_chart(labels, series, lambda v: num(v), axis=axis, bands=band, height=300)
     context = {
         "programme": programme,

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from targets.arithmetic import Status
+from rollup.arithmetic import Status
 
 COUNT = "#,##0"
 PERCENT = "0.0%"

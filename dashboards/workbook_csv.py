@@ -18,8 +18,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from rollup.engine import PeriodSpec
 from targets.models import Indicator, Programme
-from targets.rollup import PeriodSpec
 from unions.models import Unit
 
 from . import selectors as sel

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from targets.arithmetic import Status
+from rollup.arithmetic import Status
+from rollup.engine import AS_NOW, IndicatorResult
 from targets.models import Display
-from targets.rollup import AS_NOW, IndicatorResult
 
 from .templatetags.figures import COMPARISON, status_word, symbol
 from .workbook_cells import (

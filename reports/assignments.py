@@ -14,8 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from audit.recording import audit_bulk_created
-from targets.models import Programme
-from targets.totals import totals_follow_calendar
+from targets.programmes import reporting_span
 from unions.models import (
     GRASSROOTS_KINDS,
     UPPER_KINDS,
@@ -26,26 +25,39 @@ from unions.models import (
     active_on_q,
 )
 
+from .hooks import calendar_changed
 from .models import Assignment, AssignmentScope, ReportingCalendar, ReportingPeriod
-from .periods import cutoff_date, due_date, quarter_of, quarters_between
+from .periods import cutoff_date, due_date, quarters_between
 
 
-def calendar_for(programme: Programme) -> ReportingCalendar:
-    calendar, _ = ReportingCalendar.objects.get_or_create(programme=programme)
-    return calendar
+def calendar_get() -> ReportingCalendar:
+    """The federation's reporting calendar (one row, made on first use)."""
+    calendar = ReportingCalendar.objects.order_by("pk").first()
+    return calendar or ReportingCalendar.objects.create()
 
 
 @transaction.atomic
-def periods_ensure(programme: Programme) -> list[ReportingPeriod]:
-    """Every quarter of the term, with cut-off and due dates from the programme's calendar."""
-    calendar = calendar_for(programme)
+def calendar_save(calendar: ReportingCalendar) -> list[ReportingPeriod]:
+    """Saves the calendar and recomputes every quarter's cut-off and due date (and the totals
+    of the quarters whose cut-off moved), in one transaction."""
+    calendar.save()
+    return periods_ensure()
+
+
+@transaction.atomic
+def periods_ensure() -> list[ReportingPeriod]:
+    """Every quarter from the first programme's first reporting quarter to the end of the
+    last programme's term, with cut-off and due dates from the calendar. Quarters are the
+    federation's: a programme's reports begin with the quarter it was issued in, and a
+    quarter outside every programme is never made (nor asked for)."""
+    span = reporting_span()
+    if span is None:
+        return []
+    calendar = calendar_get()
     periods = []
-    # Reporting begins with the quarter the programme was issued in, not before.
-    first = max(programme.term_start, programme.issued_on)
-    for year, quarter in quarters_between(quarter_of(first), quarter_of(programme.term_end)):
+    for year, quarter in quarters_between(*span):
         cutoff = cutoff_date(year, quarter, calendar.cutoff_rule)
         period, _ = ReportingPeriod.objects.update_or_create(
-            programme=programme,
             year=year,
             quarter=quarter,
             defaults={"cutoff": cutoff, "due": due_date(cutoff, calendar.due_days)},
@@ -53,20 +65,18 @@ def periods_ensure(programme: Programme) -> list[ReportingPeriod]:
         periods.append(period)
     # A moved cut-off can place a report under other units: the pre-summed totals of the
     # quarters whose cut-off changed are rebuilt here, in the same transaction.
-    totals_follow_calendar(programme)
+    calendar_changed()
     return periods
 
 
-def period_by_code(programme: Programme, code: str) -> ReportingPeriod | None:
+def period_by_code(code: str) -> ReportingPeriod | None:
     from .periods import parse_period
 
     try:
         year, quarter = parse_period(code)
     except ValueError:
         return None
-    return ReportingPeriod.objects.filter(
-        programme=programme, year=year, quarter=quarter or 4
-    ).first()
+    return ReportingPeriod.objects.filter(year=year, quarter=quarter or 4).first()
 
 
 @dataclass(frozen=True)
@@ -100,31 +110,30 @@ def assignment_proposal(period: ReportingPeriod) -> list[Proposal]:
 
 
 @transaction.atomic
-def assignments_apply_proposal(programme: Programme) -> int:
-    """Replaces the programme's assignments with the proposal for every quarter of the term.
+def assignments_apply_proposal() -> int:
+    """Replaces the assignments with the proposal for every quarter of the reporting.
 
     Consecutive quarters with the same unit and scope become one assignment.
     """
-    Assignment.objects.filter(programme=programme).delete()
+    Assignment.objects.all().delete()
     runs: dict[tuple[int, str], list[ReportingPeriod]] = {}
     created: list[Assignment] = []
-    periods = periods_ensure(programme)
+    periods = periods_ensure()
     for index, period in enumerate(periods):
         current = {(p.unit.pk, p.scope) for p in assignment_proposal(period)}
         for key in list(runs):
             if key not in current:
-                created.append(_assignment(programme, key, runs.pop(key), periods, index))
+                created.append(_assignment(key, runs.pop(key), periods, index))
         for key in current:
             runs.setdefault(key, []).append(period)
     for key, run in runs.items():
-        created.append(_assignment(programme, key, run, periods, None))
+        created.append(_assignment(key, run, periods, None))
     Assignment.objects.bulk_create(created)
     audit_bulk_created(created)
     return len(created)
 
 
 def _assignment(
-    programme: Programme,
     key: tuple[int, str],
     run: list[ReportingPeriod],
     periods: list[ReportingPeriod],
@@ -132,7 +141,6 @@ def _assignment(
 ) -> Assignment:
     unit_id, scope = key
     return Assignment(
-        programme=programme,
         unit_id=unit_id,
         scope=scope,
         first_period=run[0],
@@ -161,9 +169,7 @@ def covering_q(period: ReportingPeriod) -> Q:
 def assignments_for(period: ReportingPeriod) -> list[Assignment]:
     """Assignments covering `period` whose unit existed at the cut-off (one query)."""
     return list(
-        Assignment.objects.filter(covering_q(period), programme_id=period.programme_id)
-        .select_related("unit")
-        .order_by("unit__code")
+        Assignment.objects.filter(covering_q(period)).select_related("unit").order_by("unit__code")
     )
 
 
@@ -208,10 +214,6 @@ def coverage_check(period: ReportingPeriod) -> Coverage:
     )
 
 
-def today_period(programme: Programme, today: dt.date) -> ReportingPeriod | None:
+def today_period(today: dt.date) -> ReportingPeriod | None:
     """The last quarter whose cut-off has passed."""
-    return (
-        ReportingPeriod.objects.filter(programme=programme, cutoff__lt=today)
-        .order_by("-year", "-quarter")
-        .first()
-    )
+    return ReportingPeriod.objects.filter(cutoff__lt=today).order_by("-year", "-quarter").first()

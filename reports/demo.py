@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Role, User
 from targets.models import Field, Programme, TaskGroup
+from targets.programmes import covers
 from unions.demo import DOAN_KET, TAN_PHONG
 from unions.models import (
     ENTERPRISE_SECTORS,
@@ -376,8 +376,14 @@ def _specials(assigned: list[Assignment]) -> dict[str, str]:
 
 def demo_periods(programme: Programme, today: dt.date) -> list[ReportingPeriod]:
     """2024Q1 up to the last quarter whose cut-off has passed."""
-    periods = periods_ensure(programme)
-    return [p for p in periods if (p.year, p.quarter) >= FIRST and p.cutoff < today]
+    periods = periods_ensure()
+    return [
+        p
+        for p in periods
+        if covers(programme, p.year, p.quarter)
+        and (p.year, p.quarter) >= FIRST
+        and p.cutoff < today
+    ]
 
 
 @transaction.atomic
@@ -386,17 +392,15 @@ def demo_reports_load(seed: int = 2024, today: dt.date | None = None) -> int | N
     programme = Programme.objects.filter(code=PROGRAMME_CODE).first()
     if programme is None:
         return None
-    if Report.objects.filter(Q(period__programme=programme)).exists():
+    if Report.objects.exists():
         return None
     today = today or timezone.localdate()
     periods = demo_periods(programme, today)
-    if not Assignment.objects.filter(programme=programme).exists():
-        assignments_apply_proposal(programme)
+    if not Assignment.objects.exists():
+        assignments_apply_proposal()
         # The demo's history starts in 2024Q1: units are not expected before it, or every
         # page would show the quarters before as missing, years overdue.
-        first = ReportingPeriod.objects.get(programme=programme, year=FIRST[0], quarter=FIRST[1])
-        earlier = ReportingPeriod.objects.filter(programme=programme, cutoff__lt=first.cutoff)
-        Assignment.objects.filter(programme=programme, first_period__in=earlier).update(
-            first_period=first
-        )
+        first = ReportingPeriod.objects.get(year=FIRST[0], quarter=FIRST[1])
+        earlier = ReportingPeriod.objects.filter(cutoff__lt=first.cutoff)
+        Assignment.objects.filter(first_period__in=earlier).update(first_period=first)
     return DemoLoader(programme, today, seed).run(periods)

@@ -25,11 +25,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from targets.models import Field, TaskGroup
+from targets.programmes import programmes_in_force
 
 from .models import Report, ValueState
 from .numbers import FILES, Entry, NumberError, parse_entry
 from .registry import registry_counts
-from .services import previous_report, report_fields
+from .services import previous_report, report_fields, report_task_groups
 
 SHEET_REPORT = "Báo cáo"
 SHEET_NARRATIVE = "Thuyết minh"
@@ -59,10 +60,12 @@ def _entries(report: Report) -> dict[str, Entry]:
     return {v.field.code: Entry(v.state, v.number) for v in report.values.select_related("field")}
 
 
-def _narratives(report: Report) -> dict[str, tuple[str, str, str]]:
+def _narratives(report: Report, groups: list[TaskGroup]) -> dict[str, tuple[str, str, str]]:
+    key_of = {g.pk: g.key for g in groups}
     return {
-        n.task_group.code: (n.results, n.shortfalls, n.next_steps)
-        for n in report.narratives.select_related("task_group")
+        key_of[n.task_group_id]: (n.results, n.shortfalls, n.next_steps)
+        for n in report.narratives.all()
+        if n.task_group_id in key_of
     }
 
 
@@ -112,8 +115,10 @@ def _put(sheet: Worksheet, row: int, col: int, value: object) -> Cell:
 
 
 def _write_values_sheet(sheet: Worksheet, report: Report) -> None:
-    sheet["B1"] = _("REPORT ON THE TARGETS OF PROGRAMME %(number)s") % {
-        "number": report.period.programme.number
+    sheet["B1"] = _("QUARTERLY REPORT FOR PROGRAMMES %(numbers)s") % {
+        "numbers": ", ".join(
+            p.number for p in programmes_in_force(report.period.year, report.period.quarter)
+        )
     }
     sheet["B1"].font = Font(bold=True, size=13)
     header = [
@@ -202,12 +207,12 @@ def _write_narrative_sheet(sheet: Worksheet, report: Report) -> None:
     for col, title in enumerate(titles, start=1):
         cell = sheet.cell(3, col, title)
         cell.font, cell.fill, cell.border = Font(bold=True), HEAD_FILL, BOX
-    texts = _narratives(report)
-    groups = TaskGroup.objects.filter(programme=report.period.programme).order_by("order")
+    groups = report_task_groups(report.period)
+    texts = _narratives(report, groups)
     for row, group in enumerate(groups, start=4):
-        sheet.cell(row, 1, group.code)
-        sheet.cell(row, 2, f"{group.code}. {group.title_vi}")
-        for col, text in zip(NARRATIVE_COLUMNS, texts.get(group.code, ("", "", "")), strict=True):
+        _put(sheet, row, 1, group.key)
+        _put(sheet, row, 2, f"{group.key}. {group.title_vi}")
+        for col, text in zip(NARRATIVE_COLUMNS, texts.get(group.key, ("", "", "")), strict=True):
             cell = _put(sheet, row, col, text or None)
             cell.protection = Protection(locked=False)
             cell.fill = INPUT_FILL
@@ -479,12 +484,10 @@ def _row_problem(row: PreviewRow, message: str) -> str:
 
 
 def _narrative_rows(report: Report, upload: Upload) -> list[NarrativeRow]:
-    current = _narratives(report)
-    groups = TaskGroup.objects.filter(programme=report.period.programme).order_by("order")
-    upload.narratives = {
-        c: t for c, t in upload.narratives.items() if c in {g.code for g in groups}
-    }
+    groups = report_task_groups(report.period)
+    current = _narratives(report, groups)
+    upload.narratives = {c: t for c, t in upload.narratives.items() if c in {g.key for g in groups}}
     return [
-        NarrativeRow(g, current.get(g.code, ("", "", "")), upload.narratives.get(g.code))
+        NarrativeRow(g, current.get(g.key, ("", "", "")), upload.narratives.get(g.key))
         for g in groups
     ]

@@ -14,7 +14,7 @@ from django import forms
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from targets.models import Display, Field, Indicator, TaskGroup
+from targets.models import Field, TaskGroup
 from unions.models import Unit
 
 from .models import Report, ReportingPeriod, ReportStatus
@@ -69,6 +69,7 @@ class ReportForm(forms.Form):
         *args: Any,
         fields: list[Field],
         task_groups: list[TaskGroup],
+        pairs: list[tuple[str, str]] | None = None,
         language: str | None = None,
         **kwargs: Any,
     ) -> None:
@@ -76,6 +77,7 @@ class ReportForm(forms.Form):
         self.language = language or get_language()
         self.report_fields = fields
         self.task_groups = task_groups
+        self.pairs = pairs or []
         for f in fields:
             self.fields[f"v_{f.code}"] = forms.CharField(
                 label=f.label,
@@ -93,7 +95,7 @@ class ReportForm(forms.Form):
             )
         for group in task_groups:
             for part, label in NARRATIVE_PARTS:
-                self.fields[narrative_name(group.code, part)] = forms.CharField(
+                self.fields[narrative_name(group.key, part)] = forms.CharField(
                     label=label,
                     required=False,
                     max_length=10000,
@@ -149,14 +151,8 @@ class ReportForm(forms.Form):
     def _pairs(self) -> list[tuple[str, str]]:
         """(numerator, denominator) of the programme's percentages among the form's fields,
         as the service checks them (a ratio per CĐCS may exceed its denominator)."""
-        codes = [f.code for f in self.report_fields]
-        rows = Indicator.objects.filter(
-            programme_id__in={g.programme_id for g in self.task_groups},
-            numerator__code__in=codes,
-            denominator__code__in=codes,
-            display=Display.PERCENT,
-        )
-        return list(rows.values_list("numerator__code", "denominator__code"))
+        codes = {f.code for f in self.report_fields}
+        return [(n, d) for n, d in self.pairs if n in codes and d in codes]
 
     def _entry(self, code: str, cleaned: dict[str, Any]) -> Entry | None:
         text = (cleaned.get(f"v_{code}") or "").strip()
@@ -177,8 +173,8 @@ class ReportForm(forms.Form):
 
     def report_input(self) -> ReportInput:
         narratives = {
-            group.code: tuple(
-                self.cleaned_data.get(narrative_name(group.code, part), "").strip()
+            group.key: tuple(
+                self.cleaned_data.get(narrative_name(group.key, part), "").strip()
                 for part, _label in NARRATIVE_PARTS
             )
             for group in self.task_groups

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from targets.models import Field, Programme
+from targets.models import Field
 from unions.models import Unit, UnitKind
 
 from .assignments import periods_ensure
@@ -202,11 +202,10 @@ def _text(value: Cell) -> str:
 class _Planner:
     """Resolves codes with a few queries and groups the lines by unit and quarter."""
 
-    def __init__(self, programme: Programme, lines: list[ImportLine]) -> None:
-        self.programme = programme
+    def __init__(self, lines: list[ImportLine]) -> None:
         self.units = {u.code: u for u in Unit.objects.filter(code__in={x.unit for x in lines})}
         self.fields = {f.code: f for f in Field.objects.filter(code__in={x.field for x in lines})}
-        self.periods = {(p.year, p.quarter): p for p in programme.periods.all()}
+        self.periods = {(p.year, p.quarter): p for p in ReportingPeriod.objects.all()}
         self.asked: dict[tuple[int, bool], set[str]] = {}
         self.groups: dict[tuple[int, int], PlannedReport] = {}
         self.errors: list[LineError] = []
@@ -274,7 +273,8 @@ class _Planner:
         period = self.periods.get((year, quarter or 4))
         if period is None:
             return [
-                _("period %(period)s is outside the programme's term.") % {"period": line.period}
+                _("period %(period)s is outside every programme's reporting.")
+                % {"period": line.period}
             ]
         if found is None or unit is None:
             return []
@@ -323,7 +323,6 @@ class _Refused(Exception):
 def values_import(
     lines: list[ImportLine],
     *,
-    programme: Programme,
     dry_run: bool = False,
     read_errors: Iterable[LineError] = (),
 ) -> ImportResult:
@@ -334,8 +333,8 @@ def values_import(
     """
     result = ImportResult(errors=list(read_errors))
     with transaction.atomic():
-        periods_ensure(programme)
-        planner = _Planner(programme, lines)
+        periods_ensure()
+        planner = _Planner(lines)
         for line in lines:
             planner.add(line)
         result.errors += planner.errors
@@ -433,9 +432,3 @@ def _findings_errors(group: PlannedReport, errors: dict[str, list[str]]) -> list
 
 def _first_line(group: PlannedReport) -> int:
     return min(line.line for line in group.lines.values())
-
-
-def programme_for_import(code: str | None) -> Programme | None:
-    """The named programme, or the most recent one."""
-    programmes = Programme.objects.order_by("-term_start", "-pk")
-    return programmes.filter(code=code).first() if code else programmes.first()

@@ -1,6 +1,7 @@
 """Reporting periods, who reports, quarterly reports, their values, narratives and history.
 
-A report is one revision for one unit and quarter. Reopening an approved report makes a new
+A report is one revision for one unit and quarter; it asks, once, for the fields of every
+programme in force that quarter (`targets.programmes`). Reopening an approved report makes a new
 revision; the earlier approved revision stays, and keeps counting (`in_force`) until the new
 one is approved. Values keep "not reported", "not applicable" and a number apart.
 """
@@ -21,12 +22,9 @@ class CutoffRule(models.TextChoices):
 
 
 class ReportingCalendar(models.Model):
-    programme = models.OneToOneField(
-        "targets.Programme",
-        verbose_name=_("programme"),
-        on_delete=models.CASCADE,
-        related_name="calendar",
-    )
+    """The federation's one reporting calendar: quarters, cut-offs and due dates belong to its
+    reporting, not to a programme (DOMAIN.md §8). One row; `reports.assignments.calendar_get`."""
+
     cutoff_rule = models.CharField(
         _("cut-off"), max_length=12, choices=CutoffRule.choices, default=CutoffRule.QUARTER_END
     )
@@ -43,16 +41,12 @@ class ReportingCalendar(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.programme}: {self.get_cutoff_rule_display()}"
+        return str(self.get_cutoff_rule_display())
 
 
 class ReportingPeriod(models.Model):
-    programme = models.ForeignKey(
-        "targets.Programme",
-        verbose_name=_("programme"),
-        on_delete=models.CASCADE,
-        related_name="periods",
-    )
+    """A quarter of the federation's reporting; every programme in force then reads it."""
+
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"))
     cutoff = models.DateField(_("cut-off date"))
@@ -61,10 +55,10 @@ class ReportingPeriod(models.Model):
     class Meta:
         verbose_name = _("reporting period")
         verbose_name_plural = _("reporting periods")
-        ordering = ["programme", "year", "quarter"]
+        ordering = ["year", "quarter"]
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "year", "quarter"], name="reports_reportingperiod_unique"
+                fields=["year", "quarter"], name="reports_reportingperiod_one_per_quarter"
             ),
             models.CheckConstraint(
                 condition=Q(quarter__gte=1, quarter__lte=4),
@@ -100,14 +94,9 @@ class AssignmentScope(models.TextChoices):
 
 
 class Assignment(models.Model):
-    """`unit` reports from `first_period` to `last_period` (open if none)."""
+    """`unit` reports from `first_period` to `last_period` (open if none), for every
+    programme in force in those quarters."""
 
-    programme = models.ForeignKey(
-        "targets.Programme",
-        verbose_name=_("programme"),
-        on_delete=models.CASCADE,
-        related_name="assignments",
-    )
     unit = models.ForeignKey(
         "unions.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments"
     )
@@ -127,7 +116,7 @@ class Assignment(models.Model):
     class Meta:
         verbose_name = _("reporting assignment")
         verbose_name_plural = _("reporting assignments")
-        ordering = ["programme", "unit__code", "first_period__year", "first_period__quarter"]
+        ordering = ["unit__code", "first_period__year", "first_period__quarter"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(scope__in=AssignmentScope.values), name="reports_assignment_scope_valid"

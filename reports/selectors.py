@@ -26,7 +26,7 @@ from .models import (
 )
 from .numbers import Entry, grouped
 from .registry import registry_counts
-from .services import previous_report, report_fields
+from .services import indicator_pairs, previous_report, report_fields, report_task_groups
 
 
 def is_province_report(report: Report) -> bool:
@@ -85,6 +85,7 @@ class FormContext:
     confirmed: set[str]
     narratives: dict[str, Narrative]
     previous: Report | None
+    pairs: list[tuple[str, str]] = field(default_factory=list)
 
     def initial_entries(self) -> dict[str, Entry]:
         """Stored values; a count the registry knows fills a field never filled in."""
@@ -107,14 +108,19 @@ def report_form_context(report: Report) -> FormContext:
     by_group = dict(zip(FieldGroup.values, sections, strict=True))
     for f in fields:
         by_group[f.group].rows.append(_row(f, report, before, counts))
+    groups = report_task_groups(period)
+    key_of = {g.pk: g.key for g in groups}
     return FormContext(
         fields=fields,
         sections=[s for s in sections if s.rows],
-        task_groups=list(TaskGroup.objects.filter(programme_id=period.programme_id)),
+        task_groups=groups,
         current={code: Entry(state, number) for code, state, number, _c in values},
         confirmed={code for code, _s, _n, confirmed in values if confirmed},
-        narratives={n.task_group.code: n for n in report.narratives.select_related("task_group")},
+        narratives={
+            key_of[n.task_group_id]: n for n in report.narratives.all() if n.task_group_id in key_of
+        },
         previous=previous,
+        pairs=indicator_pairs(period),
     )
 
 
@@ -152,9 +158,7 @@ def open_slots(user: User, today: dt.date) -> list[OpenSlot]:
     if not assignments:
         return []
     done = set(Report.objects.filter(unit_id=user.unit_id).values_list("period_id", flat=True))
-    periods = ReportingPeriod.objects.filter(
-        programme_id__in={a.programme_id for a in assignments}
-    ).order_by("-year", "-quarter")
+    periods = ReportingPeriod.objects.order_by("-year", "-quarter")
     slots = []
     for period in periods:
         if period.cutoff > today or period.pk in done:
@@ -170,7 +174,7 @@ def _covers(assignment: Assignment, period: ReportingPeriod) -> bool:
     first = assignment.first_period
     last = assignment.last_period
     unit = assignment.unit
-    if assignment.programme_id != period.programme_id or key < (first.year, first.quarter):
+    if key < (first.year, first.quarter):
         return False
     if last is not None and key > (last.year, last.quarter):
         return False

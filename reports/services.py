@@ -11,16 +11,16 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
 from targets.models import Display, Field, Indicator, TaskGroup
-from targets.totals import totals_apply
+from targets.programmes import fields_in_force, programmes_in_force, task_groups_of
 from unions.models import Unit
 
+from .hooks import report_approved
 from .models import (
     EventAction,
     Narrative,
@@ -62,22 +62,29 @@ class ReportInput:
 
 
 def report_fields(period: ReportingPeriod, *, province: bool = False) -> list[Field]:
-    """Fields this period's reports ask for: annual fields only in the fourth quarter."""
-    programme = period.programme
-    fields = Field.objects.filter(
-        Q(numerator_of__programme=programme) | Q(denominator_of__programme=programme)
-    ).distinct()
-    if not period.asks_annual_fields:
-        fields = fields.exclude(frequency="annual")
-    return list(fields.filter(province_only=province).order_by("order"))
+    """Fields this quarter's reports ask for, once for every programme in force then:
+    annual fields only in the fourth quarter."""
+    fields = fields_in_force(period.year, period.quarter)
+    return [
+        f
+        for f in fields
+        if f.province_only == province and (period.asks_annual_fields or f.frequency != "annual")
+    ]
+
+
+def report_task_groups(period: ReportingPeriod) -> list[TaskGroup]:
+    """The task groups of every programme in force in the quarter, whose narratives it asks."""
+    return task_groups_of(programmes_in_force(period.year, period.quarter))
 
 
 def indicator_pairs(period: ReportingPeriod) -> list[tuple[str, str]]:
     # A ratio per CĐCS (A08) may exceed its denominator; only shares are bounded by it.
+    programmes = programmes_in_force(period.year, period.quarter)
     rows = Indicator.objects.filter(
-        programme=period.programme, denominator__isnull=False, display=Display.PERCENT
+        programme__in=programmes, denominator__isnull=False, display=Display.PERCENT
     )
-    return [(num, den) for num, den in rows.values_list("numerator__code", "denominator__code")]
+    pairs = rows.values_list("numerator__code", "denominator__code")
+    return sorted({(num, den) for num, den in pairs})
 
 
 def _entries(report: Report) -> dict[str, Entry]:
@@ -92,7 +99,6 @@ def previous_report(report: Report) -> Report | None:
     )
     candidates = Report.objects.filter(
         unit=report.unit,
-        period__programme=period.programme,
         period__year=year,
         period__quarter=quarter,
     )
@@ -246,8 +252,9 @@ def _write_values(
 def _write_narratives(
     report: Report, texts: dict[str, tuple[str, str, str]]
 ) -> list[dict[str, str]]:
-    groups = {g.code: g for g in TaskGroup.objects.filter(programme=report.period.programme)}
-    existing = {n.task_group.code: n for n in report.narratives.select_related("task_group")}
+    groups = {g.key: g for g in report_task_groups(report.period)}
+    key_of = {g.pk: key for key, g in groups.items()}
+    existing = {key_of.get(n.task_group_id): n for n in report.narratives.all()}
     changes = []
     for code, (results, shortfalls, next_steps) in texts.items():
         narrative = existing.get(code) or Narrative(report=report, task_group=groups[code])
@@ -327,14 +334,14 @@ def report_approve(report: Report, *, actor: User | None) -> Report:
     _bump(report, actor, status=ReportStatus.APPROVED, approved_at=timezone.now(), in_force=True)
     _event(report, actor, EventAction.APPROVE)
     # Pre-summed roll-up totals change with what counts, in this same transaction.
-    totals_apply(report, replaced=replaced)
+    report_approved(report, replaced=replaced)
     return report
 
 
 @transaction.atomic
 def report_reopen(report: Report, *, reason: str, actor: User | None) -> Report:
     """Opens a new draft revision of an approved report; the approved one keeps counting
-    (so the roll-up totals of `targets.totals` do not change until the new one is approved).
+    (so the roll-up totals of `rollup.totals` do not change until the new one is approved).
     The new revision keeps the quarter's first sending, and the reopening is recorded once, on
     it: the report's history gathers the events of every revision."""
     report = _lock(report)

@@ -153,7 +153,7 @@ def wipe() -> None:
     """Removes every unit and everything that hangs on units (reports, assignments, accounts
     bound to a unit). Raw deletes in dependency order: the generator's data is too big for
     Django's collector."""
-    from targets import totals
+    from rollup import totals
 
     querysets: list[models.QuerySet[Any]] = [
         ReportEvent.objects.all(),
@@ -234,7 +234,7 @@ class _Generator:
 
     def run(self) -> None:
         programme = programme_03_load()
-        periods = periods_ensure(programme)
+        periods = periods_ensure()
         self._units()
         self.log(f"units: {Unit.objects.count()}")
         programme.issuer = self.built.root
@@ -242,12 +242,12 @@ class _Generator:
         self._links_and_closure()
         self.log(f"closure rows: {self.counts.get('unitclosure', 0)}")
         due = [p for p in periods if p.cutoff <= self.today]
-        self._assignments(programme, periods)
+        self._assignments(periods)
         self._reports(due)
         self.log(f"values: {self.counts.get('value', 0)}")
-        from targets import totals
+        from rollup import totals
 
-        self.counts["totals"] = totals.totals_rebuild(programme)
+        self.counts["totals"] = totals.totals_rebuild()
 
     # Units ---------------------------------------------------------------------------------
 
@@ -409,13 +409,12 @@ class _Generator:
 
     # Assignments and reports -------------------------------------------------------------------
 
-    def _assignments(self, programme: Programme, periods: list[ReportingPeriod]) -> None:
+    def _assignments(self, periods: list[ReportingPeriod]) -> None:
         first = periods[0]
         before = [p for p in periods if p.cutoff < REFORM]
         after = next(p for p in periods if p.cutoff >= REFORM)
         rows = [
             Assignment(
-                programme=programme,
                 unit_id=u,
                 scope=AssignmentScope.SUBTREE,
                 first_period=first,
@@ -424,21 +423,16 @@ class _Generator:
             for u in self.uppers
         ]
         rows += [
-            Assignment(
-                programme=programme, unit_id=c, scope=AssignmentScope.SUBTREE, first_period=after
-            )
+            Assignment(unit_id=c, scope=AssignmentScope.SUBTREE, first_period=after)
             for c in self.communes
         ]
         rows += [
-            Assignment(
-                programme=programme, unit_id=c.pk, scope=AssignmentScope.SELF, first_period=after
-            )
+            Assignment(unit_id=c.pk, scope=AssignmentScope.SELF, first_period=after)
             for c in self.cdcs
             if c.after is not None and c.after == c.province
         ]
         rows += [
             Assignment(
-                programme=programme,
                 unit_id=p.pk,
                 scope=AssignmentScope.PROVINCE,
                 first_period=first,

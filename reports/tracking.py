@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from targets.models import Programme
+from targets.programmes import covers
 from unions.models import Unit
 
 from .assignments import assignments_for
@@ -181,13 +182,6 @@ class Grid:
     rows: list[Row] = field(default_factory=list)
 
 
-def programme_current(today: dt.date) -> Programme | None:
-    """The programme whose term contains today, else the most recent one."""
-    programmes = Programme.objects.order_by("-term_start")
-    running = programmes.filter(term_start__lte=today, term_end__gte=today).first()
-    return running or programmes.first()
-
-
 @dataclass(frozen=True)
 class _Found:
     report_id: int
@@ -264,25 +258,33 @@ def _cell(unit: Unit, quarter: _Quarter, found: _Found | None, today: dt.date) -
     )
 
 
-def _province_asks(period: ReportingPeriod, asked: dict[bool, bool]) -> bool:
-    """Whether the province has fields of its own to report this quarter (cached per kind of
-    quarter in `asked`: its fields are annual, so fourth quarters only)."""
-    key = period.asks_annual_fields
-    if key not in asked:
-        asked[key] = bool(report_fields(period, province=True))
-    return asked[key]
+@dataclass
+class Asked:
+    """Whether the province has fields of its own to report, per kind of quarter and
+    programmes in force (its fields are annual, so fourth quarters only): read once a grid."""
+
+    programmes: list[Programme] | None = None
+    answers: dict[tuple[bool, tuple[int, ...]], bool] = field(default_factory=dict)
 
 
-def expected_assignments(
-    period: ReportingPeriod, asked: dict[bool, bool] | None = None
-) -> list[Assignment]:
+def _province_asks(period: ReportingPeriod, asked: Asked) -> bool:
+    if asked.programmes is None:
+        asked.programmes = list(Programme.objects.all())
+    running = tuple(p.pk for p in asked.programmes if covers(p, period.year, period.quarter))
+    key = (period.asks_annual_fields, running)
+    if key not in asked.answers:
+        asked.answers[key] = bool(report_fields(period, province=True))
+    return asked.answers[key]
+
+
+def expected_assignments(period: ReportingPeriod, asked: Asked | None = None) -> list[Assignment]:
     """The quarter's assignments, the province's own only when it has something to report."""
     assigned = assignments_for(period)
-    return _expected(period, assigned, {} if asked is None else asked)
+    return _expected(period, assigned, Asked() if asked is None else asked)
 
 
 def _expected(
-    period: ReportingPeriod, assigned: list[Assignment], asked: dict[bool, bool]
+    period: ReportingPeriod, assigned: list[Assignment], asked: Asked
 ) -> list[Assignment]:
     province = [a for a in assigned if a.scope == AssignmentScope.PROVINCE]
     if not province or _province_asks(period, asked):
@@ -299,8 +301,7 @@ def tracking_grid(periods: Sequence[ReportingPeriod], today: dt.date, status: st
     Rows are the units assigned in any of the quarters (plus any unit with a report there);
     `status` keeps only rows with a cell in that status ("late" for late or overdue).
     """
-    _share_programme(periods)
-    asked: dict[bool, bool] = {}
+    asked = Asked()
     quarters, units = [], {}
     for p in periods:
         assigned = assignments_for(p)
@@ -323,15 +324,6 @@ def tracking_grid(periods: Sequence[ReportingPeriod], today: dt.date, status: st
     if status:
         rows = [r for r in rows if _matches(r, status)]
     return Grid(columns, rows)
-
-
-def _share_programme(periods: Sequence[ReportingPeriod]) -> None:
-    """Loads the programme once for all the quarters, not once per quarter."""
-    if periods:
-        programme = periods[0].programme
-        for p in periods:
-            if p.programme_id == programme.pk:
-                p.programme = programme
 
 
 def _matches(row: Row, status: str) -> bool:

@@ -141,12 +141,9 @@ def _expected_period(unit: Unit, code: str) -> ReportingPeriod | None:
         year, quarter = parse_period(code)
     except ValueError:
         return None
-    periods = ReportingPeriod.objects.filter(
-        year=year, quarter=quarter or 0, programme__assignments__unit=unit
-    ).distinct()
-    for period in periods:
-        if unit.pk in {a.unit_id for a in assignments_for(period)}:
-            return period
+    period = ReportingPeriod.objects.filter(year=year, quarter=quarter or 0).first()
+    if period is not None and unit.pk in {a.unit_id for a in assignments_for(period)}:
+        return period
     return None
 
 
@@ -224,10 +221,12 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial = ReportForm.initial_for(
             ctx.initial_entries(), ctx.confirmed, ctx.narratives, report.version
         )
-        form = ReportForm(initial=initial, fields=ctx.fields, task_groups=ctx.task_groups)
+        form = ReportForm(
+            initial=initial, fields=ctx.fields, task_groups=ctx.task_groups, pairs=ctx.pairs
+        )
         warnings = report_findings(report, ctx.current).warnings
         return _render_form(request, report, ctx, form, warnings)
-    form = ReportForm(request.POST, fields=ctx.fields, task_groups=ctx.task_groups)
+    form = ReportForm(request.POST, fields=ctx.fields, task_groups=ctx.task_groups, pairs=ctx.pairs)
     if not form.is_valid():
         # Check what could be read as the save would (registry counts, year-to-date counts
         # that fall, sharp jumps), so that one save tells of every problem; a value that could
@@ -300,7 +299,7 @@ def _render_stale(
     report.refresh_from_db()
     data = request.POST.copy()
     data["version"] = str(report.version)
-    form = ReportForm(data, fields=ctx.fields, task_groups=ctx.task_groups)
+    form = ReportForm(data, fields=ctx.fields, task_groups=ctx.task_groups, pairs=ctx.pairs)
     form.is_valid()
     context = {
         "stale_message": stale.messages[0],
@@ -337,7 +336,7 @@ def _render_form(
     ]
     narratives = []
     for group in ctx.task_groups:
-        parts = [form[narrative_name(group.code, part)] for part, _label in NARRATIVE_PARTS]
+        parts = [form[narrative_name(group.key, part)] for part, _label in NARRATIVE_PARTS]
         narratives.append((group, parts, any(p.value() or p.errors for p in parts)))
     context = {
         "report": report,

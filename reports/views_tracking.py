@@ -13,24 +13,23 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from targets.models import Programme
 from unions.access import require_office
 from unions.models import Unit
 
 from .assignments import (
     assignment_proposal,
     assignments_apply_proposal,
-    calendar_for,
+    calendar_get,
+    calendar_save,
     coverage_check,
     period_by_code,
-    periods_ensure,
     today_period,
 )
 from .models import Assignment, AssignmentScope, ReportingCalendar, ReportingPeriod
@@ -38,7 +37,6 @@ from .tracking import (
     STATUS_LABELS,
     CellStatus,
     latest_cut_quarters,
-    programme_current,
     tracking_grid,
 )
 
@@ -50,18 +48,8 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _programme(request: HttpRequest) -> Programme:
-    code = request.GET.get("programme") or request.POST.get("programme")
-    if code:
-        return get_object_or_404(Programme, code=code)
-    programme = programme_current(timezone.localdate())
-    if programme is None:
-        raise Http404
-    return programme
-
-
-def _periods(programme: Programme) -> list[ReportingPeriod]:
-    return list(ReportingPeriod.objects.filter(programme=programme))
+def _periods() -> list[ReportingPeriod]:
+    return list(ReportingPeriod.objects.all())
 
 
 # --- forms --------------------------------------------------------------------------------
@@ -81,21 +69,20 @@ class CalendarForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class PeriodCodeField(forms.CharField):
-    """A quarter of the programme typed as 2025Q3."""
+    """A quarter of the reporting calendar typed as 2025Q3."""
 
-    def __init__(self, programme: Programme, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", gettext_lazy("As 2025Q3."))
         super().__init__(max_length=6, **kwargs)
-        self.programme = programme
 
     def clean(self, value: Any) -> ReportingPeriod | None:
         text = super().clean(value)
         if not text:
             return None
-        period = period_by_code(self.programme, text)
+        period = period_by_code(text)
         if period is None or "Q" not in text.upper():
             raise forms.ValidationError(
-                gettext_lazy("Not a quarter of the programme's term (write 2025Q3).")
+                gettext_lazy("Not a quarter of the reporting calendar (write 2025Q3).")
             )
         return period
 
@@ -108,12 +95,10 @@ class AssignmentAddForm(forms.Form):
     unit = forms.CharField(label=gettext_lazy("Unit code"), max_length=32)
     scope = forms.ChoiceField(label=gettext_lazy("Scope"), choices=AssignmentScope.choices)
 
-    def __init__(self, programme: Programme, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.programme = programme
-        self.fields["first"] = PeriodCodeField(programme, label=gettext_lazy("First quarter"))
+        self.fields["first"] = PeriodCodeField(label=gettext_lazy("First quarter"))
         self.fields["last"] = PeriodCodeField(
-            programme,
             label=gettext_lazy("Last quarter"),
             required=False,
             help_text=gettext_lazy("Empty: until further notice."),
@@ -136,7 +121,6 @@ class AssignmentAddForm(forms.Form):
     def save(self) -> Assignment:
         data = self.cleaned_data
         return Assignment.objects.create(
-            programme=self.programme,
             unit=data["unit"],
             scope=data["scope"],
             first_period=data["first"],
@@ -148,9 +132,7 @@ class AssignmentEndForm(forms.Form):
     def __init__(self, assignment: Assignment, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.assignment = assignment
-        self.fields["last"] = PeriodCodeField(
-            assignment.programme, label=gettext_lazy("Last quarter")
-        )
+        self.fields["last"] = PeriodCodeField(label=gettext_lazy("Last quarter"))
 
     def clean_last(self) -> ReportingPeriod:
         last: ReportingPeriod = self.cleaned_data["last"]
@@ -190,9 +172,8 @@ class TrackingFilter(forms.Form):
 def tracking(request: HttpRequest) -> HttpResponse:
     if not _user(request).sees_whole_province:
         raise PermissionDenied
-    programme = _programme(request)
     today = timezone.localdate()
-    periods = _periods(programme)
+    periods = _periods()
     years = sorted({p.year for p in periods})
     form = TrackingFilter(years, request.GET or None)
     year = status = None
@@ -200,7 +181,7 @@ def tracking(request: HttpRequest) -> HttpResponse:
         year, status = form.cleaned_data["year"], form.cleaned_data["status"]
     shown = [p for p in periods if p.year == year] if year else latest_cut_quarters(periods, today)
     grid = tracking_grid(shown, today, status or "")
-    context = {"programme": programme, "form": form, "grid": grid, "today": today}
+    context = {"form": form, "grid": grid, "today": today}
     return render(request, "reports/tracking_grid.html", context)
 
 
@@ -208,46 +189,39 @@ def tracking(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def calendar(request: HttpRequest) -> HttpResponse:
     require_office(_user(request))
-    programme = _programme(request)
-    form = CalendarForm(request.POST or None, instance=calendar_for(programme))
+    form = CalendarForm(request.POST or None, instance=calendar_get())
     if request.method == "POST" and form.is_valid():
-        form.save()
-        periods_ensure(programme)
+        calendar_save(form.instance)
         messages.success(request, _("Calendar saved; cut-off and due dates recomputed."))
         return redirect("reports:calendar")
-    periods = _periods(programme)
-    context = {"programme": programme, "form": form, "periods": periods}
+    context = {"form": form, "periods": _periods()}
     return render(request, "reports/tracking_calendar.html", context)
 
 
-def _chosen_period(request: HttpRequest, programme: Programme) -> ReportingPeriod | None:
+def _chosen_period(request: HttpRequest) -> ReportingPeriod | None:
     code = request.GET.get("period", "")
-    chosen = period_by_code(programme, code) if "Q" in code.upper() else None
-    return chosen or today_period(programme, timezone.localdate())
+    chosen = period_by_code(code) if "Q" in code.upper() else None
+    return chosen or today_period(timezone.localdate())
 
 
 def _assignments_context(
     request: HttpRequest,
-    programme: Programme,
     add_form: AssignmentAddForm | None = None,
     end_forms: dict[int, AssignmentEndForm] | None = None,
 ) -> dict[str, Any]:
-    period = _chosen_period(request, programme)
-    assignments = (
-        Assignment.objects.filter(programme=programme)
-        .select_related("unit", "first_period", "last_period")
-        .order_by("unit__code", "first_period__year", "first_period__quarter")
+    period = _chosen_period(request)
+    assignments = Assignment.objects.select_related("unit", "first_period", "last_period").order_by(
+        "unit__code", "first_period__year", "first_period__quarter"
     )
     end_forms = end_forms or {}
     rows = [
         (a, end_forms.get(a.pk) or AssignmentEndForm(a, prefix=f"end{a.pk}")) for a in assignments
     ]
     return {
-        "programme": programme,
-        "periods": _periods(programme),
+        "periods": _periods(),
         "period": period,
         "rows": rows,
-        "add_form": add_form or AssignmentAddForm(programme),
+        "add_form": add_form or AssignmentAddForm(),
         "coverage": coverage_check(period) if period else None,
         "proposal": _proposal(period) if period and request.GET.get("propose") else None,
     }
@@ -260,8 +234,7 @@ def _proposal(period: ReportingPeriod) -> list[tuple[Unit, str]]:
 @login_required
 def assignments(request: HttpRequest) -> HttpResponse:
     require_office(_user(request))
-    programme = _programme(request)
-    context = _assignments_context(request, programme)
+    context = _assignments_context(request)
     return render(request, "reports/assignments_list.html", context)
 
 
@@ -269,13 +242,12 @@ def assignments(request: HttpRequest) -> HttpResponse:
 @require_POST
 def assignment_add(request: HttpRequest) -> HttpResponse:
     require_office(_user(request))
-    programme = _programme(request)
-    form = AssignmentAddForm(programme, request.POST)
+    form = AssignmentAddForm(request.POST)
     if form.is_valid():
         assignment = form.save()
         messages.success(request, _("Assignment added: %(a)s.") % {"a": assignment})
         return redirect("reports:assignments")
-    context = _assignments_context(request, programme, add_form=form)
+    context = _assignments_context(request, add_form=form)
     return render(request, "reports/assignments_list.html", context, status=400)
 
 
@@ -289,7 +261,7 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
         form.save()
         messages.success(request, _("Assignment ended: %(a)s.") % {"a": assignment})
         return redirect("reports:assignments")
-    context = _assignments_context(request, assignment.programme, end_forms={pk: form})
+    context = _assignments_context(request, end_forms={pk: form})
     return render(request, "reports/assignments_list.html", context, status=400)
 
 
@@ -298,13 +270,11 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
 def assignments_apply(request: HttpRequest) -> HttpResponse:
     """Replaces every assignment with the proposal from the tree, after a confirmation."""
     require_office(_user(request))
-    programme = _programme(request)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        created = assignments_apply_proposal(programme)
+        created = assignments_apply_proposal()
         messages.success(
             request, _("Assignments replaced by the proposal: %(n)d assignments.") % {"n": created}
         )
         return redirect("reports:assignments")
-    current = Assignment.objects.filter(programme=programme).count()
-    context = {"programme": programme, "current": current}
+    context = {"current": Assignment.objects.count()}
     return render(request, "reports/assignments_apply.html", context)

@@ -154,8 +154,15 @@ class TaskGroup(models.Model):
             )
         ]
 
+    # How this quarter's forms and files name the group's narrative (`programmes.task_group_keys`).
+    narrative_key = ""
+
     def __str__(self) -> str:
         return f"{self.code}. {self.title}"
+
+    @property
+    def key(self) -> str:
+        return self.narrative_key or self.code
 
     @property
     def title(self) -> str:
@@ -295,71 +302,3 @@ class Target(models.Model):
     def __str__(self) -> str:
         scope = str(self.year) if self.year else _("term")
         return f"{self.indicator.code} {scope}: {self.value}"
-
-
-class RollupTotal(models.Model):
-    """Approved figures summed per ancestor unit and quarter (see `targets.totals`).
-
-    Derived data, written in the transaction of every approval, so a national roll-up reads a
-    few hundred rows instead of scanning every value. Along the tree as it was: a report counts
-    for each unit that was above (or is) its unit on the quarter's cut-off. Three kinds of row:
-    `field` (item = field id): numbers given, blanks, "not applicable", and the sum of numbers;
-    `pair` (item = indicator id): reports that gave both numerator and denominator (`numbers`)
-    and the sums of each (`total`, `denominator`), so a blank numerator never pairs;
-    `received` (item 0): reports with at least one figure the roll-up counts as received.
-    """
-
-    class Kind(models.TextChoices):
-        FIELD = "field", "field"
-        PAIR = "pair", "pair"
-        RECEIVED = "received", "received"
-
-    ancestor = models.ForeignKey("unions.Unit", on_delete=models.CASCADE, related_name="+")
-    period = models.ForeignKey(
-        "reports.ReportingPeriod", on_delete=models.CASCADE, related_name="+"
-    )
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    item = models.BigIntegerField()
-    numbers = models.IntegerField(default=0)
-    blanks = models.IntegerField(default=0)
-    not_applicable = models.IntegerField(default=0)
-    total = models.BigIntegerField(default=0)
-    denominator = models.BigIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["ancestor", "period", "kind", "item"], name="targets_rolluptotal_unique"
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=["field", "pair", "received"]),
-                name="targets_rolluptotal_kind_valid",
-            ),
-        ]
-        # The breakdown by reporting unit reads one item of a quarter across all units.
-        indexes = [
-            models.Index(fields=["period", "kind", "item"], name="targets_rolluptotal_item"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.ancestor_id} {self.period_id} {self.kind}:{self.item}"
-
-
-class RollupTotalsState(models.Model):
-    """When a programme's totals were last built in full, and against which closure.
-
-    The closure is rewritten (new rows, higher ids) by every reorganisation; totals built
-    against an older closure may place reports under the wrong ancestors, so the roll-up
-    reads raw values until the totals are rebuilt.
-    """
-
-    programme = models.OneToOneField(
-        "targets.Programme", on_delete=models.CASCADE, related_name="+"
-    )
-    closure_mark = models.BigIntegerField(default=0)
-    # {period id: cut-off} when built: a changed cut-off can move a report under other units.
-    cutoffs = models.JSONField(default=dict)
-    built_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return f"{self.programme_id} @{self.closure_mark}"

@@ -128,14 +128,14 @@ def programme(small_tree: SmallTree):
     from targets.services import programme_03_load
 
     programme = programme_03_load()
-    periods_ensure(programme)
+    periods_ensure()
     return programme
 
 
 def period(programme, code: str):
     from reports.assignments import period_by_code
 
-    found = period_by_code(programme, code)
+    found = period_by_code(code)
     assert found is not None, code
     return found
 

@@ -354,7 +354,7 @@ def world(
             strict=True,
         )
     )
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     world = World(users=users)
     world.reports = {
         "d2_submitted": _reported(t.d2, programme, "2025Q1", submit=True),

@@ -17,9 +17,10 @@ from reports.services import (
     report_submit,
 )
 from reports.synthetic import generate
-from targets import totals
-from targets.models import Programme, RollupTotal, RollupTotalsState
-from targets.rollup import AS_NOW, AS_WAS, PeriodSpec, progress
+from rollup import totals
+from rollup.engine import AS_NOW, AS_WAS, PeriodSpec, progress
+from rollup.models import RollupTotal, RollupTotalsState
+from targets.models import Programme
 from tests.conftest import approved, period
 from unions.models import Unit, UnitClosure, UnitKind, folded
 
@@ -30,7 +31,7 @@ SPECS = ["2024Q2", "2024", "2025Q2", "2025Q3", "2025", "2026Q1", "2026Q3", "2026
 def raw_and_totals(programme, unit, spec, today=TODAY, tree=AS_WAS):
     """The same roll-up read from totals and from raw values (totals switched off)."""
     fast = progress(programme, unit, PeriodSpec.parse(spec), tree=tree, today=today)
-    state = RollupTotalsState.objects.get(programme=programme)
+    state = RollupTotalsState.objects.get()
     state.closure_mark, real = -1, state.closure_mark
     state.save()
     try:
@@ -125,8 +126,8 @@ def stored():
 
 def test_approvals_keep_the_totals_equal_to_a_full_rebuild(small_tree, programme):
     t = small_tree
-    assignments_apply_proposal(programme)
-    totals.totals_rebuild(programme)  # empty; from here on approvals keep it
+    assignments_apply_proposal()
+    totals.totals_rebuild()  # empty; from here on approvals keep it
     approved(t.d1, programme, "2025Q2", members=100, workers_union_units=120, informed_ytd=60)
     approved(t.d2, programme, "2025Q2", members=200, workers_union_units=220,
              informed_ytd=Entry.blank())  # fmt: skip
@@ -142,7 +143,7 @@ def test_approvals_keep_the_totals_equal_to_a_full_rebuild(small_tree, programme
     draft = report_submit(draft, version=draft.version, actor=None)
     report_approve(draft, actor=None)
     incremental = stored()
-    totals.totals_rebuild(programme)
+    totals.totals_rebuild()
     assert stored() == incremental
     for unit in (t.province, t.d1, t.d2, t.ward, t.c11):
         for spec in ("2025Q2", "2025Q4", "2025", "term"):
@@ -156,25 +157,25 @@ def test_a_reorganisation_keeps_the_totals_trusted_and_exact(small_tree, program
     from tests.conftest import make_unit
 
     approved(small_tree.d2, programme, "2025Q2", members=200)
-    totals.totals_rebuild(programme)
+    totals.totals_rebuild()
     make_unit("NEW", UnitKind.GRASSROOTS, small_tree.d2)
-    assert totals.totals_read(programme, small_tree.province, []) is not None
+    assert totals.totals_read(small_tree.province, []) is not None
     kept = stored()
-    totals.totals_rebuild(programme)
+    totals.totals_rebuild()
     assert stored() == kept
 
 
 def test_a_calendar_change_rebuilds_the_quarters_whose_cut_off_moved(small_tree, programme):
-    from reports.assignments import calendar_for, periods_ensure
+    from reports.assignments import calendar_get, periods_ensure
 
     approved(small_tree.d2, programme, "2025Q2", members=200)
-    totals.totals_rebuild(programme)
-    calendar = calendar_for(programme)
+    totals.totals_rebuild()
+    calendar = calendar_get()
     calendar.cutoff_rule = "day14" if calendar.cutoff_rule != "day14" else "quarter_end"
     calendar.save()
-    periods_ensure(programme)
+    periods_ensure()
     q2 = period(programme, "2025Q2")
-    assert totals.totals_read(programme, small_tree.province, [q2]) is not None
+    assert totals.totals_read(small_tree.province, [q2]) is not None
     fast, raw = raw_and_totals(programme, small_tree.province, "2025Q2")
     assert_same(fast, raw)
 
@@ -230,7 +231,7 @@ def test_expected_reports_counted_in_the_database_match_the_python_count(provinc
 def test_expected_reports_along_small_tree_match_the_python_count(small_tree, programme):
     from reports.models import ReportingPeriod
 
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     periods = list(ReportingPeriod.objects.order_by("year", "quarter"))
     for unit in vars(small_tree).values():
         assert dict(totals.expected_counts(unit, periods)) == expected_in_python(unit, periods)
@@ -238,9 +239,9 @@ def test_expected_reports_along_small_tree_match_the_python_count(small_tree, pr
 
 def test_a_changed_cut_off_sends_the_roll_up_back_to_raw_values(small_tree, programme):
     approved(small_tree.d2, programme, "2025Q2", members=200)
-    totals.totals_rebuild(programme)
+    totals.totals_rebuild()
     q2 = period(programme, "2025Q2")
-    assert totals.totals_read(programme, small_tree.province, [q2]) is not None
+    assert totals.totals_read(small_tree.province, [q2]) is not None
     q2.cutoff = dt.date(2025, 6, 14)
     q2.save()
-    assert totals.totals_read(programme, small_tree.province, [q2]) is None
+    assert totals.totals_read(small_tree.province, [q2]) is None

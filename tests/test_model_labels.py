@@ -58,7 +58,7 @@ def _labels(html: str) -> set[str]:
 def test_the_admin_change_page_in_vietnamese_names_no_field_in_english(
     client, admin_user, programme, model_name
 ):
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     obj = Assignment.objects.first() if model_name == "assignment" else admin_user
     assert obj is not None
     client.force_login(admin_user)

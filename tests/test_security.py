@@ -120,7 +120,7 @@ def visit(page, path: str, violations: list[str]) -> None:
 def test_no_page_breaks_the_content_security_policy(
     page, small_tree, programme, office_user, district_reporter, admin_user
 ):
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     approved(small_tree.d2, programme, "2024Q4", members=190, workers_union_units=210)
     approved(small_tree.d2, programme, "2025Q2", members=200, workers_union_units=220)
     draft = report_open(small_tree.d2, period(programme, "2025Q3"), None)

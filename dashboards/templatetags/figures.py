@@ -17,7 +17,7 @@ from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from reports.periods import quarter_label
-from targets.arithmetic import Status
+from rollup.arithmetic import Status
 
 register = template.Library()
 

@@ -14,7 +14,7 @@ PROGRESS = "/api/v1/progress/"
 @pytest.fixture
 def reported(small_tree, programme):
     t = small_tree
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     reported_value(t.d1, programme, "2025Q2", members=100, workers_union_units=120, informed_ytd=60)
     reported_value(
         t.d2, programme, "2025Q2", members=200, workers_union_units=220, informed_ytd=100

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from api.serialize import number
-from targets.rollup import AS_NOW, PeriodSpec, progress
+from rollup.engine import AS_NOW, PeriodSpec, progress
 from tests.api.conftest import PROGRESS, bearer, reported_value
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +189,7 @@ def test_a_share_of_0_of_0_is_nothing_to_measure_in_the_api(client, committee_us
 
     programme = reported_programme()
     commune = make_unit("W0", UnitKind.COMMUNE, reported.province)
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     reported_value(commune, programme, "2025Q4", members=0, workers_union_units=0, informed_ytd=0)
     client.force_login(committee_user)
     body = client.get(PROGRESS, {"unit": "W0", "period": "2025"}).json()

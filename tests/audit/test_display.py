@@ -240,10 +240,10 @@ def test_the_assignment_end_input_suggests_its_own_first_quarter(client, office_
     from reports.assignments import assignments_apply_proposal
     from reports.models import Assignment
 
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     client.force_login(office_user)
     html = client.get(reverse("reports:assignments")).text
-    open_ones = Assignment.objects.filter(programme=programme, last_period__isnull=True)
+    open_ones = Assignment.objects.filter(last_period__isnull=True)
     assert open_ones
     for a in open_ones.select_related("first_period"):
         field = re.search(rf'<input[^>]*id="id_end{a.pk}-last"[^>]*>', html)
@@ -292,7 +292,7 @@ def test_the_page_names_the_fields_of_saved_and_imported_values_by_label(
     report = report_open(small_tree.d2, period(programme, "2024Q3"), office_user)
     values = {"members": Entry.of(1250), "members_committed": Entry.of(900)}
     report_save(report, ReportInput(values=values), version=report.version, actor=office_user)
-    values_import([ImportLine(2, "C21", "2024Q3", "members", 80, "draft")], programme=programme)
+    values_import([ImportLine(2, "C21", "2024Q3", "members", 80, "draft")])
     client.force_login(office_user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
     with django_assert_max_num_queries(6):

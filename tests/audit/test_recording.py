@@ -55,7 +55,7 @@ def test_editing_a_unit_in_its_page_records_who_changed_which_fields(
 def test_saving_a_report_form_records_each_changed_value_with_its_field_code(
     client, small_tree, programme, district_reporter
 ):
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     draft = report_open(small_tree.d2, period(programme, "2024Q3"), district_reporter)
     report_save(draft, ReportInput(values={"members": Entry.of(1000)}), version=1, actor=None)
     client.force_login(district_reporter)
@@ -78,7 +78,7 @@ def test_saving_a_report_form_records_each_changed_value_with_its_field_code(
 def test_a_reporter_opening_a_report_is_named_on_its_creation(
     client, small_tree, programme, district_reporter
 ):
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     client.force_login(district_reporter)
     client.post(reverse("reports:open"), {"unit": "D2", "period": "2024Q3"})
     report = Report.objects.get(unit=small_tree.d2, period__year=2024, period__quarter=3)
@@ -173,13 +173,13 @@ def test_programme_data_is_recorded_and_a_target_change_shows_old_and_new(progra
 
 
 def test_assignments_written_in_bulk_are_each_recorded(programme):
-    count = assignments_apply_proposal(programme)
+    count = assignments_apply_proposal()
     created = entries("assignment", action=AuditAction.CREATE)
     assert len(created) == count == Assignment.objects.count()
     assert {e.object_pk for e in created} == {
         str(pk) for pk in Assignment.objects.values_list("pk", flat=True)
     }
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     assert len(entries("assignment", action=AuditAction.DELETE)) == count
 
 

@@ -34,7 +34,7 @@ CORRECT = {"vi": "Sửa và gửi lại", "en": "Correct and send it again"}
 def returned(small_tree, programme):
     """Figures for 2025, and the ward's report for 2025Q3 returned to it for correction."""
     t = small_tree
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     approved(t.d1, programme, "2025Q2", members=100, workers_union_units=120, informed_ytd=60)
     approved(t.d2, programme, "2025Q2", members=200, workers_union_units=220, informed_ytd=100)
     report = approved(t.ward, programme, "2025Q3", approve=False, members=85, informed_ytd=70)

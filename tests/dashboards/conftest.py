@@ -13,7 +13,7 @@ from unions.models import UnitKind
 def reported(small_tree: SmallTree, programme) -> SmallTree:
     """Before and after the 2025 reform: D1 reports until June, the ward from July."""
     t = small_tree
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     approved(t.d1, programme, "2024Q4", members=95, workers_union_units=110, informed_ytd=100)
     approved(t.d2, programme, "2024Q4", members=190, workers_union_units=210, informed_ytd=200)
     approved(t.d1, programme, "2025Q2", members=100, workers_union_units=120, informed_ytd=60)
@@ -27,7 +27,7 @@ def reported(small_tree: SmallTree, programme) -> SmallTree:
 def grow(tree: SmallTree, programme, count: int, start: int = 0) -> None:
     """Adds `count` district federations, each with one approved 2025Q4 report."""
     units = [make_unit(f"X{start + i:03}", UnitKind.DISTRICT, tree.province) for i in range(count)]
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     for i, unit in enumerate(units):
         approved(unit, programme, "2025Q4", members=50 + i, workers_union_units=60, informed_ytd=55)
 

@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 
 from dashboards.breakdown import breakdowns, indicator_breakdown
 from reports.synthetic import generate
-from targets import totals
-from targets.models import Indicator, Programme, RollupTotalsState
-from targets.rollup import AS_NOW, AS_WAS, PeriodSpec, reads_for
+from rollup import totals
+from rollup.engine import AS_NOW, AS_WAS, PeriodSpec, reads_for
+from rollup.models import RollupTotalsState
+from targets.models import Indicator, Programme
 from unions.models import Unit, UnitKind
 
 from .conftest import grow
@@ -84,7 +85,7 @@ def test_totals_give_the_raw_breakdown_for_the_generated_province(province, spec
 
 
 def test_totals_give_the_raw_breakdown_along_small_tree(reported, programme):
-    totals.totals_rebuild(programme)
+    totals.totals_rebuild()
     indicators = breakdown_indicators(programme)
     for spec in ("2024Q4", "2025Q2", "2025", "2025Q4", "term"):
         for root in (reported.province, reported.d2, reported.ward):
@@ -108,7 +109,7 @@ def test_totals_give_the_raw_breakdown_along_small_tree(reported, programme):
 def test_the_breakdown_of_every_indicator_costs_the_same_queries_for_10_and_40_units(
     reported, programme
 ):
-    totals.totals_rebuild(programme)
+    totals.totals_rebuild()
     indicators = breakdown_indicators(programme)
     spec = PeriodSpec.parse("2025")
 
@@ -118,10 +119,10 @@ def test_the_breakdown_of_every_indicator_costs_the_same_queries_for_10_and_40_u
         return len(ctx.captured_queries), len(found["T01"])
 
     grow(reported, programme, 10)
-    totals.totals_rebuild(programme)
+    totals.totals_rebuild()
     few, rows_few = count()
     grow(reported, programme, 30, start=10)
-    totals.totals_rebuild(programme)
+    totals.totals_rebuild()
     many, rows_many = count()
     assert rows_many == rows_few + 30
     assert many == few <= 12
@@ -136,7 +137,7 @@ def test_the_breakdown_given_the_pages_reads_is_the_breakdown_read_afresh(
 ):
     """The indicator page hands the breakdown what it read for the root (quarters, totals'
     state, targets); the rows are the ones a breakdown reading them itself gives."""
-    totals.totals_rebuild(programme)
+    totals.totals_rebuild()
     if not trusted:
         RollupTotalsState.objects.update(closure_mark=-1)
     indicators = breakdown_indicators(programme)

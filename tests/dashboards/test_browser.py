@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from dashboards.templatetags.figures import figure, num
-from targets.rollup import PeriodSpec, progress
+from rollup.engine import PeriodSpec, progress
 
 from .conftest import login
 

@@ -8,8 +8,8 @@ from django.utils import translation
 from django.utils.formats import number_format
 
 from dashboards.templatetags.figures import change, coverage, figure, num, pct, target
-from targets.arithmetic import Status
-from targets.rollup import Coverage
+from rollup.arithmetic import Status
+from rollup.engine import Coverage
 
 
 @dataclass

@@ -14,8 +14,8 @@ from dashboards.selectors import (
     reporting_units_below,
     unit_dashboard,
 )
+from rollup.engine import AS_NOW, AS_WAS, PeriodSpec, progress
 from targets.models import Indicator
-from targets.rollup import AS_NOW, AS_WAS, PeriodSpec, progress
 from tests.conftest import approved, period
 
 from .conftest import grow
@@ -153,7 +153,11 @@ def test_membership_draws_the_path_and_projects_the_trend(reported, programme):
     assert rows["2025Q2"].members == 300 and rows["2024Q4"].change is None
     assert data.baseline_assumed and data.baseline == 285  # first reported quarter stands in
     assert data.quarters[0].path is None and rows["2028Q4"].path == data.target
+    # The trend starts with the quarter of the reorganisation (1 July 2025 in this tree's
+    # history), read from the unit history.
     assert data.projection_end is not None and data.projection_from == (2025, 2)
+    assert data.reform is not None and data.reform.day == dt.date(2025, 7, 1)
+    assert data.reform_band == ((2025, 2), (2025, 3))
 
 
 def test_reporting_units_below_follow_the_tree_of_the_quarter(reported, programme):
@@ -170,10 +174,10 @@ def test_reporting_units_below_follow_the_tree_of_the_quarter(reported, programm
 def test_unit_dashboard_reading_the_term_once_gives_each_periods_own_progress(
     reported, programme, with_totals, tree, provisional
 ):
-    from targets import totals
+    from rollup import totals
 
     if with_totals:
-        totals.totals_rebuild(programme)
+        totals.totals_rebuild()
     for unit in (reported.province, reported.d2, reported.ward):
         board = unit_dashboard(
             programme, unit, 2025, tree=tree, provisional=provisional, today=TODAY
@@ -195,10 +199,11 @@ def test_unit_dashboard_reading_the_term_once_gives_each_periods_own_progress(
 def test_progress_from_reads_of_the_whole_term_equals_progress_read_alone(
     reported, programme, with_totals
 ):
-    from targets import rollup, totals
+    from rollup import engine as rollup
+    from rollup import totals
 
     if with_totals:
-        totals.totals_rebuild(programme)
+        totals.totals_rebuild()
     for unit in (reported.province, reported.d1, reported.ward):
         reads = rollup.reads_for(programme, unit, tree=AS_WAS, provisional=False, today=TODAY)
         assert (reads.table is not None) == with_totals
@@ -220,7 +225,7 @@ def test_a_quarter_with_reports_missing_is_shown_but_left_out_of_the_trend(repor
     assert complete.projection_from == (2025, 2)
     # A district federation expected from October 2025 that has not reported yet.
     make_unit("LATE", UnitKind.DISTRICT, reported.province, start=dt.date(2025, 10, 1))
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     partial = membership(programme, reported.province, today=TODAY)
     q4 = next(q for q in partial.quarters if q.code == "2025Q4")
     assert (q4.members, q4.reports, q4.expected, q4.incomplete) == (300, 2, 3, True)
@@ -228,10 +233,10 @@ def test_a_quarter_with_reports_missing_is_shown_but_left_out_of_the_trend(repor
     assert partial.projection_from == (2024, 4)
     assert partial.projection_end != complete.projection_end
     # Counted from raw values (totals not trusted), the quarters are the same.
-    from targets.models import RollupTotalsState
-    from targets.totals import totals_rebuild
+    from rollup.models import RollupTotalsState
+    from rollup.totals import totals_rebuild
 
-    totals_rebuild(programme)
+    totals_rebuild()
     from_totals = membership(programme, reported.province, today=TODAY).quarters
     RollupTotalsState.objects.update(closure_mark=-1)
     from_values = membership(programme, reported.province, today=TODAY).quarters
@@ -249,7 +254,7 @@ def test_no_change_is_taken_at_a_quarter_with_reports_missing(reported, programm
     board = unit_dashboard(programme, reported.province, 2025, today=TODAY)
     assert next(r for r in board.annual if r.result.code == "A01").change is not None
     make_unit("LATE", UnitKind.DISTRICT, reported.province, start=dt.date(2025, 10, 1))
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     board = unit_dashboard(programme, reported.province, 2025, today=TODAY)
     a01 = next(r for r in board.annual if r.result.code == "A01")
     assert a01.result.coverage.reported < a01.result.coverage.expected

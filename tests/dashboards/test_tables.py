@@ -8,8 +8,8 @@ from django.test import RequestFactory
 
 from dashboards.breakdown import indicator_breakdown
 from dashboards.tables import BreakdownTable
+from rollup.engine import PeriodSpec
 from targets.models import Indicator
-from targets.rollup import PeriodSpec
 
 
 def tbody(html: str) -> str:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from dashboards.templatetags.figures import figure
-from targets.rollup import PeriodSpec, progress
+from rollup.engine import PeriodSpec, progress
 
 from .conftest import grow
 
@@ -268,7 +268,7 @@ def test_a_figure_from_an_earlier_quarter_than_the_periods_last_says_which(
     from unions.models import UnitKind
 
     late = make_unit("LATE", UnitKind.DISTRICT, reported.province, name="Late district")
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     approved(late, programme, "2025Q3", members=40, workers_union_units=50, informed_ytd=45)
     client.force_login(office_user)
     page = client.get(reverse("dashboards:indicator", args=["A01"]), {"period": "2025"}).text
@@ -428,7 +428,7 @@ def empty_commune(reported, programme):
     from unions.models import UnitKind
 
     commune = make_unit("W0", UnitKind.COMMUNE, reported.province, name="Empty commune")
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     approved(commune, programme, "2025Q4", members=0, workers_union_units=0, informed_ytd=0)
     return commune
 

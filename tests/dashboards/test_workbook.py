@@ -13,7 +13,7 @@ from dashboards.templatetags.figures import status_word
 from dashboards.workbook import workbook_write
 from dashboards.workbook_data import WorkbookError, WorkbookRequest
 from reports.assignments import assignments_apply_proposal
-from targets.rollup import PeriodSpec, progress
+from rollup.engine import PeriodSpec, progress
 from tests.conftest import approved
 from unions.services import unit_update
 
@@ -24,7 +24,7 @@ EVIL_NAME = '=HYPERLINK("http://x","y")'
 @pytest.fixture
 def committee_data(small_tree, programme):
     t = small_tree
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     unit_update(t.d2, name=EVIL_NAME, sector=t.d2.sector, budget_paid=t.d2.budget_paid)
     approved(t.d1, programme, "2025Q2", members=100, workers_union_units=120, informed_ytd=60)
     approved(t.d2, programme, "2025Q2", members=200, workers_union_units=220, informed_ytd=100)
@@ -170,7 +170,7 @@ def test_members_sheet_says_which_quarter_still_lacks_reports(committee_data, pr
     from unions.models import UnitKind
 
     make_unit("LATE", UnitKind.DISTRICT, committee_data.province, start=dt.date(2025, 10, 1))
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     ws = build(programme)["Đoàn viên"]
     notes = {row[0].value: row[6].value or "" for row in ws.iter_rows(min_row=4) if row[0].value}
     assert (
@@ -199,7 +199,7 @@ def test_a_unit_whose_reports_gave_0_of_0_reads_nothing_to_measure(committee_dat
     from unions.models import UnitKind
 
     commune = make_unit("W0", UnitKind.COMMUNE, committee_data.province, name="Empty commune")
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     approved(commune, programme, "2025Q4", members=0, workers_union_units=0, informed_ytd=0)
     book = build(programme)
     ws = book["ĐV, NLĐ theo đơn vị"]

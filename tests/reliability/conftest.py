@@ -32,6 +32,6 @@ def entries(values: dict[str, int]) -> ReportInput:
 @pytest.fixture
 def draft(small_tree, programme):
     """District D2's 2025Q3 report, saved once with three values."""
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     report = report_open(small_tree.d2, period(programme, "2025Q3"), None)
     return report_save(report, entries(BASE_VALUES), version=report.version, actor=None)

@@ -230,7 +230,7 @@ def _check_values_import(path: Path, programme) -> None:  # type: ignore[no-unty
         assert str(refused)
         assert report_counts() == before
         return
-    result = values_import(lines, programme=programme, read_errors=read_errors)
+    result = values_import(lines, read_errors=read_errors)
     if not result.ok:
         event("lines refused")
         assert all(str(e) for e in result.errors)

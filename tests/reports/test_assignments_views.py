@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from reports.assignments import assignments_apply_proposal, calendar_for
+from reports.assignments import assignments_apply_proposal, calendar_get
 from reports.models import Assignment, AssignmentScope, CutoffRule
 from tests.conftest import period
 
@@ -30,7 +30,7 @@ def test_reporters_and_the_committee_may_not_open_the_office_pages(
 def test_a_reporter_may_not_add_or_end_assignments(
     client, small_tree, programme, district_reporter
 ):
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     assignment = Assignment.objects.first()
     client.force_login(district_reporter)
     add = client.post(
@@ -45,7 +45,7 @@ def test_saving_the_calendar_recomputes_cut_off_and_due_dates(office, programme)
     assert response.status_code == 302
     q3 = period(programme, "2024Q3")
     assert (q3.cutoff, q3.due) == (dt.date(2024, 9, 14), dt.date(2024, 9, 24))
-    assert calendar_for(programme).cutoff_rule == CutoffRule.DAY_14
+    assert calendar_get().cutoff_rule == CutoffRule.DAY_14
 
 
 def test_a_bad_due_days_value_is_refused_next_to_the_field(office, programme):
@@ -84,12 +84,8 @@ def test_applying_the_proposal_asks_for_confirmation_first(office, small_tree, p
 
 def test_the_coverage_panel_names_gaps_and_overlaps(office, small_tree, programme):
     q3 = period(programme, "2024Q3")
-    Assignment.objects.create(
-        programme=programme, unit=small_tree.d2, scope=AssignmentScope.SUBTREE, first_period=q3
-    )
-    Assignment.objects.create(
-        programme=programme, unit=small_tree.c21, scope=AssignmentScope.SELF, first_period=q3
-    )
+    Assignment.objects.create(unit=small_tree.d2, scope=AssignmentScope.SUBTREE, first_period=q3)
+    Assignment.objects.create(unit=small_tree.c21, scope=AssignmentScope.SELF, first_period=q3)
     response = office.get(reverse("reports:assignments"), {"period": "2024Q3"})
     coverage = response.context["coverage"]
     assert coverage.grassroots == 4
@@ -134,7 +130,7 @@ def test_a_last_quarter_before_the_first_is_refused(office, small_tree, programm
 
 
 def test_office_staff_end_an_open_assignment(office, small_tree, programme):
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     d2 = Assignment.objects.get(unit=small_tree.d2)
     assert d2.last_period is None
     response = office.post(
@@ -146,7 +142,7 @@ def test_office_staff_end_an_open_assignment(office, small_tree, programme):
 
 
 def test_ending_with_a_quarter_outside_the_term_is_refused(office, small_tree, programme):
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     d2 = Assignment.objects.get(unit=small_tree.d2)
     response = office.post(
         reverse("reports:assignment_end", args=[d2.pk]), {f"end{d2.pk}-last": "2040Q1"}
@@ -158,7 +154,7 @@ def test_ending_with_a_quarter_outside_the_term_is_refused(office, small_tree, p
 def test_the_assignments_page_has_a_bounded_query_count(
     office, small_tree, programme, django_assert_max_num_queries
 ):
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     with django_assert_max_num_queries(16):
         response = office.get(reverse("reports:assignments"), {"period": "2025Q3"})
     assert response.status_code == 200

@@ -22,7 +22,7 @@ DESKTOP = {"width": 1280, "height": 900}
 
 @pytest.fixture
 def q3(programme):
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     return period(programme, "2024Q3")
 
 

@@ -157,7 +157,7 @@ def test_a_year_to_date_count_that_falls_within_the_year_is_refused(programme):
         ImportLine(2, "D2", "2024Q2", "informed_ytd", "500"),
         ImportLine(3, "D2", "2024Q3", "informed_ytd", "400"),
     ]
-    result = values_import(lines, programme=programme)
+    result = values_import(lines)
     assert [e.line for e in result.errors] == [3]
     assert "1 January" in result.errors[0].message
     assert not Report.objects.exists()
@@ -182,6 +182,7 @@ def test_a_zip_bomb_posing_as_xlsx_is_refused(programme, tmp_path):
     assert "MB" in message
 
 
-def test_the_programme_can_be_named(programme):
-    message, _ = refused(DATA / "values_good.csv", "--programme", "no-such-programme")
-    assert "No such programme" in message
+def test_the_command_needs_no_programme_any_more(programme):
+    """A report belongs to a unit and a quarter: one file loads every programme's values."""
+    with pytest.raises(CommandError, match="unrecognized arguments"):
+        call_command("import_values", str(DATA / "values_good.csv"), "--programme", "x")

@@ -23,7 +23,7 @@ def run(today: dt.date, *extra: str) -> str:
 
 @pytest.fixture
 def reporters(programme, district_reporter, other_district_reporter, ward_reporter):
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     for user, email in (
         (district_reporter, "d2@example.vn"),
         (other_district_reporter, "d1@example.vn"),

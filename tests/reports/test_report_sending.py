@@ -29,7 +29,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
 @pytest.fixture
 def q3(programme):
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     return period(programme, "2024Q3")
 
 

@@ -159,12 +159,10 @@ def test_proposal_follows_the_tree_at_each_cutoff(small_tree, programme):
 def test_every_cdcs_is_covered_once_and_gaps_and_overlaps_show(small_tree, programme):
     from reports.models import Assignment
 
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     q = period(programme, "2025Q4")
     assert coverage_check(q).ok and coverage_check(q).grassroots == 4
-    Assignment.objects.create(
-        programme=programme, unit=small_tree.c21, scope=AssignmentScope.SELF, first_period=q
-    )
+    Assignment.objects.create(unit=small_tree.c21, scope=AssignmentScope.SELF, first_period=q)
     Assignment.objects.filter(unit=small_tree.ward).delete()
     result = coverage_check(q)
     assert [u.code for u in result.gaps] == ["C11", "C12"]

@@ -109,7 +109,7 @@ def test_a_unit_not_yet_created_or_closed_says_why_it_is_not_expected():
 
 @pytest.fixture
 def assigned(programme):
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     return programme
 
 
@@ -202,7 +202,7 @@ def test_the_grid_takes_a_fixed_number_of_queries_however_many_units_report(
     for n in range(12):
         unit = make_unit(f"X{n}", UnitKind.DISTRICT, small_tree.province)
         make_unit(f"X{n}C", UnitKind.GRASSROOTS, unit)
-    assignments_apply_proposal(assigned)
+    assignments_apply_proposal()
     for p in periods[:2]:
         for unit in Unit.objects.filter(code__startswith="X", kind=UnitKind.DISTRICT):
             report_open(unit, p, office_user)
@@ -253,7 +253,7 @@ def test_the_tracking_page_keeps_its_query_count_as_units_grow(
     url = reverse("reports:tracking")
     for n in range(10):
         make_unit(f"Y{n}", UnitKind.DISTRICT, small_tree.province)
-    assignments_apply_proposal(assigned)
+    assignments_apply_proposal()
     with django_assert_max_num_queries(14):
         assert client.get(url, {"year": "2025"}).status_code == 200
 

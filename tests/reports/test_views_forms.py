@@ -32,7 +32,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
 @pytest.fixture
 def q3(programme):
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     return period(programme, "2024Q3")
 
 
@@ -175,7 +175,7 @@ def test_a_reporter_cannot_open_a_report_for_a_cdcs_below_it(
 def test_the_list_runs_a_fixed_number_of_queries(
     client, small_tree, programme, office_user, django_assert_max_num_queries
 ):
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     for code in ["2024Q1", "2024Q2", "2024Q3", "2024Q4"]:
         for unit in (small_tree.d1, small_tree.d2):
             report_open(unit, period(programme, code), office_user)

@@ -13,7 +13,7 @@ from accounts.models import User
 from dashboards.selectors import programme_current
 from dashboards.workbook import workbook_write
 from dashboards.workbook_data import WorkbookError, WorkbookRequest
-from targets.rollup import AS_NOW, AS_WAS
+from rollup.engine import AS_NOW, AS_WAS
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""`manage.py import_values FILE [--dry-run] [--programme CODE]`: see docs/import_values.md."""
+"""`manage.py import_values FILE [--dry-run]`: see the README (every programme's values at once)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reports.importing import ImportFileError, lines_read, programme_for_import, values_import
+from reports.importing import ImportFileError, lines_read, values_import
 
 
 class Command(BaseCommand):
@@ -16,19 +16,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="check and roll back")
-        parser.add_argument("--programme", help="programme code (default: the most recent)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        programme = programme_for_import(options["programme"])
-        if programme is None:
-            raise CommandError("No such programme; load one first (manage.py load_programme).")
         try:
             lines, errors = lines_read(options["file"])
         except (ImportFileError, OSError) as exc:
             raise CommandError(str(exc)) from exc
-        result = values_import(
-            lines, programme=programme, dry_run=options["dry_run"], read_errors=errors
-        )
+        result = values_import(lines, dry_run=options["dry_run"], read_errors=errors)
         for error in result.errors:
             self.stderr.write(str(error))
         if result.errors:
@@ -38,7 +32,7 @@ class Command(BaseCommand):
         verb = "would write" if options["dry_run"] else "wrote"
         for report in result.reports:
             self.stdout.write(f"{verb} {report}")
-        summary = f"{len(lines)} lines, {len(result.reports)} reports ({programme.code})"
+        summary = f"{len(lines)} lines, {len(result.reports)} reports"
         self.stdout.write(
             self.style.SUCCESS(
                 f"{summary}; dry run, nothing saved" if options["dry_run"] else summary

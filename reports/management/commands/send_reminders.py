@@ -23,7 +23,6 @@ from reports.selectors import quarter_last_reason
 from reports.tracking import (
     CellStatus,
     Pending,
-    programme_current,
     reminder_allowed,
     reminders_pending,
 )
@@ -96,8 +95,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = self._today(options["today"])
-        programme = programme_current(today)
-        period = today_period(programme, today) if programme else None
+        period = today_period(today)
         if period is None:
             self.stdout.write("No reporting period has ended yet.")
             return

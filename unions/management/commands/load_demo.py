@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from accounts.demo import DEMO_PASSWORD, demo_accounts_load
-from targets.demo import demo_baseline_set
+from rollup.demo import demo_baseline_set
 from targets.models import Programme
 from unions.demo import demo_hierarchy_load
 from unions.models import DEMO_CACHE_KEY

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from targets.arithmetic import (
+from rollup.arithmetic import (
     BLANK,
     NA,
     NUMBER,

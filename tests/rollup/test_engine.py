@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from reports.assignments import assignments_apply_proposal
-from targets.arithmetic import Status
+from rollup.arithmetic import Status
+from rollup.engine import AS_NOW, AS_WAS, PeriodSpec, progress
 from targets.models import Target
-from targets.rollup import AS_NOW, AS_WAS, PeriodSpec, progress
 from tests.conftest import approved
 
 TODAY = dt.date(2026, 2, 1)
@@ -17,7 +17,7 @@ TODAY = dt.date(2026, 2, 1)
 @pytest.fixture
 def reported(small_tree, programme):
     t = small_tree
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     approved(t.d1, programme, "2025Q2", members=100, workers_union_units=120, informed_ytd=60)
     approved(t.d2, programme, "2025Q2", members=200, workers_union_units=220, informed_ytd=100)
     approved(t.ward, programme, "2025Q4", members=90, workers_union_units=100, informed_ytd=100)
@@ -161,17 +161,17 @@ def empty_commune(reported, programme):
     from unions.models import UnitKind
 
     commune = make_unit("W0", UnitKind.COMMUNE, reported.province, start=dt.date(2025, 7, 1))
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     approved(commune, programme, "2025Q4", members=0, workers_union_units=0, informed_ytd=0)
     return commune
 
 
 def _both_readings(programme, unit, spec):
     """The figures from the pre-summed totals, then from the values (totals not trusted)."""
-    from targets.models import RollupTotalsState
-    from targets.totals import totals_rebuild
+    from rollup.models import RollupTotalsState
+    from rollup.totals import totals_rebuild
 
-    totals_rebuild(programme)
+    totals_rebuild()
     from_totals = progress(programme, unit, PeriodSpec.parse(spec), today=TODAY)
     RollupTotalsState.objects.update(closure_mark=-1)
     return from_totals, progress(programme, unit, PeriodSpec.parse(spec), today=TODAY)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from reports.models import ReportingPeriod
+from targets.models import Programme, Target
+from targets.programmes import covers
 from unions.models import Unit, UnitKind
 
-from .models import Programme, Target
-from .rollup import PeriodSpec, progress
+from .engine import PeriodSpec, progress
 
 
 def demo_baseline_set(programme: Programme) -> Target | None:
@@ -17,7 +18,14 @@ def demo_baseline_set(programme: Programme) -> Target | None:
         indicator__programme=programme, indicator__display="count", year=None, unit=None
     ).first()
     province = Unit.objects.filter(kind=UnitKind.PROVINCE).order_by("valid_from").first()
-    first = ReportingPeriod.objects.filter(programme=programme, reports__in_force=True).first()
+    first = next(
+        (
+            p
+            for p in ReportingPeriod.objects.filter(reports__in_force=True).distinct()
+            if covers(programme, p.year, p.quarter)
+        ),
+        None,
+    )
     if target is None or province is None or first is None or target.baseline_value is not None:
         return None
     result = progress(programme, province, PeriodSpec("quarter", first.year, first.quarter))

@@ -15,7 +15,8 @@ tree as it was are summed; the roll-up reads raw values for everything else. The
 written in the transaction of every approval (`totals_apply`) and of every reorganisation
 (`follow_closure`, a listener of `unions.closure`), so they are never stale. A calendar change
 moves cut-offs; `reports.assignments.periods_ensure` rebuilds the quarters whose cut-off moved
-in its transaction (`totals_follow_calendar`). The roll-up still checks both (`closure_mark`,
+in its transaction (`follow_calendar`, a listener of
+`reports.hooks`). The roll-up still checks both (`closure_mark`,
 `cutoffs`) and reads raw values where they do not match; totals it stopped trusting are never
 patched, only rebuilt (`manage.py rebuild_totals`).
 """
@@ -33,10 +34,11 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 
 from reports.models import Assignment, AssignmentScope, Report, ReportingPeriod, Value, ValueState
+from targets.models import Field, Indicator
 from unions.models import Unit, UnitClosure
 
 from . import arithmetic as ar
-from .models import Field, Indicator, Programme, RollupTotal, RollupTotalsState
+from .models import RollupTotal, RollupTotalsState
 
 Quarter = tuple[int, int]
 S = TypeVar("S")
@@ -145,10 +147,10 @@ def ratio_total(
     )
 
 
-def totals_read(programme: Programme, unit: Unit, periods: list[ReportingPeriod]) -> Table | None:
+def totals_read(unit: Unit, periods: list[ReportingPeriod]) -> Table | None:
     """The unit's totals for the periods, or None when the totals cannot be trusted (never
-    built for this programme, or the closure changed since). Two queries."""
-    state = RollupTotalsState.objects.filter(programme=programme).first()
+    built, or the closure changed since). Two queries."""
+    state = RollupTotalsState.objects.first()
     if state is None or state.closure_mark != closure_mark():
         return None
     if any(state.cutoffs.get(str(p.pk)) != p.cutoff.isoformat() for p in periods):
@@ -172,45 +174,43 @@ def totals_read(programme: Programme, unit: Unit, periods: list[ReportingPeriod]
 # Writing ---------------------------------------------------------------------------------------
 
 
-def _programme_fields(programme: Programme) -> list[Field]:
+def _summed_fields() -> list[Field]:
+    """Every field an indicator of any programme reads: the totals serve every programme."""
     return list(
         Field.objects.filter(
-            Q(numerator_of__programme=programme) | Q(denominator_of__programme=programme)
+            Q(numerator_of__isnull=False) | Q(denominator_of__isnull=False)
         ).distinct()
     )
 
 
-def _lock_totals(programme_ids: list[int]) -> list[RollupTotalsState]:
-    """Locks the programmes' totals state rows (PostgreSQL; SQLite has one writer anyway).
+def _lock_totals() -> list[RollupTotalsState]:
+    """Locks the totals' state row (PostgreSQL; SQLite has one writer anyway); none when the
+    totals were never built.
 
     Whoever changes totals takes this lock first: an approval (`totals_apply`), a rebuild, a
     reorganisation (`follow_closure`, once its new closure rows are in). So an approval that
     comes after a reorganisation sums along the closure it committed, and a reorganisation
     that comes after an approval sees the report in force.
     """
-    return list(
-        RollupTotalsState.objects.select_for_update()
-        .filter(programme_id__in=programme_ids)
-        .order_by("programme_id")
-    )
+    return list(RollupTotalsState.objects.select_for_update().order_by("pk")[:1])
 
 
 @transaction.atomic
-def totals_rebuild(programme: Programme, periods: Iterable[ReportingPeriod] | None = None) -> int:
-    """Rewrites the totals of the programme from the values, in three set-based queries.
+def totals_rebuild(periods: Iterable[ReportingPeriod] | None = None) -> int:
+    """Rewrites the totals from the values, in three set-based queries.
 
     With `periods`, only those quarters' totals and cut-offs are rewritten (after a calendar
     change); the closure mark is then kept, so totals built against an older closure stay
     untrusted. Returns how many rows the rewritten quarters have.
     """
-    every = ReportingPeriod.objects.filter(programme=programme)
+    every = ReportingPeriod.objects.all()
     chosen = list(every if periods is None else every.filter(pk__in=[p.pk for p in periods]))
     if periods is not None and not chosen:
         return 0
-    state = next(iter(_lock_totals([programme.pk])), None)
+    state = next(iter(_lock_totals()), None)
     period_ids = [p.pk for p in chosen]
     RollupTotal.objects.filter(period_id__in=period_ids).delete()
-    fields = _programme_fields(programme)
+    fields = _summed_fields()
     counted = [f.pk for f in fields if not f.province_only]
     t = {
         "total": RollupTotal._meta.db_table,
@@ -226,8 +226,7 @@ def totals_rebuild(programme: Programme, periods: Iterable[ReportingPeriod] | No
     some_periods = ", ".join(["%s"] * len(period_ids)) or "NULL"
     under = f"""
         JOIN {t["report"]} r ON r.id = v.report_id AND r.in_force
-        JOIN {t["period"]} p ON p.id = r.period_id AND p.programme_id = %s
-             AND p.id IN ({some_periods})
+        JOIN {t["period"]} p ON p.id = r.period_id AND p.id IN ({some_periods})
         JOIN {t["closure"]} c ON c.descendant_id = r.unit_id AND c.valid_from <= p.cutoff
              AND (c.valid_to IS NULL OR c.valid_to > p.cutoff)
     """
@@ -252,7 +251,7 @@ def totals_rebuild(programme: Programme, periods: Iterable[ReportingPeriod] | No
         JOIN {t["value"]} d ON d.report_id = v.report_id AND d.field_id = i.denominator_id
              AND d.state = %s
         {under}
-        WHERE i.programme_id = %s AND i.denominator_id IS NOT NULL
+        WHERE i.denominator_id IS NOT NULL
         GROUP BY c.ancestor_id, r.period_id, i.id"""  # noqa: S608
     received_rows = f"""INSERT INTO {t["total"]} ({columns})
         SELECT c.ancestor_id, r.period_id, 'received', 0, COUNT(DISTINCT r.id), 0, 0, 0, 0
@@ -260,15 +259,12 @@ def totals_rebuild(programme: Programme, periods: Iterable[ReportingPeriod] | No
         WHERE v.field_id IN ({some_counted})
         GROUP BY c.ancestor_id, r.period_id"""  # noqa: S608
     with connection.cursor() as cursor:
-        pk = programme.pk
-        cursor.execute(field_rows, [number, blank, na, pk, *period_ids, *[f.pk for f in fields]])
-        cursor.execute(pair_rows, [number, number, pk, *period_ids, pk])
-        cursor.execute(received_rows, [pk, *period_ids, *counted])
+        cursor.execute(field_rows, [number, blank, na, *period_ids, *[f.pk for f in fields]])
+        cursor.execute(pair_rows, [number, number, *period_ids])
+        cursor.execute(received_rows, [*period_ids, *counted])
     cutoffs = {str(p.pk): p.cutoff.isoformat() for p in chosen}
     if state is None:
-        RollupTotalsState.objects.create(
-            programme=programme, closure_mark=closure_mark(), cutoffs=cutoffs
-        )
+        RollupTotalsState.objects.create(closure_mark=closure_mark(), cutoffs=cutoffs)
     elif periods is None:
         state.closure_mark, state.cutoffs = closure_mark(), cutoffs
         state.save()
@@ -278,23 +274,23 @@ def totals_rebuild(programme: Programme, periods: Iterable[ReportingPeriod] | No
     return RollupTotal.objects.filter(period_id__in=period_ids).count()
 
 
-def changed_cutoffs(programme: Programme) -> list[ReportingPeriod] | None:
+def changed_cutoffs() -> list[ReportingPeriod] | None:
     """The quarters whose cut-off is not the one the totals were built with (new quarters
-    included), or None when the programme has no totals."""
-    state = RollupTotalsState.objects.filter(programme=programme).first()
+    included), or None when the totals were never built."""
+    state = RollupTotalsState.objects.first()
     if state is None:
         return None
-    periods = ReportingPeriod.objects.filter(programme=programme).order_by("year", "quarter")
+    periods = ReportingPeriod.objects.order_by("year", "quarter")
     return [p for p in periods if state.cutoffs.get(str(p.pk)) != p.cutoff.isoformat()]
 
 
-def totals_follow_calendar(programme: Programme) -> int:
+def follow_calendar() -> int:
     """After a calendar change: rebuilds the quarters whose cut-off moved (a cut-off decides
     which tree a report is summed along). Nothing to do, and 0, without totals or changes."""
-    changed = changed_cutoffs(programme)
+    changed = changed_cutoffs()
     if not changed:
         return 0
-    return totals_rebuild(programme, changed)
+    return totals_rebuild(changed)
 
 
 Key = tuple[int, int, str, int]  # ancestor, period, kind, item
@@ -313,33 +309,28 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
 def _own(report_ids: Iterable[int]) -> dict[Place, Own]:
     """What the reports add to every unit above them, summed per unit and period (four
     queries for up to 2,000 reports)."""
-    reports: list[tuple[int, int, int, dt.date, int]] = []
+    reports: list[tuple[int, int, int, dt.date]] = []
     values: dict[int, dict[int, tuple[str, int | None]]] = defaultdict(dict)
     for chunk in _chunks(report_ids):
         reports += Report.objects.filter(pk__in=chunk).values_list(
-            "pk", "unit_id", "period_id", "period__cutoff", "period__programme_id"
+            "pk", "unit_id", "period_id", "period__cutoff"
         )
         for report_id, field_id, state, number in Value.objects.filter(
             report_id__in=chunk
         ).values_list("report_id", "field_id", "state", "number"):
             values[report_id][field_id] = (state, number)
-    programmes = {r[4] for r in reports}
     indicators = list(
-        Indicator.objects.filter(programme_id__in=programmes).values_list(
-            "pk", "programme_id", "numerator_id", "denominator_id"
+        Indicator.objects.filter(denominator__isnull=False).values_list(
+            "pk", "numerator_id", "denominator_id"
         )
     )
-    fields = {
-        (pid, f.pk): f.province_only
-        for pid in programmes
-        for f in _programme_fields(Programme(pk=pid))
-    }
+    fields = {f.pk: f.province_only for f in _summed_fields()} if reports else {}
     result: dict[Place, Own] = {}
-    for report_id, unit_id, period_id, cutoff, programme_id in reports:
+    for report_id, unit_id, period_id, cutoff in reports:
         own = result.setdefault((unit_id, period_id, cutoff), {})
         mine = values[report_id]
         for field_id, (state, number) in mine.items():
-            if (programme_id, field_id) not in fields:
+            if field_id not in fields:
                 continue
             _add(
                 own,
@@ -352,13 +343,11 @@ def _own(report_ids: Iterable[int]) -> dict[Place, Own]:
                     0,
                 ],
             )
-        for pk, pid, num_id, den_id in indicators:
-            if pid != programme_id or den_id is None:
-                continue
+        for pk, num_id, den_id in indicators:
             n, d = mine.get(num_id), mine.get(den_id)
             if n and d and n[0] == ValueState.NUMBER and d[0] == ValueState.NUMBER:
                 _add(own, (PAIR, pk), [1, 0, 0, n[1] or 0, d[1] or 0])
-        if any(not fields.get((programme_id, f), True) for f in mine):
+        if any(not fields.get(f, True) for f in mine):
             _add(own, (RECEIVED, 0), [1, 0, 0, 0, 0])
     return result
 
@@ -468,12 +457,12 @@ def totals_apply(report: Report, *, replaced: list[int]) -> None:
     """In the approval's transaction: add the approved report, take out the ones it replaces.
 
     One upsert that adds to the stored sums, so concurrent approvals under the same ancestor
-    serialise on the rows instead of losing an update. Does nothing for a programme whose
-    totals were never built (the roll-up then reads raw values anyway). Locks the programme's
+    serialise on the rows instead of losing an update. Does nothing when the totals were
+    never built (the roll-up then reads raw values anyway). Locks the totals'
     state row first (`_lock_totals`), so that a reorganisation moving totals waits for the
     approval, or the approval for it.
     """
-    if not _lock_totals([report.period.programme_id]):
+    if not _lock_totals():
         return
     delta: dict[Key, Sums] = {}
     for sign, ids in ((1, [report.pk]), (-1, replaced)):
@@ -483,28 +472,24 @@ def totals_apply(report: Report, *, replaced: list[int]) -> None:
 
 
 def follow_closure(unit_ids: frozenset[int] | None) -> Callable[[], None] | None:
-    """Closure listener (registered in `TargetsConfig.ready`): keeps the totals exact through
+    """Closure listener (registered in `RollupConfig.ready`): keeps the totals exact through
     a reorganisation, in its transaction.
 
     Called before the closure rows of `unit_ids` are replaced: keeps those rows and the
     closure mark. The returned callable, run once the new rows are in, locks the totals
     (`_lock_totals`: approvals that got there first have committed, later ones wait); then,
-    for every programme whose totals were built against that mark, it sums the in-force
+    if the totals were built against that mark, it sums the in-force
     reports of those units, takes the sums away from the units that were above them and adds
     them to the units now above them (one upsert), and marks the totals as built against the
     new closure. Totals already untrusted are left for `totals_rebuild`. A full closure
-    rebuild (`unit_ids` None) rebuilds the totals of every programme that has them.
+    rebuild (`unit_ids` None) rebuilds the totals, if they were ever built.
     """
-    programme_ids = list(
-        RollupTotalsState.objects.order_by("programme_id").values_list("programme_id", flat=True)
-    )
-    if not programme_ids:
+    if not RollupTotalsState.objects.exists():
         return None
     if unit_ids is None:
 
         def rebuild() -> None:
-            for programme in Programme.objects.filter(pk__in=programme_ids).order_by("pk"):
-                totals_rebuild(programme)
+            totals_rebuild()
 
         return rebuild
     # The mark first: a reorganisation committed between the two reads changes the mark, so
@@ -513,17 +498,15 @@ def follow_closure(unit_ids: frozenset[int] | None) -> Callable[[], None] | None
     old_rows = _closure_rows(unit_ids)
 
     def move() -> None:
-        states = _lock_totals(programme_ids)
+        states = _lock_totals()
         trusted = [s for s in states if s.closure_mark == mark]
         if not trusted:
             return
         report_ids: list[int] = []
         for chunk in _chunks(unit_ids):
-            report_ids += Report.objects.filter(
-                in_force=True,
-                unit_id__in=chunk,
-                period__programme_id__in=[s.programme_id for s in trusted],
-            ).values_list("pk", flat=True)
+            report_ids += Report.objects.filter(in_force=True, unit_id__in=chunk).values_list(
+                "pk", flat=True
+            )
         own = _own(report_ids)
         before, after = _ancestors(own, old_rows), _ancestors(own)
         delta: dict[Key, Sums] = {}
@@ -556,7 +539,7 @@ def expected_counts_below(
 ) -> dict[int, dict[tuple[int, int, bool], int]]:
     """`expected_counts` for several units at once (the breakdown by reporting unit), in one
     query. It starts from each unit's closure rows, so a province's count reads the province's
-    subtree rather than every assignment of the programme; a unit lies below another through
+    subtree rather than every assignment; a unit lies below another through
     at most one closure row on any date (the tree has one path at a time)."""
     counts: dict[int, dict[tuple[int, int, bool], int]] = defaultdict(lambda: defaultdict(int))
     if not unit_ids or not periods:
@@ -571,8 +554,8 @@ def expected_counts_below(
         SELECT c.ancestor_id, p.year, p.quarter, a.scope, COUNT(*)
         FROM {t["closure"]} c
         JOIN {t["assignment"]} a ON a.unit_id = c.descendant_id
-        JOIN {t["period"]} p ON p.programme_id = a.programme_id
-             AND c.valid_from <= p.cutoff AND (c.valid_to IS NULL OR c.valid_to > p.cutoff)
+        JOIN {t["period"]} p
+             ON c.valid_from <= p.cutoff AND (c.valid_to IS NULL OR c.valid_to > p.cutoff)
         JOIN {t["period"]} f ON f.id = a.first_period_id
         LEFT JOIN {t["period"]} l ON l.id = a.last_period_id
         JOIN {t["unit"]} u ON u.id = a.unit_id AND u.valid_from <= p.cutoff

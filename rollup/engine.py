@@ -2,7 +2,7 @@
 
 The one place that reads reported values for dashboards, the API and the workbook, so that
 all three show the same figures. Data access is a fixed handful of aggregate-free queries per
-call, whatever the number of units; the arithmetic itself is in `targets.arithmetic`.
+call, whatever the number of units; the arithmetic itself is in `rollup.arithmetic`.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from django.utils.translation import gettext as _
 
 from reports.models import ReportingPeriod, ReportStatus, Value
 from reports.periods import quarter_label
+from targets.models import Display, Field, Indicator, IndicatorKind, Programme, Target
+from targets.programmes import reporting_quarters
 from unions.models import Unit, UnitClosure, UnitKind, UnitLink, active_on_q
 
 from . import arithmetic as ar
 from . import totals
-from .models import Display, Field, Indicator, IndicatorKind, Programme, Target
 
 AS_WAS, AS_NOW = "as_was", "as_now"
 
@@ -106,8 +107,12 @@ class Progress:
 
 
 def _periods_for(programme: Programme, spec: PeriodSpec, today: dt.date) -> list[ReportingPeriod]:
-    """The quarters of `spec` that have ended by `today`, in order."""
-    ended = ReportingPeriod.objects.filter(programme=programme, cutoff__lte=today)
+    """The quarters of `spec` within the programme's reporting that have ended by `today`."""
+    (first_year, first_q), (last_year, last_q) = reporting_quarters(programme)
+    ended = ReportingPeriod.objects.filter(cutoff__lte=today).filter(
+        Q(year__gt=first_year) | Q(year=first_year, quarter__gte=first_q)
+    )
+    ended = ended.filter(Q(year__lt=last_year) | Q(year=last_year, quarter__lte=last_q))
     return _select(list(ended.order_by("year", "quarter")), spec)
 
 
@@ -286,8 +291,8 @@ def reads_for(
 ) -> Reads:
     """What `progress` needs for the quarters of `spec` (by default the term to date)."""
     periods = _periods_for(programme, spec, today)
-    # Approved figures along the tree as it was come pre-summed per ancestor (targets.totals).
-    table = None if provisional or tree != AS_WAS else totals.totals_read(programme, unit, periods)
+    # Approved figures along the tree as it was come pre-summed per ancestor (rollup.totals).
+    table = None if provisional or tree != AS_WAS else totals.totals_read(unit, periods)
     return Reads(
         periods,
         _indicators(programme),

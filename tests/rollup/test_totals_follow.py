@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from reports.assignments import assignments_apply_proposal, calendar_for, periods_ensure
+from reports.assignments import assignments_apply_proposal, calendar_get, periods_ensure
 from reports.models import Report, ReportingPeriod
 from reports.numbers import Entry
 from reports.services import (
@@ -27,8 +27,9 @@ from reports.services import (
     report_save,
     report_submit,
 )
-from targets import totals
-from targets.models import Field, Programme, RollupTotal, RollupTotalsState
+from rollup import totals
+from rollup.models import RollupTotal, RollupTotalsState
+from targets.models import Field, Programme
 from tests.conftest import SmallTree, approved, make_unit, period
 from tests.test_generate_data import assert_same, raw_and_totals, stored
 from unions.closure import closure_rebuild, listeners
@@ -55,7 +56,7 @@ def reported(small_tree, programme) -> Reported:
     t = small_tree
     d3 = make_unit("D3", UnitKind.DISTRICT, t.province)
     c31 = make_unit("C31", UnitKind.GRASSROOTS, d3)
-    assignments_apply_proposal(programme)
+    assignments_apply_proposal()
     approved(t.d1, programme, "2025Q2", members=100, workers_union_units=120, informed_ytd=60)
     approved(t.d2, programme, "2025Q2", members=200, workers_union_units=220,
              informed_ytd=Entry.blank())  # fmt: skip
@@ -70,14 +71,14 @@ def reported(small_tree, programme) -> Reported:
     approved(t.ward, programme, "2025Q4", members=90, workers_union_units=100, informed_ytd=100)
     approved(c31, programme, "2025Q3", members=31, workers_union_units=33)
     approved(c31, programme, "2026Q1", members=32, court_cases=1, court_cases_supported=0)
-    totals.totals_rebuild(programme)
+    totals.totals_rebuild()
     return Reported(t, d3, c31, programme)
 
 
 def members(programme: Programme, unit: Unit, code: str) -> int:
     """The summed members of the unit's subtree in the quarter, read from the totals."""
     p = period(programme, code)
-    table = totals.totals_read(programme, unit, [p])
+    table = totals.totals_read(unit, [p])
     assert table is not None, "totals not trusted"
     sums = table.fields.get(Field.objects.get(code="members").pk, {}).get((p.year, p.quarter))
     return sums.total if sums else 0
@@ -86,19 +87,17 @@ def members(programme: Programme, unit: Unit, code: str) -> int:
 def assert_trusted_and_exact(programme: Programme) -> None:
     """Trusted for every unit and quarter; the roll-up from totals is the roll-up from raw
     values; the stored rows are what a full rebuild writes."""
-    periods = list(ReportingPeriod.objects.filter(programme=programme))
-    assert RollupTotalsState.objects.get(programme=programme).closure_mark == (
-        totals.closure_mark()
-    )
+    periods = list(ReportingPeriod.objects.all())
+    assert RollupTotalsState.objects.get().closure_mark == (totals.closure_mark())
     units = list(Unit.objects.order_by("code"))
     for unit in units:
-        assert totals.totals_read(programme, unit, periods) is not None, unit.code
+        assert totals.totals_read(unit, periods) is not None, unit.code
         for spec in SPECS:
             fast, raw = raw_and_totals(programme, unit, spec, today=TODAY)
             assert_same(fast, raw)
     followed = stored()
     assert not RollupTotal.objects.filter(numbers=0, blanks=0, not_applicable=0, total=0).exists()
-    totals.totals_rebuild(programme)
+    totals.totals_rebuild()
     assert stored() == followed
 
 
@@ -179,8 +178,8 @@ def test_untrusted_totals_are_not_patched(reported):
     unit_move([t.c21], r.d3, MOVE)
     assert stored() == before
     assert RollupTotalsState.objects.get().closure_mark == -1
-    assert totals.totals_read(r.programme, t.province, []) is None
-    totals.totals_rebuild(r.programme)
+    assert totals.totals_read(t.province, []) is None
+    totals.totals_rebuild()
     assert_trusted_and_exact(r.programme)
 
 
@@ -211,15 +210,15 @@ def test_a_calendar_change_rebuilds_the_quarters_whose_cut_off_moved(reported):
     r, t = reported, reported.tree
     unit_move([t.c21], r.d3, dt.date(2025, 9, 20))  # after the 14th, before the quarter end
     assert members(r.programme, r.d3, "2025Q3") == 31 + 22
-    calendar = calendar_for(r.programme)
+    calendar = calendar_get()
     calendar.cutoff_rule = "day14"
     calendar.save()
     # The calendar page saves the calendar and then recomputes the periods, which rebuilds
     # the quarters whose cut-off moved in the same transaction.
-    periods_ensure(r.programme)
+    periods_ensure()
     q3 = period(r.programme, "2025Q3")
-    assert totals.totals_read(r.programme, t.province, [q3]) is not None
-    assert totals.changed_cutoffs(r.programme) == []
+    assert totals.totals_read(t.province, [q3]) is not None
+    assert totals.changed_cutoffs() == []
     # On 14 September C21 was still under D2.
     assert members(r.programme, r.d3, "2025Q3") == 31
     assert members(r.programme, t.d2, "2025Q3") == 22
@@ -233,7 +232,7 @@ def test_rebuilding_some_quarters_leaves_the_others_and_the_closure_mark(reporte
     RollupTotalsState.objects.update(closure_mark=-1)
     q3.cutoff = dt.date(2025, 9, 14)
     q3.save()
-    rows = totals.totals_rebuild(r.programme, [q3])
+    rows = totals.totals_rebuild([q3])
     assert rows == RollupTotal.objects.filter(period=q3).count() > 0
     assert set(RollupTotal.objects.exclude(period=q3).values_list("pk", flat=True)) == untouched
     state = RollupTotalsState.objects.get()
@@ -242,14 +241,14 @@ def test_rebuilding_some_quarters_leaves_the_others_and_the_closure_mark(reporte
     assert state.cutoffs[str(q4.pk)] == q4.cutoff.isoformat()
     state.closure_mark = totals.closure_mark()
     state.save()
-    assert totals.totals_read(r.programme, t.province, [q3, q4]) is not None
-    assert totals.totals_rebuild(r.programme, []) == 0
+    assert totals.totals_read(t.province, [q3, q4]) is not None
+    assert totals.totals_rebuild([]) == 0
     assert_trusted_and_exact(r.programme)
 
 
 def test_following_the_calendar_without_totals_does_nothing(small_tree, programme):
-    assert totals.changed_cutoffs(programme) is None
-    assert totals.totals_follow_calendar(programme) == 0
+    assert totals.changed_cutoffs() is None
+    assert totals.follow_calendar() == 0
     assert not RollupTotalsState.objects.exists()
 
 
@@ -259,18 +258,18 @@ def test_following_the_calendar_without_totals_does_nothing(small_tree, programm
 def test_the_command_rebuilds_and_says_how_many_rows_and_how_long(small_tree, programme):
     approved(small_tree.c21, programme, "2025Q3", members=22)
     out = StringIO()
-    call_command("rebuild_totals", programme=programme.code, stdout=out)
+    call_command("rebuild_totals", stdout=out)
     count = RollupTotal.objects.count()
     assert count > 0
-    assert f"{programme.code}: {count} total rows for all quarters in " in out.getvalue()
+    assert f"Roll-up totals: {count} rows for all quarters in " in out.getvalue()
     assert out.getvalue().rstrip().endswith(" s.")
-    assert totals.totals_read(programme, small_tree.province, []) is not None
+    assert totals.totals_read(small_tree.province, []) is not None
 
 
 def test_the_command_rebuilds_only_changed_cut_offs_when_asked(small_tree, programme):
     out = StringIO()
     call_command("rebuild_totals", changed_cutoffs=True, stdout=out)
-    assert "no totals yet, skipped" in out.getvalue()
+    assert "No totals yet, skipped" in out.getvalue()
     assert not RollupTotalsState.objects.exists()
     approved(small_tree.c21, programme, "2025Q3", members=22)
     call_command("rebuild_totals", stdout=StringIO())
@@ -280,16 +279,21 @@ def test_the_command_rebuilds_only_changed_cut_offs_when_asked(small_tree, progr
     out = StringIO()
     call_command("rebuild_totals", "--changed-cutoffs", stdout=out)
     assert "1 quarters with a changed cut-off" in out.getvalue()
-    assert totals.totals_read(programme, small_tree.province, [q3]) is not None
+    assert totals.totals_read(small_tree.province, [q3]) is not None
 
 
-def test_the_command_refuses_an_unknown_programme(db):
-    with pytest.raises(CommandError, match="No programme"):
-        call_command("rebuild_totals", programme="nope", stdout=StringIO())
+def test_the_command_builds_only_missing_totals_when_asked(small_tree, programme):
+    approved(small_tree.c21, programme, "2025Q3", members=22)
+    call_command("rebuild_totals", "--if-missing", stdout=StringIO())
+    built = RollupTotalsState.objects.get().built_at
+    out = StringIO()
+    call_command("rebuild_totals", "--if-missing", stdout=out)
+    assert out.getvalue() == ""
+    assert RollupTotalsState.objects.get().built_at == built
 
 
 def test_the_command_has_help():
-    from targets.management.commands.rebuild_totals import Command
+    from rollup.management.commands.rebuild_totals import Command
 
     assert "calendar change" in Command.help
 

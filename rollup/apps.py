@@ -1,0 +1,42 @@
+from typing import Any
+
+from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _totals_built_after_migrate(**kwargs: Any) -> None:
+    """The totals are derived data: a migration that drops them (or a database that never had
+    them) gets them built again right away, so no one has to run `rebuild_totals`."""
+    from reports.models import Report
+
+    from .models import RollupTotalsState
+    from .totals import totals_rebuild
+
+    using = kwargs.get("using", "default")
+    tables = connections[using].introspection.table_names()
+    if using != "default" or RollupTotalsState._meta.db_table not in tables:
+        return  # another database, or migrated back below the roll-up's tables
+    if RollupTotalsState.objects.exists():
+        return
+    if Report.objects.filter(in_force=True).exists():
+        totals_rebuild()
+
+
+class RollupConfig(AppConfig):
+    name = "rollup"
+    verbose_name = _("Roll-up")
+
+    def ready(self) -> None:
+        # The totals follow every reorganisation, approval and calendar change in its
+        # transaction; the layers below must not import the roll-up, so they call back.
+        from reports.hooks import approval_listen, calendar_listen
+        from unions.closure import closure_listen
+
+        from .totals import follow_calendar, follow_closure, totals_apply
+
+        closure_listen(follow_closure)
+        approval_listen(totals_apply)
+        calendar_listen(follow_calendar)
+        post_migrate.connect(_totals_built_after_migrate, sender=self)
