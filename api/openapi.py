@@ -174,7 +174,8 @@ SCHEMAS: dict[str, Any] = {
             "value": _nullable(
                 "number",
                 description="Display unit: percent 0–100, ratio per CĐCS, or a count; "
-                "rounded to 4 decimals.",
+                "rounded as the pages show it: a percentage to 1 decimal, a ratio per CĐCS "
+                "to 2, a count whole (half up).",
             ),
             "target": _nullable("number", description="Same unit as value."),
             "expected_now": _nullable(

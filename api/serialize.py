@@ -1,7 +1,8 @@
 """Turns programmes, units and roll-up results into plain JSON-ready dicts.
 
 Units: every `value`, `target` and `expected_now` is in the indicator's display unit (percent
-0–100, a ratio per CĐCS, or a count), rounded to 4 decimals; numerators and denominators are
+0–100, a ratio per CĐCS, or a count), rounded by the engine as every page shows it (a
+percentage to 1 decimal, a ratio to 2, a count whole); numerators and denominators are
 whole counts. Dates are ISO 8601 (YYYY-MM-DD); `valid_to` is exclusive, null meaning "still".
 """
 
@@ -16,14 +17,12 @@ from targets.models import Indicator, Programme, Target
 from unions.models import Unit
 from unions.selectors import HistoryRow
 
-FOUR_PLACES = Decimal("0.0001")
-
 
 def number(value: Decimal | None) -> int | float | None:
+    """A figure as the engine gives it (already rounded as every page shows it)."""
     if value is None:
         return None
-    rounded = value.quantize(FOUR_PLACES)
-    return int(rounded) if rounded == rounded.to_integral_value() else float(rounded)
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def day(value: dt.date | None) -> str | None:

@@ -52,6 +52,7 @@ class BreakdownRow:
     unit: Unit
     result: IndicatorResult
     expected_now: bool  # expected to report in the period's latest quarter
+    in_sum: bool = True  # its figure is part of the total's (`breakdown_sum`)
 
     @property
     def status(self) -> str:
@@ -69,6 +70,45 @@ class BreakdownRow:
     def name_key(self) -> Any:
         """The unit's name for sorting, in Vietnamese alphabetical order."""
         return vi_sort_key(self.unit.name)
+
+
+@dataclass(frozen=True)
+class BreakdownSum:
+    """How the rows make up the total: the rows counted add up to `numerator` (and
+    `denominator`); what the total holds beyond them (reports of units not listed, such as a
+    CĐCS that reported for itself before it moved) is the rest; the rows apart are figures of
+    another quarter (a unit closed since, or late), shown with their date, never added."""
+
+    numerator: int
+    denominator: int | None
+    rest_numerator: int
+    rest_denominator: int | None
+    apart: int
+
+    @property
+    def adds_up(self) -> bool:
+        return self.rest_numerator == 0 and not self.rest_denominator
+
+
+def breakdown_sum(rows: Sequence[BreakdownRow], total: IndicatorResult) -> BreakdownSum:
+    """Marks each row as counted in the total or apart (`rollup.counts_toward`) and sums the
+    counted ones."""
+    ratio = total.indicator.denominator_id is not None
+    num = den = apart = 0
+    for row in rows:
+        row.in_sum = rollup.counts_toward(row.result, total)
+        if row.in_sum:
+            num += row.result.numerator or 0
+            den += row.result.denominator or 0
+        elif row.result.numerator is not None:
+            apart += 1
+    return BreakdownSum(
+        numerator=num,
+        denominator=den if ratio else None,
+        rest_numerator=(total.numerator or 0) - num,
+        rest_denominator=((total.denominator or 0) - den) if ratio else None,
+        apart=apart,
+    )
 
 
 def indicator_breakdown(

@@ -26,6 +26,7 @@ class Params:
     period: str
     tree: str
     provisional: bool
+    programme: str = ""  # the programme's code when the reader chose one
 
 
 def term_years(programme: Programme) -> list[int]:
@@ -40,6 +41,7 @@ def default_year(programme: Programme, today: dt.date) -> int:
 class DashboardForm(forms.Form):
     """Read from the query string; a bad value falls back to the default with a message."""
 
+    programme = forms.ChoiceField(label=_("Programme"), required=False)
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
     period = forms.ChoiceField(label=_("Period"), required=False)
     tree = forms.ChoiceField(label=_("Tree"), choices=TREE_CHOICES, required=False)
@@ -68,6 +70,10 @@ class DashboardForm(forms.Form):
             merged.setlist(key, data.getlist(key))
         super().__init__(merged)
         years = term_years(programme)
+        self.shown_programme = programme
+        every = Programme.objects.order_by("-term_start", "code").values_list("code", "number")
+        self.fields["programme"].choices = list(every)  # type: ignore[attr-defined]
+        self.fields["programme"].initial = programme.code
         self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
         # Quarters from the first one reported (the programme's issue), to the current one.
         first = quarter_of(max(programme.term_start, programme.issued_on))
@@ -95,4 +101,11 @@ class DashboardForm(forms.Form):
         else:
             good = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
             values.update({k: v for k, v in good.items() if v not in ("", None)})
-        return Params(values["year"], values["period"], values["tree"], values["provisional"])
+        chosen = self.data.get("programme", "")
+        return Params(
+            values["year"],
+            values["period"],
+            values["tree"],
+            values["provisional"],
+            self.shown_programme.code if chosen else "",
+        )

@@ -36,6 +36,8 @@ from unions.selectors import UnitBrief, briefs
 
 from .breakdown import (
     BreakdownRow,
+    BreakdownSum,
+    breakdown_sum,
     breakdowns,
     indicator_breakdown,
     reporting_below,
@@ -45,12 +47,15 @@ __all__ = [
     "AS_NOW",
     "AS_WAS",
     "BreakdownRow",
+    "BreakdownSum",
     "Point",
+    "breakdown_sum",
     "breakdowns",
     "indicator_breakdown",
     "indicator_series",
     "programme_current",
     "province_unit",
+    "quarter_change",
 ]
 
 
@@ -142,9 +147,7 @@ def _point(
         window = {key}
     if table is not None:
         f = table.figures(indicator, window)
-        value = f.value
-        if indicator.display == Display.RATIO and value is not None:
-            value = value.quantize(Decimal("0.01"))
+        value = rollup.shown_value(f.value, indicator.display)
         return Point(key, period.cutoff, f.numerator, f.denominator, value)
 
     def pick(field: Field | None) -> list[ar.Cell]:
@@ -157,9 +160,7 @@ def _point(
         value = Decimal(total.value) if total.value is not None else None
         return Point(key, period.cutoff, total.value, None, value)
     ratio = ar.ratio_total(pick(indicator.numerator), pick(indicator.denominator), time_kind)
-    value = ar.display_value(ratio.value, indicator.display)
-    if indicator.display == Display.RATIO and value is not None:
-        value = value.quantize(Decimal("0.01"))
+    value = rollup.shown_value(ar.display_value(ratio.value, indicator.display), indicator.display)
     return Point(key, period.cutoff, ratio.numerator, ratio.denominator, value)
 
 
@@ -217,31 +218,20 @@ def unit_dashboard(
         reads, unit, tree=tree, provisional=provisional, today=today
     )
 
-    def complete(indicator: Indicator, quarter: tuple[int, int]) -> bool:
-        """Whether every report of the quarter is in: a change taken at a quarter with
-        reports missing compares part of the units with all of them (a fall in members
-        that is only a late report). The province's own figures do not wait on others."""
-        found = coverage.get(quarter)
-        return indicator.numerator.province_only or found is None or not _missing(found)
-
     annual = []
     for r in this_year.results:
         if r.indicator.kind != IndicatorKind.ANNUAL:
             continue
         # Stocks at the quarter of their figure, flows at the year's last ended quarter.
         quarter = r.quarter[1] if r.quarter else last_quarter
-        change = _year_on_year(r, series[r.code], year, quarter)
-        if quarter is not None and not complete(r.indicator, (year, quarter)):
-            change = None
+        change = _year_on_year(r, series[r.code], year, quarter, coverage)
         annual.append(Row(r, change, _upto(series[r.code], (year, 4))))
     term_rows = []
     for r in term.results:
         if r.indicator.kind != IndicatorKind.TERM:
             continue
         points = _upto(series[r.code], r.quarter or (today.year, 4))
-        change = _quarter_change(points)
-        if points and not complete(r.indicator, points[-1].quarter):
-            change = None
+        change = quarter_change(points, coverage, r.indicator.numerator.province_only)
         term_rows.append(Row(r, change, points))
     return UnitDashboard(unit, this_year, term, annual, term_rows)
 
@@ -251,14 +241,22 @@ def _missing(coverage: rollup.Coverage) -> bool:
 
 
 def _year_on_year(
-    result: IndicatorResult, points: list[Point], year: int, quarter: int | None
+    result: IndicatorResult,
+    points: list[Point],
+    year: int,
+    quarter: int | None,
+    coverage: dict[tuple[int, int], rollup.Coverage],
 ) -> Decimal | None:
     """Against the same quarter a year before ("so với cùng kỳ năm trước"): a year not over
     yet is compared with the same months of the year before, not with all of it."""
     if quarter is None or result.value is None:
         return None
     by_quarter = {p.quarter: p.value for p in points}
-    return _delta(by_quarter.get((year, quarter)), by_quarter.get((year - 1, quarter)))
+    now, then = (year, quarter), (year - 1, quarter)
+    only = result.indicator.numerator.province_only
+    return rollup.change_shown(
+        by_quarter.get(now), by_quarter.get(then), (now, then), coverage, only
+    )
 
 
 def _delta(now: Decimal | None, then: Decimal | None) -> Decimal | None:
@@ -269,11 +267,17 @@ def _upto(points: list[Point], quarter: tuple[int, int]) -> list[Point]:
     return [p for p in points if p.quarter <= quarter][-TREND_QUARTERS:]
 
 
-def _quarter_change(points: list[Point]) -> Decimal | None:
-    """The last quarter against the one before it (both must have figures)."""
+def quarter_change(
+    points: list[Point],
+    coverage: dict[tuple[int, int], rollup.Coverage],
+    province_only: bool = False,
+) -> Decimal | None:
+    """The last quarter against the one before it (both with figures and complete)."""
     if len(points) < 2:
         return None
-    return _delta(points[-1].value, points[-2].value)
+    now, then = points[-1], points[-2]
+    quarters = (now.quarter, then.quarter)
+    return rollup.change_shown(now.value, then.value, quarters, coverage, province_only)
 
 
 def reporting_units_below(unit: Unit, period: ReportingPeriod | None) -> list[UnitBrief]:

@@ -115,6 +115,10 @@ class BreakdownTable(tables.Table):  # type: ignore[misc]
             if record.expected_now
             else format_html(' <span class="badge closed">{}</span>', _("not reporting now"))
         )
+        if not record.in_sum and record.result.numerator is not None:
+            closed = format_html(
+                '{} <span class="badge apart">{}</span>', closed, _("not added to the total")
+            )
         return format_html('<a href="{}{}">{}</a>{}', url, self.query, record.unit.name, closed)
 
     def render_kind(self, record: BreakdownRow) -> str:

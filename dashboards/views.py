@@ -68,6 +68,8 @@ def _query(params: Params, **extra: str) -> str:
     pairs = {"tree": params.tree, **extra}
     if params.provisional:
         pairs["provisional"] = "on"
+    if params.programme:
+        pairs["programme"] = params.programme
     return "?" + urlencode(pairs)
 
 
@@ -213,6 +215,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     rows = sel.indicator_breakdown(
         programme, found, spec, root, tree=tree, provisional=provisional, today=today, reads=reads
     )
+    summary = sel.breakdown_sum(rows, result)
     filters = BreakdownFilter(request.GET, queryset=Rows(rows))
     table = BreakdownTable(
         list(filters.qs),
@@ -237,6 +240,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
         "filters": filters,
         "table": table,
         "row_count": len(rows),
+        "summary": summary,
         "unit_param": request.GET.get("unit", ""),
         "keep": [(k, request.GET[k]) for k in KEEP if request.GET.get(k)],
         "points": points,

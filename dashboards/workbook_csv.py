@@ -18,7 +18,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from rollup.engine import PeriodSpec
+from reports.periods import quarter_label
+from rollup.engine import PeriodSpec, progress
 from targets.models import Indicator, Programme
 from unions.models import Unit
 
@@ -117,6 +118,13 @@ def breakdown_table(
         programme, indicator, spec, root,
         tree=params.tree, provisional=params.provisional, today=today,  # type: ignore[arg-type]
     )  # fmt: skip
+    total = progress(
+        programme, root, spec,
+        tree=params.tree, provisional=params.provisional, today=today,  # type: ignore[arg-type]
+    )  # fmt: skip
+    summary = sel.breakdown_sum(
+        rows, next(r for r in total.results if r.indicator.pk == indicator.pk)
+    )
     chosen = BreakdownFilter(query, queryset=Rows(rows)).qs
     header = [
         _("Reporting unit"),
@@ -129,6 +137,8 @@ def breakdown_table(
         _("Status"),
         _("Coverage"),
         _("Reporting now"),
+        _("Figure of"),
+        _("Added to the total"),
     ]
     body: list[list[object]] = [
         [
@@ -142,8 +152,25 @@ def breakdown_table(
             status_word(row.result.status),
             coverage(row.result.coverage),
             _("yes") if row.expected_now else _("no"),
+            quarter_label(*row.result.quarter) if row.result.quarter else "",
+            _("yes") if row.in_sum else _("no"),
         ]
         for row in chosen
+    ]
+    ratio = indicator.denominator_id is not None
+    blank = [""] * (len(header) - 6)
+
+    def line(name: str, n: int | None, d: int | None) -> list[object]:
+        return [name, "", "", "", num(n), num(d) if ratio else "", *blank]
+
+    body += [
+        line(_("Sum of the rows added"), summary.numerator, summary.denominator),
+        line(_("Reports of units not listed"), summary.rest_numerator, summary.rest_denominator),
+        line(
+            _("Total"),
+            summary.numerator + summary.rest_numerator,
+            (summary.denominator or 0) + (summary.rest_denominator or 0) if ratio else None,
+        ),
     ]
     return Table(f"{indicator.code}-{root.code}-{spec.code}", header, body)
 

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from reports.models import Narrative, Report, ReportingPeriod, ReportStatus
+from rollup import engine as rollup
 from rollup.engine import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec, Progress, progress
 from targets.models import FieldGroup, Indicator, IndicatorKind, Programme
 from unions.models import UPPER_KINDS, Unit, vi_sort_key
@@ -105,11 +106,18 @@ def _quarter_contents(req: WorkbookRequest, province: Unit) -> Contents:
     before_spec = spec.previous()
     before = {r.code: r for r in read(before_spec, req.today).results} if before_spec else {}
     term = read(PeriodSpec("term"), as_of)
-    series = sel.indicator_series(
+    reads = rollup.reads_for(
         programme, province, tree=req.tree, provisional=req.provisional, today=as_of
     )
+    series = sel.indicator_series(
+        programme, province, tree=req.tree, provisional=req.provisional, today=as_of, reads=reads
+    )
+    # The same rule as the pages: a change only between two quarters whose reports are all in.
+    coverage = rollup.coverage_by_quarter(
+        reads, province, tree=req.tree, provisional=req.provisional, today=as_of
+    )
     annual_rows = [
-        sel.Row(r, _delta(r, before.get(r.code)), [])
+        sel.Row(r, _delta(r, before.get(r.code), coverage), [])
         for r in annual.results
         if r.indicator.kind == IndicatorKind.ANNUAL
     ]
@@ -117,20 +125,21 @@ def _quarter_contents(req: WorkbookRequest, province: Unit) -> Contents:
     for r in term.results:
         if r.indicator.kind == IndicatorKind.TERM:
             points = [p for p in series[r.code] if p.quarter <= (year, quarter)]
-            term_rows.append(sel.Row(r, _last_change(points), points))
+            change = sel.quarter_change(points, coverage, r.indicator.numerator.province_only)
+            term_rows.append(sel.Row(r, change, points))
     return Contents(req, province, spec, as_of, annual, term, annual_rows, term_rows)
 
 
-def _delta(now: IndicatorResult, then: IndicatorResult | None) -> Decimal | None:
-    if then is None or now.value is None or then.value is None:
+def _delta(
+    now: IndicatorResult,
+    then: IndicatorResult | None,
+    coverage: dict[tuple[int, int], rollup.Coverage],
+) -> Decimal | None:
+    if then is None:
         return None
-    return now.value - then.value
-
-
-def _last_change(points: list[sel.Point]) -> Decimal | None:
-    if len(points) < 2 or points[-1].value is None or points[-2].value is None:
-        return None
-    return points[-1].value - points[-2].value
+    quarters = (now.quarter, then.quarter)
+    only = now.indicator.numerator.province_only
+    return rollup.change_shown(now.value, then.value, quarters, coverage, only)
 
 
 # --- breakdown by reporting unit --------------------------------------------------------

@@ -54,6 +54,7 @@ from .services import (
     report_return,
     report_save,
     report_submit,
+    unreported_rest,
 )
 from .tracking import expected_assignments
 
@@ -170,13 +171,13 @@ def _annual_values(
     enterprise = [c for c in cdcs_list if c.sector in ENTERPRISE_SECTORS]
     families = round(members * 0.82)
     return {
-        "grassroots_state_rated": counts["grassroots_state"],
+        "grassroots_state_all": counts["grassroots_state"],
         "grassroots_state_good": sum(1 for c in state if _has(c, 7, 0.84, t)),
-        "grassroots_non_state_rated": counts["grassroots_non_state"],
+        "grassroots_non_state_all": counts["grassroots_non_state"],
         "grassroots_non_state_good": sum(1 for c in non_state if _has(c, 7, 0.76, t)),
         "grassroots_enterprise": counts["grassroots_enterprise"],
         "grassroots_enterprise_inspected": sum(1 for c in enterprise if c.traits.u[8] < 0.2),
-        "culture_units": len(cdcs_list),
+        "culture_units_all": len(cdcs_list),
         "culture_units_standard": _count(cdcs_list, 9, 0.95, t, ALL_SECTORS),
         "member_families": families,
         "member_families_cultural": round(families * 0.92),
@@ -187,7 +188,6 @@ def province_values(counts: dict[str, int], rng: random.Random) -> dict[str, int
     """What the provincial office reports itself in a fourth quarter (A05, A11, A12)."""
     upper = counts["upper_units"]
     return {
-        "upper_units_rated": upper,
         "upper_units_good": round(upper * rng.uniform(0.86, 0.95)),
         "upper_units": upper,
         "upper_units_inspected_by_province": round(upper * rng.uniform(0.33, 0.42)),
@@ -323,10 +323,13 @@ class DemoLoader:
             )
             for g in self.groups[:3]
         }
+        given = {k: v for k, v in values.items() if k in wanted}
+        blanks, reasons = unreported_rest(report, given, "Demo: not collected")
         data = ReportInput(
-            values={k: v for k, v in values.items() if k in wanted},
+            values={**blanks, **given},
             narratives=narratives if unit.kind != "province" else {},
             confirmed_warnings=set(wanted),
+            not_reported=reasons,
         )
         report = report_save(report, data, version=report.version, actor=reporter)
         if plan.outcome == "draft":

@@ -93,6 +93,9 @@ class ReportForm(forms.Form):
             self.fields[f"confirm_{f.code}"] = forms.BooleanField(
                 label=_("I confirm this value"), required=False
             )
+            self.fields[f"nr_{f.code}"] = forms.CharField(
+                label=_("Not reported because"), required=False, max_length=300
+            )
         for group in task_groups:
             for part, label in NARRATIVE_PARTS:
                 self.fields[narrative_name(group.key, part)] = forms.CharField(
@@ -109,6 +112,7 @@ class ReportForm(forms.Form):
         narratives: dict[str, Any],
         version: int,
         language: str | None = None,
+        reasons: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         from .selectors import entry_text
 
@@ -118,6 +122,8 @@ class ReportForm(forms.Form):
             initial[f"v_{code}"] = entry_text(entry, language)
             initial[f"na_{code}"] = entry.state == "na"
             initial[f"confirm_{code}"] = code in confirmed
+        for code, reason in (reasons or {}).items():
+            initial[f"nr_{code}"] = reason
         for code, narrative in narratives.items():
             for part, _label in NARRATIVE_PARTS:
                 initial[narrative_name(code, part)] = getattr(narrative, part)
@@ -182,10 +188,12 @@ class ReportForm(forms.Form):
         confirmed = {
             f.code for f in self.report_fields if self.cleaned_data.get(f"confirm_{f.code}")
         }
+        reasons = {f.code: self.cleaned_data.get(f"nr_{f.code}", "") for f in self.report_fields}
         return ReportInput(
             values=dict(self.entries),
             narratives=narratives,
             confirmed_warnings=confirmed,
+            not_reported=reasons,
         )
 
     def add_findings(self, errors: dict[str, list[str]]) -> None:

@@ -36,6 +36,7 @@ from .services import (
     report_open,
     report_save,
     report_submit,
+    unreported_rest,
 )
 
 COLUMNS = ("unit", "period", "field", "value")
@@ -368,10 +369,18 @@ def _write(group: PlannedReport, result: ImportResult) -> str:
         result.notes += [
             f"{group.unit.code} {group.period.code} {c}: {warnings[c]}" for c in sorted(confirmed)
         ]
+    blanks: dict[str, Entry] = {}
+    reasons: dict[str, str] = {}
+    if group.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
+        blanks, reasons = unreported_rest(report, group.values, _("not in the imported file"))
     try:
         report = report_save(
             report,
-            ReportInput(values=group.values, confirmed_warnings=confirmed),
+            ReportInput(
+                values={**blanks, **group.values},
+                confirmed_warnings=confirmed,
+                not_reported=reasons,
+            ),
             version=report.version,
             actor=None,
             action=EventAction.IMPORT,

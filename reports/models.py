@@ -224,6 +224,9 @@ class Value(models.Model):
         _("entered as"), max_length=6, choices=ValueState.choices, default=ValueState.BLANK
     )
     number = models.BigIntegerField(_("figure"), null=True, blank=True)
+    # Why a blank is not reported: a report is sent only when every field it asks for has a
+    # number, "not applicable", or a blank with a reason.
+    reason = models.CharField(_("why not reported"), max_length=300, blank=True)
     # A soft warning (a sharp jump from the previous quarter) the reporter has confirmed.
     warning_confirmed = models.BooleanField(_("warning confirmed"), default=False)
 

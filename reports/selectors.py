@@ -12,7 +12,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from targets.models import Field, FieldGroup, RegistryCount, TaskGroup, TimeKind
+from targets.models import Field, FieldGroup, Programme, RegistryCount, TaskGroup, TimeKind
+from targets.programmes import covers
 from unions.models import UnitKind
 
 from .models import (
@@ -86,6 +87,7 @@ class FormContext:
     narratives: dict[str, Narrative]
     previous: Report | None
     pairs: list[tuple[str, str]] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)  # why a blank is not reported
 
     def initial_entries(self) -> dict[str, Entry]:
         """Stored values; a count the registry knows fills a field never filled in."""
@@ -103,7 +105,9 @@ def report_form_context(report: Report) -> FormContext:
     previous = previous_report(report)
     before = entries_of(previous)
     counts = registry_counts(report.unit, period.cutoff)
-    values = list(report.values.values_list("field__code", "state", "number", "warning_confirmed"))
+    values = list(
+        report.values.values_list("field__code", "state", "number", "warning_confirmed", "reason")
+    )
     sections = [FieldSection(str(label)) for _value, label in FieldGroup.choices]
     by_group = dict(zip(FieldGroup.values, sections, strict=True))
     for f in fields:
@@ -114,8 +118,9 @@ def report_form_context(report: Report) -> FormContext:
         fields=fields,
         sections=[s for s in sections if s.rows],
         task_groups=groups,
-        current={code: Entry(state, number) for code, state, number, _c in values},
-        confirmed={code for code, _s, _n, confirmed in values if confirmed},
+        current={code: Entry(state, number) for code, state, number, _c, _r in values},
+        confirmed={code for code, _s, _n, confirmed, _r in values if confirmed},
+        reasons={code: reason for code, _s, _n, _c, reason in values if reason},
         narratives={
             key_of[n.task_group_id]: n for n in report.narratives.all() if n.task_group_id in key_of
         },
@@ -144,6 +149,7 @@ class OpenSlot:
     unit_code: str
     unit_name: str
     period: ReportingPeriod
+    programmes: tuple[str, ...] = ()  # the numbers of the programmes the report serves
 
 
 def open_slots(user: User, today: dt.date) -> list[OpenSlot]:
@@ -159,13 +165,15 @@ def open_slots(user: User, today: dt.date) -> list[OpenSlot]:
         return []
     done = set(Report.objects.filter(unit_id=user.unit_id).values_list("period_id", flat=True))
     periods = ReportingPeriod.objects.order_by("-year", "-quarter")
+    every = list(Programme.objects.order_by("term_start", "pk"))
     slots = []
     for period in periods:
         if period.cutoff > today or period.pk in done:
             continue
         assignment = next((a for a in assignments if _covers(a, period)), None)
         if assignment is not None:
-            slots.append(OpenSlot(assignment.unit.code, assignment.unit.name, period))
+            serves = tuple(p.number for p in every if covers(p, period.year, period.quarter))
+            slots.append(OpenSlot(assignment.unit.code, assignment.unit.name, period, serves))
     return slots
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from targets.models import Display, Field, Indicator, TaskGroup
+from targets.models import Display, Field, Indicator, RegistryCount, TaskGroup
 from targets.programmes import fields_in_force, programmes_in_force, task_groups_of
 from unions.models import Unit
 
@@ -59,6 +59,57 @@ class ReportInput:
     values: dict[str, Entry] = field(default_factory=dict)
     narratives: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     confirmed_warnings: set[str] = field(default_factory=set)
+    # Why a field left blank is not reported (field code → reason); ignored for other values.
+    not_reported: dict[str, str] = field(default_factory=dict)
+
+
+class ReportIncomplete(WorkflowError):
+    """A report sent with fields neither filled in, "not applicable", nor explained."""
+
+    def __init__(self, empty: list[Field]) -> None:
+        names = ", ".join(f.label for f in empty[:8])
+        more = len(empty) - 8
+        if more > 0:
+            names += " " + ngettext("and %(n)d more", "and %(n)d more", more) % {"n": more}
+        super().__init__(
+            ngettext(
+                "Not sent: %(n)d field is empty (%(names)s). Enter a number, tick “not "
+                "applicable”, or say why it is not reported.",
+                "Not sent: %(n)d fields are empty (%(names)s). Enter a number, tick “not "
+                "applicable”, or say why each is not reported.",
+                len(empty),
+            )
+            % {"n": len(empty), "names": names}
+        )
+        self.empty = empty
+
+
+def unreported_rest(
+    report: Report, given: Mapping[str, Entry], reason: str
+) -> tuple[dict[str, Entry], dict[str, str]]:
+    """For a report written by the portal itself (an import of history, the demo): the asked
+    fields that neither `given` nor the report holds, as blanks with `reason`, so that the
+    report says why they are missing instead of being refused as incomplete."""
+    held = set(report.values.exclude(state=ValueState.BLANK).values_list("field__code", flat=True))
+    fields = report_fields(report.period, province=_is_province_report(report))
+    rest = [f.code for f in fields if f.code not in given and f.code not in held]
+    return {code: Entry.blank() for code in rest}, {code: reason for code in rest}
+
+
+def report_blanks(report: Report) -> list[tuple[Field, str]]:
+    """The fields the report asks for and does not give, each with the reason given ("" for
+    none): what the office sees before approving, and what a sending must explain."""
+    fields = report_fields(report.period, province=_is_province_report(report))
+    given = {
+        code: (state, reason)
+        for code, state, reason in report.values.values_list("field__code", "state", "reason")
+    }
+    blanks = []
+    for f in fields:
+        state, reason = given.get(f.code, (ValueState.BLANK, ""))
+        if state == ValueState.BLANK:
+            blanks.append((f, reason))
+    return blanks
 
 
 def report_fields(period: ReportingPeriod, *, province: bool = False) -> list[Field]:
@@ -107,7 +158,7 @@ def previous_report(report: Report) -> Report | None:
 
 def report_findings(report: Report, values: Mapping[str, Entry]) -> Findings:
     fields = report_fields(report.period, province=_is_province_report(report))
-    rules = {f.code: FieldRule(f.code, f.time_kind, f.counts_grassroots, f.label) for f in fields}
+    rules = {f.code: _rule(f) for f in fields}
     prev = previous_report(report)
     counts = registry_counts(report.unit, report.period.cutoff)
     return report_check(
@@ -117,6 +168,19 @@ def report_findings(report: Report, values: Mapping[str, Entry]) -> Findings:
         previous=_entries(prev) if prev else None,
         same_year_previous=prev is not None and prev.period.year == report.period.year,
         grassroots_in_subtree=None if _is_province_report(report) else counts["grassroots_all"],
+        registry=counts,
+    )
+
+
+def _rule(f: Field) -> FieldRule:
+    label = str(RegistryCount(f.registry_count).label) if f.registry_count else ""
+    return FieldRule(
+        f.code,
+        f.time_kind,
+        f.counts_grassroots,
+        f.label,
+        registry=f.registry_count,
+        registry_label=label,
     )
 
 
@@ -237,11 +301,21 @@ def _write_values(
         old = current.get(code, Entry.blank())
         value = existing.get(code) or Value(report=report, field=fields[code])
         confirmed = code in findings.warnings and code in data.confirmed_warnings
-        if old != entry or value.pk is None or value.warning_confirmed != confirmed:
-            value.state, value.number, value.warning_confirmed = (
+        # A reason given now replaces the one kept; a save that gives none (an Excel upload)
+        # keeps it while the field stays blank.
+        reason = data.not_reported.get(code, value.reason).strip()[:300]
+        reason = reason if entry.state == ValueState.BLANK else ""
+        if (
+            old != entry
+            or value.pk is None
+            or value.warning_confirmed != confirmed
+            or value.reason != reason
+        ):
+            value.state, value.number, value.warning_confirmed, value.reason = (
                 entry.state,
                 entry.number,
                 confirmed,
+                reason,
             )
             value.save()
         if old != entry:
@@ -286,6 +360,9 @@ def report_submit(report: Report, *, version: int, actor: User | None) -> Report
     findings = report_findings(report, _entries(report))
     if not findings.ok:
         raise ReportInvalid(findings)
+    empty = [f for f, reason in report_blanks(report) if not reason]
+    if empty:
+        raise ReportIncomplete(empty)
     now = timezone.now()
     first = report.first_submitted_at or now
     _bump(report, actor, status=ReportStatus.SUBMITTED, submitted_at=now, first_submitted_at=first)

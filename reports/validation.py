@@ -28,6 +28,8 @@ class FieldRule:
     time_kind: str
     counts_grassroots: bool = False
     label: str = ""  # as the reader sees it: a numerator's error names its denominator by it
+    registry: str = ""  # the registry count (targets.RegistryCount) this field is bounded by
+    registry_label: str = ""  # that count in words ("State-sector CĐCS in the subtree")
 
 
 @dataclass
@@ -57,18 +59,19 @@ def report_check(
     previous: Mapping[str, Entry] | None = None,
     same_year_previous: bool = False,
     grassroots_in_subtree: int | None = None,
+    registry: Mapping[str, int] | None = None,
 ) -> Findings:
     """Checks one report's values.
 
     `pairs` are (numerator, denominator) field codes from the programme's indicators;
     `previous` the last quarter's values of the same unit, and `same_year_previous` whether
-    that quarter lies in the same calendar year (year-to-date counts restart on 1 January).
+    that quarter lies in the same calendar year (year-to-date counts restart on 1 January);
+    `registry` the counts the registry knows for the unit's subtree at the cut-off (by sector
+    and kind), which the fields that name one may not exceed.
     """
     found = Findings()
     previous = previous or {}
-    for num_code, den_code, num, den in pairs_over(values, pairs):
-        rule = rules.get(den_code)
-        found.error(num_code, pair_message(num, den, rule.label if rule else ""))
+    _check_pairs(found, rules, values, pairs)
     for code, rule in rules.items():
         current, before = _num(values.get(code)), _num(previous.get(code))
         if current is None:
@@ -79,6 +82,13 @@ def report_check(
                 code,
                 _("More than the %(n)s CĐCS registered in this unit's subtree.")
                 % {"n": _shown(grassroots_in_subtree)},
+            )
+        known = (registry or {}).get(rule.registry) if rule.registry else None
+        if known is not None and current > known and not (rule.counts_grassroots and over_registry):
+            found.error(
+                code,
+                _("More than the registry knows on the cut-off date: %(n)s (%(what)s).")
+                % {"n": _shown(known), "what": rule.registry_label},
             )
         if (
             rule.time_kind == "ytd"
@@ -105,6 +115,47 @@ def report_check(
                 "Please check and confirm."
             ) % {"before": _shown(before), "now": _shown(current)}
     return found
+
+
+def _check_pairs(
+    found: Findings,
+    rules: Mapping[str, FieldRule],
+    values: Mapping[str, Entry],
+    pairs: list[tuple[str, str]],
+) -> None:
+    """A numerator above its denominator is an error, except a count since 1 January over a
+    count at the cut-off (chairs trained this year over chairs still in post: people who left
+    since were trained too), which must be confirmed. A number beside a "not applicable"
+    denominator is an error: there is nothing to count it against."""
+    for num_code, den_code, num, den in pairs_over(values, pairs):
+        num_rule, den_rule = rules.get(num_code), rules.get(den_code)
+        message = pair_message(num, den, den_rule.label if den_rule else "")
+        ytd_over_stock = (
+            num_rule is not None
+            and den_rule is not None
+            and num_rule.time_kind == "ytd"
+            and den_rule.time_kind == "stock"
+        )
+        if ytd_over_stock:
+            found.warnings[num_code] = _(
+                "%(message)s Possible if people counted since 1 January have left since; "
+                "please confirm."
+            ) % {"message": message}
+        else:
+            found.error(num_code, message)
+    for num_code, den_code in pairs:
+        num_entry, den_entry = values.get(num_code), values.get(den_code)
+        if (
+            _num(num_entry) is not None
+            and den_entry is not None
+            and den_entry.state == ValueState.NOT_APPLICABLE
+        ):
+            den_rule = rules.get(den_code)
+            found.error(
+                num_code,
+                _("A number cannot stand beside a “not applicable” denominator (%(label)s).")
+                % {"label": den_rule.label if den_rule else den_code},
+            )
 
 
 def pairs_over(

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from targets.models import FieldGroup
+from targets.programmes import programmes_in_force
 from unions.access import unit_for_user
 from unions.models import Unit
 
@@ -49,6 +50,7 @@ from .services import (
     StaleVersion,
     WorkflowError,
     report_approve,
+    report_blanks,
     report_diff,
     report_fields,
     report_findings,
@@ -183,6 +185,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_approve": can_review(user, report) and report.status == ReportStatus.SUBMITTED,
         "may_reopen": can_review(user, report) and report.status == ReportStatus.APPROVED,
         "warnings": _labelled(unconfirmed_warnings(report), fields) if user.is_office else [],
+        "blanks": report_blanks(report),
+        "field_count": len(fields),
+        "programmes": programmes_in_force(report.period.year, report.period.quarter),
         "history": report_history(report) if user.is_office else [],
         "reason_form": ReasonForm(),
     }
@@ -219,7 +224,11 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = report_form_context(report)
     if request.method != "POST":
         initial = ReportForm.initial_for(
-            ctx.initial_entries(), ctx.confirmed, ctx.narratives, report.version
+            ctx.initial_entries(),
+            ctx.confirmed,
+            ctx.narratives,
+            report.version,
+            reasons=ctx.reasons,
         )
         form = ReportForm(
             initial=initial, fields=ctx.fields, task_groups=ctx.task_groups, pairs=ctx.pairs
@@ -327,6 +336,7 @@ def _render_form(
                     "value": form[f"v_{row.field.code}"],
                     "na": form[f"na_{row.field.code}"],
                     "confirm": form[f"confirm_{row.field.code}"],
+                    "reason": form[f"nr_{row.field.code}"],
                     "warning": warnings.get(row.field.code, ""),
                 }
                 for row in section.rows

@@ -11,13 +11,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reports.models import ReportingPeriod, ReportStatus, Value
+from reports.models import Assignment, AssignmentScope, ReportingPeriod, ReportStatus, Value
 from reports.periods import quarter_label
 from targets.models import Display, Field, Indicator, IndicatorKind, Programme, Target
 from targets.programmes import reporting_quarters
@@ -241,12 +241,39 @@ def _place_today(
     return None
 
 
-def _expected(unit: Unit, periods: list[ReportingPeriod]) -> dict[tuple[int, int, bool], int]:
-    """Expected reports per (year, quarter, province report?) in the unit's subtree as it was.
-
-    Counted in the database (one aggregate query): below a national root there are 120,000
-    closure rows to bring into Python otherwise."""
-    return totals.expected_counts(unit, periods)
+def _expected(
+    unit: Unit, periods: list[ReportingPeriod], tree: str = AS_WAS, today: dt.date | None = None
+) -> dict[tuple[int, int, bool], int]:
+    """Expected reports per (year, quarter, province report?) in the unit's subtree, along the
+    tree whose received reports are counted: as it was (counted in the database, one
+    aggregate query), or as it stands today (the reports of the units whose values belong
+    below the unit today, as `_cells` places them), so that completeness never exceeds 100%."""
+    if tree == AS_WAS or today is None:
+        return totals.expected_counts(unit, periods)
+    allowed = _as_now_members(unit, today)
+    counts: dict[tuple[int, int, bool], int] = defaultdict(int)
+    # Every assignment, filtered here: the units below a root today can be tens of thousands,
+    # too many for an IN list.
+    rows = Assignment.objects.values_list(
+        "unit_id",
+        "scope",
+        "first_period__year",
+        "first_period__quarter",
+        "last_period__year",
+        "last_period__quarter",
+        "unit__valid_from",
+        "unit__valid_to",
+    )
+    for unit_id, scope, first_y, first_q, last_y, last_q, start, end in rows:
+        if unit_id not in allowed:
+            continue
+        for p in periods:
+            key = (p.year, p.quarter)
+            after_end = last_y is not None and key > (last_y, last_q)
+            alive = start <= p.cutoff and (end is None or p.cutoff < end)
+            if key >= (first_y, first_q) and not after_end and alive:
+                counts[(p.year, p.quarter, scope == AssignmentScope.PROVINCE)] += 1
+    return counts
 
 
 def _target_for(
@@ -299,7 +326,7 @@ def reads_for(
         # Explicit orders: the models' default ones join the programme (and the indicator) in
         # only to sort by them, which costs more than the read itself on every page.
         list(Target.objects.filter(indicator__programme=programme).order_by("pk")),
-        _expected(unit, periods),
+        _expected(unit, periods, tree, today),
         table,
     )
 
@@ -482,8 +509,7 @@ def _indicator_result(
         expected=expected_now,
         denominator=denominator,
     )
-    if indicator.display == Display.RATIO and value is not None:
-        value = value.quantize(Decimal("0.01"))
+    value = shown_value(value, indicator.display)
     return IndicatorResult(
         indicator,
         numerator,
@@ -493,9 +519,57 @@ def _indicator_result(
         status,
         coverage,
         quarter,
-        expected_now=expected_now,
+        expected_now=shown_value(expected_now, indicator.display),
         provisional=bool(used & provisional_reports),
     )
+
+
+def quarter_complete(coverage: dict[tuple[int, int], Coverage], quarter: tuple[int, int]) -> bool:
+    """Every expected report of the quarter is in (a quarter not read counts as complete)."""
+    found = coverage.get(quarter)
+    return found is None or found.reported >= found.expected
+
+
+def change_shown(
+    now: Decimal | None,
+    then: Decimal | None,
+    quarters: tuple[tuple[int, int] | None, tuple[int, int] | None],
+    coverage: dict[tuple[int, int], Coverage],
+    province_only: bool = False,
+) -> Decimal | None:
+    """A change between two figures, shown only where both quarters have all their reports
+    in: a change taken at a quarter with reports missing compares part of the units with all
+    of them (a fall in members that is only a late report). The province's own figures wait
+    on nobody."""
+    if now is None or then is None:
+        return None
+    if not province_only and not all(q is None or quarter_complete(coverage, q) for q in quarters):
+        return None
+    return now - then
+
+
+PLACES = {Display.PERCENT: 1, Display.RATIO: 2, Display.COUNT: 0}
+
+
+def shown_value(value: Decimal | None, display: str) -> Decimal | None:
+    """A figure as every page, file and API answer gives it: a percentage to one decimal
+    (85,3%), a ratio per CĐCS to two, a count whole; half up, as on paper. Status is judged
+    on the figure before rounding."""
+    if value is None:
+        return None
+    places = PLACES.get(Display(display), 2)
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def counts_toward(row: IndicatorResult, total: IndicatorResult) -> bool:
+    """Whether a unit's figure is part of a total's: a flow is summed over every quarter, so
+    every unit's share is; a stock or a count since 1 January is the total's quarter only, so
+    a unit whose latest figure is from an earlier quarter (closed since, or late) is not."""
+    if row.numerator is None:
+        return False
+    if total.indicator.numerator.time_kind == "flow":
+        return True
+    return row.quarter is not None and row.quarter == total.quarter
 
 
 def _ratio_quarter(num: list[ar.Cell], den: list[ar.Cell]) -> tuple[int, int] | None:

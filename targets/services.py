@@ -25,7 +25,9 @@ def fields_load() -> int:
                 "frequency": frequency,
                 "registry_count": registry,
                 "province_only": province_only,
-                "counts_grassroots": code.startswith("grassroots_"),
+                # Counts of CĐCS are bounded by the CĐCS in the subtree; counts of people
+                # (chairs) are not: they are checked against people.
+                "counts_grassroots": group == "grassroots" and "chairs" not in code,
                 "label_vi": label_vi,
                 "label_en": label_en,
                 "order": order * 10,

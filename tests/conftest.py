@@ -254,11 +254,18 @@ def approved(unit, programme, code: str, approve: bool = True, narratives=None, 
         report_open,
         report_save,
         report_submit,
+        unreported_rest,
     )
 
     report = report_open(unit, period(programme, code), None)
     entries = {k: v if isinstance(v, Entry) else Entry.of(v) for k, v in values.items()}
-    data = ReportInput(values=entries, narratives=narratives or {}, confirmed_warnings=set(values))
+    blanks, reasons = unreported_rest(report, entries, "not part of this test")
+    data = ReportInput(
+        values={**blanks, **entries},
+        narratives=narratives or {},
+        confirmed_warnings=set(values),
+        not_reported=reasons,
+    )
     report = report_save(report, data, version=report.version, actor=None)
     report = report_submit(report, version=report.version, actor=None)
     return report_approve(report, actor=None) if approve else report

@@ -83,7 +83,7 @@ def test_members_are_between_20_and_120_per_cdcs(small_tree, loaded):
 
 
 def test_ratings_are_reported_in_fourth_quarters_only(small_tree, loaded):
-    rated = [code for code, _ in _values(small_tree.d2, "grassroots_state_rated")]
+    rated = [code for code, _ in _values(small_tree.d2, "grassroots_state_all")]
     assert rated == ["2024Q4"]
 
 

@@ -267,10 +267,10 @@ def test_a_numerator_above_its_denominator_is_refused_as_in_the_form(
     client, report, district_reporter
 ):
     client.force_login(district_reporter)
-    book = filled(client, report, informed_ytd=500, workers_union_units=100)
+    book = filled(client, report, cba_signed=500, cba_eligible=100)
     before = values_of(report)
     response = upload(client, report, as_upload(book))
-    refused(response, report, before, "(informed_ytd)")
+    refused(response, report, before, "(cba_signed)")
 
 
 def test_a_formula_is_refused_not_evaluated(client, report, district_reporter):

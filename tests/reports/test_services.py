@@ -86,10 +86,10 @@ def test_the_second_of_two_concurrent_saves_is_refused_and_names_the_change(
 
 def test_an_invalid_save_writes_nothing(small_tree, q3, district_reporter):
     report = report_open(small_tree.d2, q3, district_reporter)
-    data = ReportInput(values={"workers_union_units": Entry.of(10), "informed_ytd": Entry.of(11)})
+    data = ReportInput(values={"cba_eligible": Entry.of(10), "cba_signed": Entry.of(11)})
     with pytest.raises(ReportInvalid) as refused:
         report_save(report, data, version=report.version, actor=district_reporter)
-    assert "informed_ytd" in refused.value.findings.errors
+    assert "cba_signed" in refused.value.findings.errors
     assert not report.values.exists()
     assert Report.objects.get(pk=report.pk).version == report.version
 

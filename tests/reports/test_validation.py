@@ -5,7 +5,7 @@ from reports.validation import FieldRule, report_check
 
 RULES = {
     "members": FieldRule("members", "stock"),
-    "informed_ytd": FieldRule("informed_ytd", "ytd"),
+    "informed_ytd": FieldRule("informed_ytd", "stock"),  # a stock here: see the ytd tests
     "grassroots_total": FieldRule("grassroots_total", "stock", counts_grassroots=True),
 }
 PAIRS = [("informed_ytd", "members")]
@@ -43,6 +43,46 @@ def test_blank_denominator_does_not_block_the_numerator():
         RULES, {"members": Entry.blank(), "informed_ytd": Entry.of(11)}, pairs=PAIRS
     )
     assert found.ok
+
+
+def test_a_count_since_january_above_a_count_at_the_cut_off_is_a_warning_to_confirm():
+    """Chairs trained this year may outnumber the chairs still in post after dissolutions."""
+    rules = {
+        "chairs": FieldRule("chairs", "stock", label="CĐCS chairs"),
+        "trained": FieldRule("trained", "ytd"),
+    }
+    found = report_check(
+        rules, {"chairs": Entry.of(20), "trained": Entry.of(25)}, pairs=[("trained", "chairs")]
+    )
+    assert found.ok
+    assert "“CĐCS chairs” (20)" in found.warnings["trained"]
+
+
+def test_a_number_beside_a_not_applicable_denominator_is_an_error():
+    found = report_check(RULES, {"members": Entry.na(), "informed_ytd": Entry.of(3)}, pairs=PAIRS)
+    assert "not applicable" in found.errors["informed_ytd"][0]
+    assert report_check(RULES, {"members": Entry.na(), "informed_ytd": Entry.na()}, pairs=PAIRS).ok
+
+
+def test_a_count_the_registry_knows_by_sector_cannot_exceed_it():
+    rules = {
+        "state": FieldRule(
+            "state", "stock", registry="grassroots_state", registry_label="State-sector CĐCS"
+        ),
+        "uppers": FieldRule("uppers", "stock", registry="upper_units"),
+    }
+    registry = {"grassroots_state": 2, "upper_units": 4}
+    found = report_check(
+        rules, {"state": Entry.of(5), "uppers": Entry.of(50)}, pairs=[], registry=registry
+    )
+    assert found.errors["state"] == [
+        "More than the registry knows on the cut-off date: 2 (State-sector CĐCS)."
+    ]
+    assert "uppers" in found.errors
+    ok = report_check(
+        rules, {"state": Entry.of(2), "uppers": Entry.of(4)}, pairs=[], registry=registry
+    )
+    assert ok.ok
 
 
 def test_year_to_date_count_cannot_fall_within_a_year_but_restarts_in_january():
