@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dashboards.breakdown import breakdowns, indicator_breakdown
 from reports.synthetic import generate
 from rollup import totals
+from rollup.breakdown import breakdowns, indicator_breakdown
 from rollup.engine import AS_NOW, AS_WAS, PeriodSpec, reads_for
 from rollup.models import RollupTotalsState
 from targets.models import Indicator, Programme

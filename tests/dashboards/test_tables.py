@@ -6,8 +6,8 @@ import re
 
 from django.test import RequestFactory
 
-from dashboards.breakdown import indicator_breakdown
 from dashboards.tables import BreakdownTable
+from rollup.breakdown import indicator_breakdown
 from rollup.engine import PeriodSpec
 from targets.models import Indicator
 

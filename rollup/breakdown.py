@@ -27,13 +27,14 @@ from django.db.models.functions import RowNumber
 
 from reports.assignments import covering_q
 from reports.models import Assignment, AssignmentScope, Report, ReportingPeriod, Value
-from rollup import arithmetic as ar
-from rollup import engine as rollup
-from rollup import totals
-from rollup.engine import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec
-from rollup.models import RollupTotal
 from targets.models import Indicator, Programme, Target
 from unions.models import Unit, UnitClosure, active_on_q, vi_sort_key
+
+from . import arithmetic as ar
+from . import engine as rollup
+from . import totals
+from .engine import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec
+from .models import RollupTotal
 
 STATUS_ORDER = [
     ar.Status.NOT_ACHIEVED,
