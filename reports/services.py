@@ -88,11 +88,16 @@ def unreported_rest(
     report: Report, given: Mapping[str, Entry], reason: str
 ) -> tuple[dict[str, Entry], dict[str, str]]:
     """For a report written by the portal itself (an import of history, the demo): the asked
-    fields that neither `given` nor the report holds, as blanks with `reason`, so that the
-    report says why they are missing instead of being refused as incomplete."""
+    fields that `given` leaves blank or out and the report does not hold, as blanks with
+    `reason`, so that the report says why they are missing instead of being refused."""
     held = set(report.values.exclude(state=ValueState.BLANK).values_list("field__code", flat=True))
     fields = report_fields(report.period, province=_is_province_report(report))
-    rest = [f.code for f in fields if f.code not in given and f.code not in held]
+    missing = {code for code, entry in given.items() if entry.state == ValueState.BLANK}
+    rest = [
+        f.code
+        for f in fields
+        if (f.code not in given or f.code in missing) and f.code not in held - set(given)
+    ]
     return {code: Entry.blank() for code in rest}, {code: reason for code in rest}
 
 
@@ -441,6 +446,7 @@ def report_reopen(report: Report, *, reason: str, actor: User | None) -> Report:
             field_id=v.field_id,
             state=v.state,
             number=v.number,
+            reason=v.reason,
             warning_confirmed=v.warning_confirmed,
         )
         for v in report.values.all()

@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from targets.models import FieldGroup
-from targets.programmes import programmes_in_force
+from targets.models import FieldGroup, Programme
+from targets.programmes import covers, programmes_in_force
 from unions.access import unit_for_user
 from unions.models import Unit
 
@@ -90,11 +90,25 @@ class ReportTable(tables.Table):  # type: ignore[misc]
         orderable = False
         empty_text = gettext_lazy("No reports match.")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Every programme, read once for the page: a quarter's report serves those in force.
+        self.programmes = list(Programme.objects.order_by("term_start", "pk"))
+
     def render_period(self, record: Report) -> Any:
         from django.utils.html import format_html
 
         url = reverse("reports:detail", args=[record.pk])
-        return format_html('<a href="{}">{}</a>', url, record.period.label)
+        period = record.period
+        serves = ", ".join(
+            p.number for p in self.programmes if covers(p, period.year, period.quarter)
+        )
+        return format_html(
+            '<a href="{}">{}</a><br><span class="muted programmes">{}</span>',
+            url,
+            period.label,
+            serves,
+        )
 
 
 @login_required
@@ -353,6 +367,7 @@ def _render_form(
         "form": form,
         "sections": sections,
         "narratives": narratives,
+        "several_programmes": len({g.programme_id for g in ctx.task_groups}) > 1,
         "previous": ctx.previous,
         "reason_event": last_reason(report) if report.is_editable else None,
         "warning_count": len(warnings),

@@ -12,16 +12,14 @@ def _totals_built_after_migrate(**kwargs: Any) -> None:
     from reports.models import Report
 
     from .models import RollupTotalsState
-    from .totals import totals_rebuild
+    from .totals import totals_complete
 
     using = kwargs.get("using", "default")
     tables = connections[using].introspection.table_names()
     if using != "default" or RollupTotalsState._meta.db_table not in tables:
         return  # another database, or migrated back below the roll-up's tables
-    if RollupTotalsState.objects.exists():
-        return
     if Report.objects.filter(in_force=True).exists():
-        totals_rebuild()
+        totals_complete()
 
 
 class RollupConfig(AppConfig):

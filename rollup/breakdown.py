@@ -158,7 +158,7 @@ def breakdowns(
             not provisional
             and tree == AS_WAS
             and bool(periods)
-            and totals.totals_read(root, periods) is not None
+            and totals.totals_read(root, periods, indicators) is not None
         )
     else:
         # The totals of the root were read for every ended quarter when they can be trusted

@@ -318,11 +318,12 @@ def reads_for(
 ) -> Reads:
     """What `progress` needs for the quarters of `spec` (by default the term to date)."""
     periods = _periods_for(programme, spec, today)
+    indicators = _indicators(programme)
     # Approved figures along the tree as it was come pre-summed per ancestor (rollup.totals).
-    table = None if provisional or tree != AS_WAS else totals.totals_read(unit, periods)
+    table = None if provisional or tree != AS_WAS else totals.totals_read(unit, periods, indicators)
     return Reads(
         periods,
-        _indicators(programme),
+        indicators,
         # Explicit orders: the models' default ones join the programme (and the indicator) in
         # only to sort by them, which costs more than the read itself on every page.
         list(Target.objects.filter(indicator__programme=programme).order_by("pk")),

@@ -65,6 +65,12 @@ class RollupTotalsState(models.Model):
     closure_mark = models.BigIntegerField(default=0)
     # {period id: cut-off} when built: a changed cut-off can move a report under other units.
     cutoffs = models.JSONField(default=dict)
+    # [[indicator id, numerator field id, denominator field id], …] whose paired sums were
+    # built: an indicator added or changed since is read from raw values until a rebuild.
+    pairs = models.JSONField(default=list)
+    # Ids of the fields whose sums were built (a field an indicator reads for the first time
+    # is read from raw values until a rebuild).
+    fields = models.JSONField(default=list)
     built_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

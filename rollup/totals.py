@@ -147,11 +147,16 @@ def ratio_total(
     )
 
 
-def totals_read(unit: Unit, periods: list[ReportingPeriod]) -> Table | None:
+def totals_read(
+    unit: Unit, periods: list[ReportingPeriod], indicators: Iterable[Indicator] = ()
+) -> Table | None:
     """The unit's totals for the periods, or None when the totals cannot be trusted (never
-    built, or the closure changed since). Two queries."""
+    built, the closure changed since, or one of `indicators` pairs fields the totals were not
+    built with: a ratio indicator added or changed since). Two queries."""
     state = RollupTotalsState.objects.first()
     if state is None or state.closure_mark != closure_mark():
+        return None
+    if not covers_indicators(state, indicators):
         return None
     if any(state.cutoffs.get(str(p.pk)) != p.cutoff.isoformat() for p in periods):
         return None  # the calendar changed since the totals were built
@@ -263,15 +268,53 @@ def totals_rebuild(periods: Iterable[ReportingPeriod] | None = None) -> int:
         cursor.execute(pair_rows, [number, number, *period_ids])
         cursor.execute(received_rows, [*period_ids, *counted])
     cutoffs = {str(p.pk): p.cutoff.isoformat() for p in chosen}
+    pairs = [list(p) for p in built_pairs()]
+    summed = [f.pk for f in fields]
     if state is None:
-        RollupTotalsState.objects.create(closure_mark=closure_mark(), cutoffs=cutoffs)
+        RollupTotalsState.objects.create(
+            closure_mark=closure_mark(), cutoffs=cutoffs, pairs=pairs, fields=summed
+        )
     elif periods is None:
         state.closure_mark, state.cutoffs = closure_mark(), cutoffs
+        state.pairs, state.fields = pairs, summed
         state.save()
     else:
         state.cutoffs = {**state.cutoffs, **cutoffs}
         state.save(update_fields=["cutoffs"])
     return RollupTotal.objects.filter(period_id__in=period_ids).count()
+
+
+def covers_indicators(state: RollupTotalsState, indicators: Iterable[Indicator]) -> bool:
+    """Whether the totals were built with every field and pair the indicators read."""
+    pairs = {tuple(p) for p in state.pairs}
+    fields = set(state.fields)
+    for i in indicators:
+        if i.numerator_id not in fields or (
+            i.denominator_id is not None
+            and (
+                i.denominator_id not in fields
+                or (i.pk, i.numerator_id, i.denominator_id) not in pairs
+            )
+        ):
+            return False
+    return True
+
+
+def totals_complete() -> int | None:
+    """Builds the totals when they were never built or lack an indicator's field or pair (an
+    indicator added or changed since); None when nothing was missing."""
+    state = RollupTotalsState.objects.first()
+    every = Indicator.objects.all()
+    if state is not None and covers_indicators(state, every):
+        return None
+    return totals_rebuild()
+
+
+def built_pairs() -> list[tuple[int, int, int]]:
+    """Every ratio indicator as (id, numerator field, denominator field): what a full rebuild
+    sums pairs for."""
+    rows = Indicator.objects.filter(denominator__isnull=False).order_by("pk")
+    return list(rows.values_list("pk", "numerator_id", "denominator_id"))
 
 
 def changed_cutoffs() -> list[ReportingPeriod] | None:

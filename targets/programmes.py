@@ -123,5 +123,5 @@ def task_group_keys(groups: Iterable[TaskGroup]) -> dict[str, TaskGroup]:
     chosen = list(groups)
     counts = Counter(g.code for g in chosen)
     for g in chosen:
-        g.narrative_key = g.code if counts[g.code] == 1 else f"{g.programme.code}-{g.code}"
+        g.narrative_key = "" if counts[g.code] == 1 else f"{g.programme.code}-{g.code}"
     return {g.key: g for g in chosen}

@@ -269,3 +269,15 @@ def approved(unit, programme, code: str, approve: bool = True, narratives=None, 
     report = report_save(report, data, version=report.version, actor=None)
     report = report_submit(report, version=report.version, actor=None)
     return report_approve(report, actor=None) if approve else report
+
+
+def explained(report, values=None, **kwargs):
+    """A ReportInput with `values` (numbers or Entry) and every other field the report asks
+    for left blank with a reason, so that the report can be sent (its sending refuses empty
+    fields without one). Keyword arguments go to ReportInput."""
+    from reports.numbers import Entry
+    from reports.services import ReportInput, unreported_rest
+
+    given = {k: v if isinstance(v, Entry) else Entry.of(v) for k, v in (values or {}).items()}
+    blanks, reasons = unreported_rest(report, given, "not part of this test")
+    return ReportInput(values={**blanks, **given}, not_reported=reasons, **kwargs)

@@ -62,7 +62,7 @@ def test_province_year_shows_counts_value_and_period(client, committee_user, rep
     assert t01["quarter"] == "2025Q4"
     a01 = indicator(body, "A01")
     assert (a01["numerator"], a01["denominator"]) == (320, 330)
-    assert a01["value"] == 96.9697  # percent, 0–100, four decimals
+    assert a01["value"] == 97.0  # percent, 0–100, one decimal as on every page (96,97 → 97,0)
     assert a01["target"] == 98
     t02 = indicator(body, "T02")
     assert t02["quarter"] is None and (t02["numerator"], t02["denominator"]) == (1, 2)
@@ -161,8 +161,9 @@ def test_progress_with_a_token_costs_a_constant_number_of_queries(
         assert response.status_code == 200
 
 
-def test_ratio_values_are_rounded_to_four_decimals():
-    assert number(Decimal("96.96969696")) == 96.9697
+def test_the_api_writes_the_engines_figure_without_rounding_it_again():
+    assert number(Decimal("97.0")) == 97
+    assert number(Decimal("1.05")) == 1.05
     assert number(Decimal("1.00")) == 1
     assert number(None) is None
 

@@ -154,3 +154,40 @@ def test_the_footer_names_the_programme_shown_and_links_keep_it(
     assert f"programme={programme.code}" in page  # the indicator links carry the choice
     plain = client.get(reverse("dashboards:overview")).text
     assert "programme=" not in plain.split('id="annual-h"')[1].split("</section>")[0]
+
+
+def test_the_api_and_its_openapi_document_say_the_same_rounding(
+    reported, programme, client, committee_user
+):
+    from api.openapi import openapi_document
+
+    client.force_login(committee_user)
+    body = client.get("/api/v1/progress/", {"unit": "P", "period": "2025"}).json()
+    for item in body["indicators"]:
+        if item["value"] is not None:
+            places = {"percent": 1, "ratio": 2, "count": 0}[item["display"]]
+            assert round(item["value"], places) == item["value"], item
+    text = str(openapi_document())
+    assert "a percentage to 1 decimal, a ratio per CĐCS to 2" in text
+    assert "4 decimals" not in text
+
+
+def test_rated_counts_no_longer_divide_the_rating_indicators(programme):
+    """A05–A07 and T04 divide by all such unions or units (DOMAIN.md §3), not by the rated."""
+    den = dict(
+        Indicator.objects.filter(programme=programme).values_list("code", "denominator__code")
+    )
+    assert den["A05"] == "upper_units"
+    assert den["A06"] == "grassroots_state_all"
+    assert den["A07"] == "grassroots_non_state_all"
+    assert den["T04"] == "culture_units_all"
+    registry = dict(
+        Indicator.objects.filter(programme=programme).values_list(
+            "code", "denominator__registry_count"
+        )
+    )
+    assert (registry["A05"], registry["A06"], registry["A07"]) == (
+        "upper_units",
+        "grassroots_state",
+        "grassroots_non_state",
+    )

@@ -3,8 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from rollup.models import RollupTotalsState
-from rollup.totals import changed_cutoffs, totals_rebuild
+from rollup.totals import changed_cutoffs, totals_complete, totals_rebuild
 
 
 class Command(BaseCommand):
@@ -26,12 +25,20 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
-            "--if-missing", action="store_true", help="only when the totals were never built"
+            "--if-missing",
+            action="store_true",
+            help="only when the totals were never built or lack an indicator's fields",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
-        if options["if_missing"] and RollupTotalsState.objects.exists():
+        if options["if_missing"]:
+            built = totals_complete()
+            if built is not None:
+                seconds = time.monotonic() - started
+                self.stdout.write(
+                    self.style.SUCCESS(f"Roll-up totals: {built} rows built in {seconds:.2f} s.")
+                )
             return
         if options["changed_cutoffs"]:
             changed = changed_cutoffs()
