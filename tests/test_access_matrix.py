@@ -40,8 +40,8 @@ from api.tokens import token_create
 from reports.assignments import assignments_apply_proposal
 from reports.models import Assignment, Report
 from reports.numbers import Entry
-from reports.services import ReportInput, report_approve, report_open, report_save, report_submit
-from tests.conftest import period
+from reports.services import ReportInput, report_approve, report_save, report_submit
+from tests.conftest import opened, period
 
 PERSONAS = (
     "anonymous",
@@ -316,7 +316,7 @@ class World:
 
 
 def _reported(unit, programme, code: str, *, submit: bool = False, approve: bool = False):
-    report = report_open(unit, period(programme, code), None)
+    report = opened(unit, period(programme, code), None)
     values = {"members": 100, "workers_union_units": 120, "informed_ytd": 60}
     data = ReportInput(
         values={k: Entry.of(v) for k, v in values.items()}, confirmed_warnings=set(values)

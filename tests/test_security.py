@@ -13,8 +13,7 @@ import pytest
 from django.urls import reverse
 
 from reports.assignments import assignments_apply_proposal
-from reports.services import report_open
-from tests.conftest import approved, login, period
+from tests.conftest import approved, login, opened, period
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "pw-for-tests-123"
@@ -123,7 +122,7 @@ def test_no_page_breaks_the_content_security_policy(
     assignments_apply_proposal()
     approved(small_tree.d2, programme, "2024Q4", members=190, workers_union_units=210)
     approved(small_tree.d2, programme, "2025Q2", members=200, workers_union_units=220)
-    draft = report_open(small_tree.d2, period(programme, "2025Q3"), None)
+    draft = opened(small_tree.d2, period(programme, "2025Q3"), None)
 
     violations: list[str] = []
 

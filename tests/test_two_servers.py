@@ -24,8 +24,7 @@ from django.db import connection
 
 from accounts.models import Role, User
 from config.routers import REPLICA, route
-from reports.services import report_open
-from tests.conftest import make_user, period
+from tests.conftest import make_user, opened, period
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "pw-for-tests-123"
@@ -136,7 +135,7 @@ def test_a_report_saved_through_one_server_is_seen_through_the_other_at_once(
     office = make_user("office_two", Role.OFFICE, small_tree.province)
     for user in (reporter, office):
         server_password(user)
-    report = report_open(small_tree.d2, period(programme, "2024Q3"), reporter)
+    report = opened(small_tree.d2, period(programme, "2024Q3"), reporter)
 
     writer = Browser(first)
     writer.login("reporter_two")

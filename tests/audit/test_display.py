@@ -16,7 +16,7 @@ from audit.display import LABELS, field_label
 from audit.models import AuditEntry
 from audit.recording import _fields, _row, audited_models
 from reports.models import Report, ReportStatus
-from tests.conftest import make_user
+from tests.conftest import make_user, opened
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 URL = "/audit/"
@@ -285,11 +285,11 @@ def test_the_page_names_the_fields_of_saved_and_imported_values_by_label(
 ):
     from reports.importing import ImportLine, values_import
     from reports.numbers import Entry
-    from reports.services import ReportInput, report_open, report_save
+    from reports.services import ReportInput, report_save
     from targets.models import Field
     from tests.conftest import period
 
-    report = report_open(small_tree.d2, period(programme, "2024Q3"), office_user)
+    report = opened(small_tree.d2, period(programme, "2024Q3"), office_user)
     values = {"members": Entry.of(1250), "members_committed": Entry.of(900)}
     report_save(report, ReportInput(values=values), version=report.version, actor=office_user)
     values_import([ImportLine(2, "C21", "2024Q3", "members", 80, "draft")])

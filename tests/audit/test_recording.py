@@ -19,14 +19,13 @@ from reports.numbers import Entry
 from reports.services import (
     ReportInput,
     report_approve,
-    report_open,
     report_reopen,
     report_save,
     report_submit,
 )
 from targets.models import Field, Indicator, Programme, Target, TaskGroup
 from tests.audit.conftest import entries, form_data, last
-from tests.conftest import make_unit, make_user, period
+from tests.conftest import make_unit, make_user, opened, period
 from unions.models import Sector, Unit, UnitKind, UnitLink
 
 PASSWORD = "pw-for-tests-123"
@@ -56,7 +55,7 @@ def test_saving_a_report_form_records_each_changed_value_with_its_field_code(
     client, small_tree, programme, district_reporter
 ):
     assignments_apply_proposal()
-    draft = report_open(small_tree.d2, period(programme, "2024Q3"), district_reporter)
+    draft = opened(small_tree.d2, period(programme, "2024Q3"), district_reporter)
     report_save(draft, ReportInput(values={"members": Entry.of(1000)}), version=1, actor=None)
     client.force_login(district_reporter)
     edit = reverse("reports:edit", args=[draft.pk])
@@ -186,7 +185,7 @@ def test_assignments_written_in_bulk_are_each_recorded(programme):
 def test_the_workflow_and_a_reopen_are_recorded_with_the_copied_values_counted(
     small_tree, programme, office_user
 ):
-    q2 = report_open(small_tree.d2, period(programme, "2024Q2"), office_user)
+    q2 = opened(small_tree.d2, period(programme, "2024Q2"), office_user)
     values = {"members": Entry.of(1000), "enterprise_workers": Entry.na()}
     q2 = report_save(q2, ReportInput(values=values), version=1, actor=office_user)
     q2 = report_submit(q2, version=q2.version, actor=office_user)

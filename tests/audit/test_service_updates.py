@@ -7,13 +7,12 @@ from reports.numbers import Entry
 from reports.services import (
     ReportInput,
     report_approve,
-    report_open,
     report_reopen,
     report_save,
     report_submit,
 )
 from tests.audit.conftest import last
-from tests.conftest import make_unit, period
+from tests.conftest import make_unit, opened, period
 from unions.models import UnitKind, UnitLink
 from unions.services import unit_dissolve
 
@@ -21,7 +20,7 @@ from unions.services import unit_dissolve
 def test_approving_a_correction_records_that_the_earlier_revision_stops_counting(
     small_tree, programme, office_user
 ):
-    first = report_open(small_tree.d2, period(programme, "2024Q3"), None)
+    first = opened(small_tree.d2, period(programme, "2024Q3"), None)
     first = report_save(first, ReportInput(values={"members": Entry.of(5)}), version=1, actor=None)
     first = report_approve(report_submit(first, version=first.version, actor=None), actor=None)
     second = report_reopen(first, reason="sửa", actor=office_user)

@@ -295,12 +295,12 @@ def test_a_reporters_home_says_what_waits_on_them(
 ):
     """Returned reports with the reviewer's reason, unsent drafts and quarters with no report
     come first on the reporter's home (its unit's page), each with the way to act on it."""
-    from reports.services import report_open, report_return
-    from tests.conftest import approved, period
+    from reports.services import report_return
+    from tests.conftest import approved, opened, period
 
     sent = approved(reported.d2, programme, "2026Q1", approve=False, members=220)
     report_return(sent, reason="Số đoàn viên chưa khớp danh sách", actor=office_user)
-    draft = report_open(reported.d2, period(programme, "2026Q2"), None)
+    draft = opened(reported.d2, period(programme, "2026Q2"), None)
     client.force_login(district_reporter)
     home = client.get("/", follow=True)
     page = home.text

@@ -7,8 +7,8 @@ from django.db import connection
 
 from reports.assignments import assignments_apply_proposal
 from reports.numbers import Entry
-from reports.services import ReportInput, report_open, report_save
-from tests.conftest import period
+from reports.services import ReportInput, report_save
+from tests.conftest import opened, period
 
 BASE_VALUES = {"members": 100, "workers_union_units": 120, "informed_ytd": 60}
 
@@ -33,5 +33,5 @@ def entries(values: dict[str, int]) -> ReportInput:
 def draft(small_tree, programme):
     """District D2's 2025Q3 report, saved once with three values."""
     assignments_apply_proposal()
-    report = report_open(small_tree.d2, period(programme, "2025Q3"), None)
+    report = opened(small_tree.d2, period(programme, "2025Q3"), None)
     return report_save(report, entries(BASE_VALUES), version=report.version, actor=None)

@@ -21,13 +21,12 @@ from reports.services import (
     StaleVersion,
     WorkflowError,
     report_approve,
-    report_open,
     report_reopen,
     report_return,
     report_save,
     report_submit,
 )
-from tests.conftest import period
+from tests.conftest import opened, period
 
 from .conftest import BASE_VALUES, entries, postgres_only
 
@@ -116,7 +115,7 @@ def keys(small_tree, programme) -> list[tuple[int, int]]:
     t = small_tree
     found = []
     for unit, code in [(t.d2, "2025Q1"), (t.d2, "2025Q2"), (t.c21, "2025Q3")]:
-        report = report_open(unit, period(programme, code), None)
+        report = opened(unit, period(programme, code), None)
         report_save(report, entries(BASE_VALUES), version=report.version, actor=None)
         found.append((report.unit_id, report.period_id))
     return found
@@ -175,7 +174,7 @@ def test_eight_people_opening_the_same_report_at_once_get_the_same_draft(small_t
     def open_it() -> None:
         try:
             barrier.wait()
-            opened.append(report_open(small_tree.d2, quarter, None).pk)
+            opened.append(opened(small_tree.d2, quarter, None).pk)
         except Exception:
             errors.append(traceback.format_exc())
         finally:

@@ -14,8 +14,8 @@ from openpyxl import load_workbook
 from reports.excel import INPUT_COLUMN, SHEET_NARRATIVE, SHEET_REPORT
 from reports.models import EventAction, ReportEvent, ValueState
 from reports.numbers import Entry
-from reports.services import ReportInput, report_open, report_save
-from tests.conftest import period
+from reports.services import ReportInput, report_save
+from tests.conftest import opened, period
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def q3(programme):
 
 @pytest.fixture
 def report(small_tree, q3, district_reporter):
-    report = report_open(small_tree.d2, q3, district_reporter)
+    report = opened(small_tree.d2, q3, district_reporter)
     return report_save(
         report,
         ReportInput(values={"members": Entry.of(1200), "informed_ytd": Entry.na()}),
@@ -283,7 +283,7 @@ def test_a_formula_is_refused_not_evaluated(client, report, district_reporter):
 
 
 def test_another_reports_file_is_refused(client, report, small_tree, programme, office_user):
-    other = report_open(small_tree.d2, period(programme, "2024Q2"), office_user)
+    other = opened(small_tree.d2, period(programme, "2024Q2"), office_user)
     client.force_login(office_user)
     book = download(client, other)
     before = values_of(report)

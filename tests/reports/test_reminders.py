@@ -8,9 +8,9 @@ from django.core.management import CommandError, call_command
 
 from reports.assignments import assignments_apply_proposal
 from reports.models import Reminder
-from reports.services import report_approve, report_open, report_return, report_submit
+from reports.services import report_approve, report_return, report_submit
 from reports.tracking import reminder_allowed, reminder_kind
-from tests.conftest import period
+from tests.conftest import opened, period
 
 DUE = dt.date(2024, 10, 15)  # 2024Q3: cut-off 30/09/2024, due 15 days later
 
@@ -72,10 +72,10 @@ def test_submitted_and_approved_reports_are_not_chased_but_returned_ones_are(
     small_tree, reporters, office_user, district_reporter, other_district_reporter, mailoutbox
 ):
     q3 = period(reporters, "2024Q3")
-    d2 = report_open(small_tree.d2, q3, district_reporter)
+    d2 = opened(small_tree.d2, q3, district_reporter)
     d2 = report_submit(d2, version=d2.version, actor=district_reporter)
     report_approve(d2, actor=office_user)
-    d1 = report_open(small_tree.d1, q3, other_district_reporter)
+    d1 = opened(small_tree.d1, q3, other_district_reporter)
     d1 = report_submit(d1, version=d1.version, actor=other_district_reporter)
     report_return(d1, reason="Thiếu số liệu", actor=office_user)
     run(DUE + dt.timedelta(days=2))
@@ -87,7 +87,7 @@ def test_a_returned_report_is_chased_as_returned_with_the_reason_not_as_never_se
     small_tree, reporters, office_user, other_district_reporter, mailoutbox
 ):
     q3 = period(reporters, "2024Q3")
-    d1 = report_open(small_tree.d1, q3, other_district_reporter)
+    d1 = opened(small_tree.d1, q3, other_district_reporter)
     d1 = report_submit(d1, version=d1.version, actor=other_district_reporter)
     report_return(d1, reason="Thiếu số liệu quý 3", actor=office_user)
     run(DUE + dt.timedelta(days=2))

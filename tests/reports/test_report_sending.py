@@ -20,9 +20,9 @@ from django.utils import timezone
 from reports.assignments import assignments_apply_proposal
 from reports.models import EventAction, Report, ReportEvent
 from reports.selectors import last_reason, report_history, report_timeliness
-from reports.services import report_approve, report_open, report_reopen, report_return
+from reports.services import report_approve, report_reopen, report_return
 from reports.services import report_submit as submit
-from tests.conftest import period
+from tests.conftest import opened, period
 
 pytestmark = pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
 
@@ -54,7 +54,7 @@ def sent_on(report: Report, day: dt.date) -> Report:
 @pytest.fixture
 def reopened(small_tree, q3, office_user) -> Report:
     """Sent ten days late, approved, then reopened by the office: the new draft."""
-    report = report_open(small_tree.d2, q3, None)
+    report = opened(small_tree.d2, q3, None)
     report = sent_on(report, q3.due + dt.timedelta(days=10))
     report = report_approve(report, actor=office_user)
     return report_reopen(report, reason="Sửa số đoàn viên", actor=office_user)
@@ -84,14 +84,14 @@ def test_a_reopened_draft_keeps_the_quarters_first_sending_and_is_waiting(reopen
 
 
 def test_a_report_never_sent_is_overdue_by_the_days_past_due(small_tree, q3):
-    draft = report_open(small_tree.d2, q3, None)
+    draft = opened(small_tree.d2, q3, None)
     t = report_timeliness(draft, q3.due + dt.timedelta(days=41))
     assert (t.on_time, t.days_late, t.first_sent, t.waiting) == (False, 41, None, False)
     assert report_timeliness(draft, q3.due).on_time is None
 
 
 def test_a_report_sent_once_is_on_time_or_late_by_that_sending(small_tree, q3):
-    report = sent_on(report_open(small_tree.d2, q3, None), q3.due)
+    report = sent_on(opened(small_tree.d2, q3, None), q3.due)
     t = report_timeliness(report, q3.due + dt.timedelta(days=30))
     assert (t.on_time, t.days_late, t.only_once) == (True, 0, True)
 
@@ -140,7 +140,7 @@ def test_the_reopened_drafts_page_lists_the_reopening_once(client, reopened, off
 def test_a_returned_report_tells_its_first_sending_then_that_it_was_sent_again(
     client, small_tree, q3, office_user
 ):
-    report = sent_on(report_open(small_tree.d2, q3, None), q3.due - dt.timedelta(days=2))
+    report = sent_on(opened(small_tree.d2, q3, None), q3.due - dt.timedelta(days=2))
     report = report_return(report, reason="Thiếu số liệu", actor=office_user)
     client.force_login(office_user)
     first, today = day(q3.due - dt.timedelta(days=2)), day(timezone.localdate())
@@ -171,7 +171,7 @@ def test_a_correction_sent_after_an_approval_is_sent_again_and_the_quarter_stays
 
 
 def test_a_draft_never_sent_says_so_and_how_overdue_it_is(client, small_tree, q3, office_user):
-    draft = report_open(small_tree.d2, q3, None)
+    draft = opened(small_tree.d2, q3, None)
     client.force_login(office_user)
     overdue = (timezone.localdate() - q3.due).days
     assert sent_text(client, draft) == f"not sent yet overdue {overdue} days"

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import Role
 from reports.assignments import assignments_apply_proposal
 from reports.models import Report, ReportingPeriod
-from reports.services import report_approve, report_open, report_return, report_submit
+from reports.services import report_approve, report_return, report_submit
 from reports.tracking import (
     Absence,
     CellStatus,
@@ -22,7 +22,7 @@ from reports.tracking import (
     timing,
     tracking_grid,
 )
-from tests.conftest import make_unit, make_user, period
+from tests.conftest import make_unit, make_user, opened, period
 from unions.models import Unit, UnitKind
 
 DUE = dt.date(2024, 10, 15)
@@ -146,7 +146,7 @@ def test_cells_show_status_lateness_and_link_to_the_report(
     small_tree, assigned, office_user, district_reporter
 ):
     q3 = period(assigned, "2024Q3")
-    report = report_open(small_tree.d2, q3, district_reporter)
+    report = opened(small_tree.d2, q3, district_reporter)
     report = report_submit(report, version=report.version, actor=district_reporter)
     report_approve(report, actor=office_user)
     late = timezone.make_aware(dt.datetime.combine(q3.due + dt.timedelta(days=3), dt.time(9)))
@@ -172,7 +172,7 @@ def test_a_returned_report_counts_as_not_submitted(
     small_tree, assigned, office_user, district_reporter
 ):
     q3 = period(assigned, "2024Q3")
-    report = report_open(small_tree.d2, q3, district_reporter)
+    report = opened(small_tree.d2, q3, district_reporter)
     report = report_submit(report, version=report.version, actor=district_reporter)
     sent = timezone.make_aware(dt.datetime.combine(q3.due - dt.timedelta(days=1), dt.time(9)))
     Report.objects.filter(pk=report.pk).update(submitted_at=sent, first_submitted_at=sent)
@@ -188,7 +188,7 @@ def test_a_returned_report_counts_as_not_submitted(
 
 def test_the_status_filter_keeps_rows_with_a_matching_cell(small_tree, assigned, office_user):
     q3 = period(assigned, "2024Q3")
-    report_open(small_tree.d2, q3, office_user)
+    opened(small_tree.d2, q3, office_user)
     grid = tracking_grid([q3], dt.date(2025, 1, 1), status="draft")
     assert [r.unit.code for r in grid.rows] == ["D2"]
     late = tracking_grid([q3], dt.date(2025, 1, 1), status="late")
@@ -205,7 +205,7 @@ def test_the_grid_takes_a_fixed_number_of_queries_however_many_units_report(
     assignments_apply_proposal()
     for p in periods[:2]:
         for unit in Unit.objects.filter(code__startswith="X", kind=UnitKind.DISTRICT):
-            report_open(unit, p, office_user)
+            opened(unit, p, office_user)
     with django_assert_max_num_queries(8):
         grid = tracking_grid(periods, dt.date(2025, 6, 1))
     assert len(grid.rows) == 15  # P, D1, D2 and the twelve new districts
@@ -238,7 +238,7 @@ def test_the_tracking_page_links_each_report_and_shows_completeness(
     client, small_tree, assigned, office_user
 ):
     q3 = period(assigned, "2024Q3")
-    report = report_open(small_tree.d2, q3, office_user)
+    report = opened(small_tree.d2, q3, office_user)
     client.force_login(office_user)
     response = client.get(reverse("reports:tracking"), {"year": "2024", "status": "draft"})
     body = response.content.decode()
@@ -283,7 +283,7 @@ def test_a_correction_sent_after_an_approval_is_found_to_review_and_not_late(
     from reports.services import report_reopen
 
     q3 = period(assigned, "2024Q3")
-    report = report_open(small_tree.d2, q3, district_reporter)
+    report = opened(small_tree.d2, q3, district_reporter)
     report = report_submit(report, version=report.version, actor=district_reporter)
     report_approve(report, actor=office_user)
     on_time = timezone.make_aware(dt.datetime.combine(q3.due, dt.time(9)))

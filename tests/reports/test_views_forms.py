@@ -15,14 +15,13 @@ from reports.selectors import report_form_context
 from reports.services import (
     ReportInput,
     report_approve,
-    report_open,
     report_reopen,
     report_return,
     report_save,
     report_submit,
 )
 from targets.models import FieldGroup
-from tests.conftest import period
+from tests.conftest import opened, period, untouched
 
 PASSWORD = "pw-for-tests-123"
 
@@ -38,7 +37,7 @@ def q3(programme):
 
 @pytest.fixture
 def draft(small_tree, q3, district_reporter) -> Report:
-    return report_open(small_tree.d2, q3, district_reporter)
+    return opened(small_tree.d2, q3, district_reporter)
 
 
 def as_user(client, user):
@@ -102,8 +101,8 @@ def test_anonymous_visitors_cannot_see_the_list(client, db):
 def test_office_staff_see_every_units_report_newest_period_first(
     client, small_tree, programme, q3, office_user
 ):
-    report_open(small_tree.d2, q3, office_user)
-    report_open(small_tree.d1, period(programme, "2024Q4"), office_user)
+    opened(small_tree.d2, q3, office_user)
+    opened(small_tree.d1, period(programme, "2024Q4"), office_user)
     response = as_user(client, office_user).get(url("list"))
     rows = list(response.context["table"].rows)
     assert [r.record.period.code for r in rows] == ["2024Q4", "2024Q3"]
@@ -113,18 +112,18 @@ def test_office_staff_see_every_units_report_newest_period_first(
 def test_a_reporter_sees_only_its_subtrees_reports(
     client, small_tree, q3, district_reporter, office_user
 ):
-    report_open(small_tree.d1, q3, office_user)
-    own = report_open(small_tree.d2, q3, office_user)
+    opened(small_tree.d1, q3, office_user)
+    own = opened(small_tree.d2, q3, office_user)
     response = as_user(client, district_reporter).get(url("list"))
     assert [r.record.pk for r in response.context["table"].rows] == [own.pk]
     assert "unit" not in response.context["filter"].form.fields
 
 
 def test_the_list_filters_by_status_and_period(client, small_tree, programme, q3, office_user):
-    submitted = report_open(small_tree.d2, q3, office_user)
+    submitted = opened(small_tree.d2, q3, office_user)
     report_submit(submitted, version=submitted.version, actor=office_user)
-    report_open(small_tree.d1, q3, office_user)
-    report_open(small_tree.d2, period(programme, "2024Q2"), office_user)
+    opened(small_tree.d1, q3, office_user)
+    opened(small_tree.d2, period(programme, "2024Q2"), office_user)
     client = as_user(client, office_user)
     by_status = client.get(url("list"), {"status": "submitted"})
     assert [r.record.pk for r in by_status.context["table"].rows] == [submitted.pk]
@@ -178,7 +177,7 @@ def test_the_list_runs_a_fixed_number_of_queries(
     assignments_apply_proposal()
     for code in ["2024Q1", "2024Q2", "2024Q3", "2024Q4"]:
         for unit in (small_tree.d1, small_tree.d2):
-            report_open(unit, period(programme, code), office_user)
+            opened(unit, period(programme, code), office_user)
     client = as_user(client, office_user)
     with django_assert_max_num_queries(12):
         response = client.get(url("list"))
@@ -246,9 +245,9 @@ def test_the_form_shows_time_wording_registry_counts_and_last_quarter(
     client, small_tree, programme, q3, district_reporter, office_user
 ):
     client.cookies["django_language"] = "vi"  # the Vietnamese screen
-    q2 = report_open(small_tree.d2, period(programme, "2024Q2"), office_user)
+    q2 = opened(small_tree.d2, period(programme, "2024Q2"), office_user)
     report_save(q2, ReportInput(values={"members": Entry.of(4321)}), version=1, actor=office_user)
-    draft = report_open(small_tree.d2, q3, district_reporter)
+    draft = opened(small_tree.d2, q3, district_reporter)
     response = as_user(client, district_reporter).get(url("edit", draft))
     page = response.content.decode()
     assert response.status_code == 200
@@ -299,9 +298,9 @@ def test_the_inputs_and_the_previous_quarter_group_digits_the_readers_way(
     client, small_tree, programme, q3, district_reporter, office_user, language, shown
 ):
     client.cookies["django_language"] = language
-    q2 = report_open(small_tree.d2, period(programme, "2024Q2"), office_user)
+    q2 = opened(small_tree.d2, period(programme, "2024Q2"), office_user)
     report_save(q2, ReportInput(values={"members": Entry.of(1127)}), version=1, actor=office_user)
-    draft = report_open(small_tree.d2, q3, district_reporter)
+    draft = opened(small_tree.d2, q3, district_reporter)
     report_save(draft, ReportInput(values={"members": Entry.of(1133)}), version=1, actor=None)
     client = as_user(client, district_reporter)
     response = client.get(url("edit", draft))
@@ -349,7 +348,7 @@ def test_an_english_reader_is_refused_what_is_not_a_whole_number_in_english(
     assert response.status_code == 200
     assert response.context["form"].errors["v_members"] == [ENGLISH_ERROR]
     assert f'value="{typed}"' in response.content.decode()
-    assert not Value.objects.filter(report=draft).exists()
+    assert untouched(draft)
 
 
 @pytest.mark.parametrize("typed", ["12,5", "2,600", "2.60", "26.00"])
@@ -360,7 +359,7 @@ def test_a_vietnamese_reader_is_refused_what_is_not_a_whole_number_in_vietnamese
     response = save(as_user(client, district_reporter), draft, v_members=typed)
     assert response.context["form"].errors["v_members"] == [VIETNAMESE_ERROR]
     assert f'value="{typed}"' in response.content.decode()
-    assert not Value.objects.filter(report=draft).exists()
+    assert untouched(draft)
 
 
 def test_the_form_reads_numbers_in_the_language_it_is_told(draft):
@@ -411,7 +410,7 @@ def test_the_form_keeps_what_was_typed_when_a_value_is_wrong(
     assert response.context["form"].errors["v_members"]
     assert 'value="12,5"' in page and 'value="2 500"' in page
     assert "Đã tổ chức 12 hội nghị" in page
-    assert not Value.objects.filter(report=draft, field__code="members").exists()
+    assert not Value.objects.filter(report=draft, field__code="members", state="number").exists()
 
 
 def test_a_numerator_above_its_denominator_is_shown_next_to_the_field(
@@ -420,14 +419,14 @@ def test_a_numerator_above_its_denominator_is_shown_next_to_the_field(
     response = save(
         as_user(client, district_reporter),
         draft,
-        v_workers_union_units="100",
-        v_informed_ytd="150",
+        v_cba_eligible="100",
+        v_cba_signed="150",
         v_members="90",
     )
     assert response.status_code == 200
-    assert response.context["form"].errors["v_informed_ytd"]
+    assert response.context["form"].errors["v_cba_signed"]
     assert 'value="150"' in response.content.decode()
-    assert 'id="errors-informed_ytd"' in response.content.decode()
+    assert 'id="errors-cba_signed"' in response.content.decode()
 
 
 def test_one_save_reports_bad_numbers_and_a_numerator_above_its_denominator_at_once(
@@ -453,7 +452,7 @@ def test_one_save_reports_bad_numbers_and_a_numerator_above_its_denominator_at_o
         assert f'id="errors-{code}"' in page
     for typed in ["-5", "abc", "1,353", "2,000"]:
         assert f'value="{typed}"' in page
-    assert not Value.objects.filter(report=draft).exists()
+    assert untouched(draft)
 
 
 def test_the_denominator_message_is_written_the_vietnamese_way(client, draft, district_reporter):
@@ -475,13 +474,17 @@ def test_a_pair_is_checked_only_when_both_of_its_values_are_numbers(
     client, draft, district_reporter
 ):
     client = as_user(client, district_reporter)
-    save(client, draft, v_workers_union_units="100", v_informed_ytd="50")
-    typo = save(client, draft, v_workers_union_units="1o0", v_informed_ytd="150")
-    assert list(typo.context["form"].errors) == ["v_workers_union_units"]  # not 150 > stored 100
-    not_applicable = save(
-        client, draft, v_workers_union_units="", na_workers_union_units="on", v_informed_ytd="150"
+    save(client, draft, v_cba_eligible="100", v_cba_signed="50")
+    typo = save(client, draft, v_cba_eligible="1o0", v_cba_signed="150")
+    assert list(typo.context["form"].errors) == ["v_cba_eligible"]  # not 150 > stored 100
+    # A number beside a "not applicable" denominator has nothing to be counted against.
+    not_applicable = save(client, draft, v_cba_eligible="", na_cba_eligible="on", v_cba_signed="7")
+    assert not_applicable.status_code == 200
+    assert "not applicable" in str(not_applicable.context["form"].errors["v_cba_signed"])
+    both = save(
+        client, draft, v_cba_eligible="", na_cba_eligible="on", v_cba_signed="", na_cba_signed="on"
     )
-    assert not_applicable.status_code == 302
+    assert both.status_code == 302
 
 
 def test_a_number_and_not_applicable_together_are_refused(client, draft, district_reporter):
@@ -512,7 +515,7 @@ def test_a_stale_save_shows_the_other_persons_change_and_does_not_overwrite(
 def test_the_reporter_cannot_edit_a_cdcs_report_inside_its_subtree(
     client, small_tree, q3, district_reporter, office_user
 ):
-    cdcs = report_open(small_tree.c21, q3, office_user)
+    cdcs = opened(small_tree.c21, q3, office_user)
     client = as_user(client, district_reporter)
     assert client.get(url("detail", cdcs)).status_code == 200
     assert client.get(url("edit", cdcs)).status_code == 403
@@ -535,9 +538,9 @@ def test_save_and_submit_submits_the_report(client, draft, district_reporter):
 def test_the_form_runs_a_fixed_number_of_queries(
     client, small_tree, programme, q3, district_reporter, django_assert_max_num_queries
 ):
-    q2 = report_open(small_tree.d2, period(programme, "2024Q2"), district_reporter)
+    q2 = opened(small_tree.d2, period(programme, "2024Q2"), district_reporter)
     report_save(q2, ReportInput(values={"members": Entry.of(10)}), version=1, actor=None)
-    draft = report_open(small_tree.d2, q3, district_reporter)
+    draft = opened(small_tree.d2, q3, district_reporter)
     values = {"members": Entry.of(12), "informed_ytd": Entry.of(5)}
     report_save(draft, ReportInput(values=values), version=1, actor=None)
     client = as_user(client, district_reporter)
@@ -551,10 +554,10 @@ def test_the_form_runs_a_fixed_number_of_queries(
 @pytest.fixture
 def jumped(small_tree, programme, q3, office_user, district_reporter) -> Report:
     """Q2 approved with 1.000 members; a Q3 draft of the reporter's own unit."""
-    q2 = report_open(small_tree.d2, period(programme, "2024Q2"), office_user)
+    q2 = opened(small_tree.d2, period(programme, "2024Q2"), office_user)
     q2 = report_save(q2, ReportInput(values={"members": Entry.of(1000)}), version=1, actor=None)
     report_approve(report_submit(q2, version=q2.version, actor=None), actor=office_user)
-    return report_open(small_tree.d2, q3, district_reporter)
+    return opened(small_tree.d2, q3, district_reporter)
 
 
 def test_a_sharp_jump_is_saved_but_must_be_confirmed_before_submitting(
@@ -600,16 +603,19 @@ def test_a_refused_save_still_shows_a_sharp_jump_and_keeps_its_confirmation(
         jumped,
         v_members="300",
         confirm_members="on",
-        v_workers_union_units="100",
-        v_informed_ytd="150",
+        v_cba_eligible="100",
+        v_cba_signed="150",
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert list(response.context["form"].errors) == ["v_informed_ytd"]
+    assert list(response.context["form"].errors) == ["v_cba_signed"]
     assert 'id="warning-members"' in page
     assert 'name="confirm_members" id="id_confirm_members" checked' in page
     assert "(1,000 → 300)" in page
-    assert "“Members and workers in units with a union” (100)" in page
+    assert (
+        "“Enterprises and units with a union eligible to sign a collective labour agreement” (100)"
+        in page
+    )
 
 
 def test_office_staff_cannot_approve_while_a_sharp_jump_is_unconfirmed(client, jumped, office_user):
@@ -756,4 +762,4 @@ def test_one_save_also_checks_the_registry_beside_a_typo(client, draft, district
         "More than the 2 CĐCS registered in this unit's subtree."
     ]
     assert 'value="50"' in response.content.decode()
-    assert not Value.objects.filter(report=draft).exists()
+    assert untouched(draft)
