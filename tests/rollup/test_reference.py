@@ -23,7 +23,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from reports.assignments import assignments_apply_proposal, assignments_for, periods_ensure
@@ -49,7 +49,7 @@ ENGINE_DEFECTS = {
 }
 
 BOUNDED = settings(
-    max_examples=30,
+    max_examples=25,
     deadline=None,
     database=None,
     suppress_health_check=[
@@ -128,6 +128,7 @@ def scenarios(draw) -> Scenario:
                     st.integers(0, 30),
                     st.integers(0, 30),
                 ),
+                min_size=1,
                 max_size=5,
             )
         ),
@@ -149,6 +150,7 @@ def build_tree(s: Scenario) -> list[Unit]:
     ]
     steps += [(day, 1, what, a, b) for day, what, a, b in s.events]
     communes: list[Unit] = []
+    applied = 0
     for day, _order, what, a, b in sorted(steps):
         everyone = [*districts, *communes, *cdcs]
         try:
@@ -164,6 +166,8 @@ def build_tree(s: Scenario) -> list[Unit]:
                 unit_dissolve(everyone[a % len(everyone)], day, successors[b % len(successors)])
         except ReorgError:
             continue
+        applied += what != "create"
+    event(f"reorganisations applied: {applied}")
     units = [province, *districts, *communes, *cdcs]
     for unit in units:
         unit.refresh_from_db()
@@ -297,15 +301,19 @@ def test_engine_agrees_with_the_reference_on_generated_data(programme03, scenari
         assignments_apply_proposal()
         fill_reports(scenario.seed)
         rng = random.Random(scenario.seed)
-        chosen = [units[0], *rng.sample(units[1:], k=min(3, len(units) - 1))]
-        specs = rng.sample(SPECS, k=3)
+        chosen = [units[0], *rng.sample(units[1:], k=2)]
+        specs = rng.sample(SPECS, k=2)
         snap = snapshot(programme03)
         differences = []
         for unit in chosen:
             for spec in specs:
-                for tree in (AS_WAS, AS_NOW):
-                    for provisional in (False, True):
-                        differences += compare(programme03, snap, unit, spec, tree, provisional)
+                # Both trees, and provisional figures along one of them.
+                for tree, provisional in (
+                    (AS_WAS, False),
+                    (AS_NOW, False),
+                    (rng.choice([AS_WAS, AS_NOW]), True),
+                ):
+                    differences += compare(programme03, snap, unit, spec, tree, provisional)
         # The same figures from the pre-summed totals (approved, along the tree as it was).
         totals_rebuild()
         for unit in chosen:
