@@ -209,11 +209,11 @@ def _counting_reports(snap: Snapshot, provisional: bool) -> dict[tuple[int, int]
     chosen = {}
     for key, revisions in by_key.items():
         submitted = [pk for pk, status, latest, _f in revisions if latest and status == "submitted"]
-        in_force = [pk for pk, status, _l, force in revisions if force and status == "approved"]
+        counting = [pk for pk, status, _l, force in revisions if force and status == "approved"]
         if provisional and submitted:
             chosen[key] = submitted[0]
-        elif in_force:
-            chosen[key] = in_force[0]
+        elif counting:
+            chosen[key] = counting[0]
     return chosen
 
 
@@ -227,9 +227,7 @@ def _number(snap: Snapshot, report: int, field: int, quarter: int) -> int | None
     return number if state == "number" else None
 
 
-def _expected(
-    snap: Snapshot, tree: Tree, shown: int, period: int, province_only: bool
-) -> int:
+def _expected(snap: Snapshot, tree: Tree, shown: int, period: int, province_only: bool) -> int:
     year, quarter, cutoff = snap.periods[period]
     count = 0
     for unit, scope, first, last in snap.assignments:
@@ -287,7 +285,7 @@ def reference(
         given: dict[int, list[tuple[int, int | None]]] = {}
         for pk in order:
             q = periods[pk][1]
-            rows = []
+            rows: list[tuple[int, int | None]] = []
             for report in below[pk]:
                 n = _number(snap, report, num_field, q)
                 if n is None:
@@ -312,18 +310,18 @@ def reference(
                 due = [pk for pk in order if frequency != "annual" or periods[pk][1] == 4]
                 read = due[-1:]
             quarter = periods[taken[0]][:2] if taken else None
-        rows = [row for pk in taken for row in given[pk]]
-        numerator = sum(n for n, _ in rows) if rows else None
+        summed = [row for pk in taken for row in given[pk]]
+        numerator = sum(n for n, _ in summed) if summed else None
         denominator = None
-        if den_field is not None and rows:
-            denominator = sum(d or 0 for _, d in rows)
+        if den_field is not None and summed:
+            denominator = sum(d or 0 for _, d in summed)
         expected = sum(_expected(snap, walk, shown, pk, province_only) for pk in read)
         out[code] = Figure(
             numerator,
             denominator,
             _display(numerator, denominator, display),
             quarter,
-            len(rows),
+            len(summed),
             expected,
         )
     return out

@@ -416,9 +416,10 @@ def test_the_reference_itself_on_the_small_tree(small_tree, programme):
     d1 = reference(snap, t.d1.pk, year, tree=WAS, provisional=False, today=TODAY)
     assert d1["T01"].numerator == 100 and d1["T01"].quarter == (2025, 2)
     q2 = ("quarter", 2025, 2)
-    assert reference(snap, t.ward.pk, q2, tree=WAS, provisional=False, today=TODAY)[
-        "T01"
-    ].numerator is None
+    assert (
+        reference(snap, t.ward.pk, q2, tree=WAS, provisional=False, today=TODAY)["T01"].numerator
+        is None
+    )
     ward_now = reference(snap, t.ward.pk, q2, tree=NOW, provisional=False, today=TODAY)
     assert ward_now["T01"] == Figure(100, None, Decimal(100), (2025, 2), 1, 1)
 
@@ -536,7 +537,8 @@ def test_defect_an_annual_figure_in_a_second_quarter_report_counts(small_tree, p
     t = small_tree
     assignments_apply_proposal()
     # The report service writes it although the quarter does not ask for it.
-    approved(t.d2, programme, "2024Q2", members=5, grassroots_state_rated=3, grassroots_state_good=2)
+    ratings = {"grassroots_state_rated": 3, "grassroots_state_good": 2}
+    approved(t.d2, programme, "2024Q2", members=5, **ratings)
     for spec in ("2024", "2024Q3"):
         a06 = _result(progress(programme, t.province, PeriodSpec.parse(spec), today=TODAY), "A06")
         assert (a06.numerator, a06.denominator, a06.quarter) == (None, None, None), spec
