@@ -287,6 +287,15 @@ def report_save(
     current = _entries(report)
     merged = {**current, **data.values}
     findings = report_findings(report, merged)
+    asked = {f.code for f in report_fields(report.period, province=_is_province_report(report))}
+    for code in sorted(set(data.values) - asked):
+        findings.error(
+            code,
+            _(
+                "This quarter's report does not ask for it (a figure reported once a year "
+                "goes in the fourth quarter's report)."
+            ),
+        )
     if not findings.ok:
         raise ReportInvalid(findings)
     changes = _write_values(report, current, data, findings)

@@ -19,7 +19,15 @@ from django.utils.translation import gettext as _
 
 from reports.models import Assignment, AssignmentScope, ReportingPeriod, ReportStatus, Value
 from reports.periods import quarter_label
-from targets.models import Display, Field, Indicator, IndicatorKind, Programme, Target
+from targets.models import (
+    Display,
+    Field,
+    Frequency,
+    Indicator,
+    IndicatorKind,
+    Programme,
+    Target,
+)
 from targets.programmes import reporting_quarters
 from unions.models import Unit, UnitClosure, UnitKind, UnitLink, active_on_q
 
@@ -149,9 +157,10 @@ def _cells(
     today: dt.date,
 ) -> tuple[dict[int, list[ar.Cell]], set[int]]:
     """Values by field id as Cells, from the reports that lie in the unit's subtree."""
+    # A figure reported once a year counts from a fourth quarter's report only.
     values = Value.objects.filter(
         _report_filter(provisional), report__period__in=periods, field__in=fields
-    )
+    ).exclude(field__frequency=Frequency.ANNUAL, report__period__quarter__lt=4)
     if tree == AS_WAS:
         in_subtree = UnitClosure.objects.filter(
             ancestor=unit,

@@ -34,7 +34,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Q
 
 from reports.models import Assignment, AssignmentScope, Report, ReportingPeriod, Value, ValueState
-from targets.models import Field, Indicator
+from targets.models import Field, Frequency, Indicator
 from unions.models import Unit, UnitClosure
 
 from . import arithmetic as ar
@@ -217,6 +217,9 @@ def totals_rebuild(periods: Iterable[ReportingPeriod] | None = None) -> int:
     RollupTotal.objects.filter(period_id__in=period_ids).delete()
     fields = _summed_fields()
     counted = [f.pk for f in fields if not f.province_only]
+    # A figure reported once a year counts from a fourth quarter's report only.
+    annual = [f.pk for f in fields if f.frequency == Frequency.ANNUAL] or [0]
+    some_annual = ", ".join(["%s"] * len(annual))
     t = {
         "total": RollupTotal._meta.db_table,
         "value": Value._meta.db_table,
@@ -247,6 +250,7 @@ def totals_rebuild(periods: Iterable[ReportingPeriod] | None = None) -> int:
                COALESCE(SUM(v.number), 0), 0
         FROM {t["value"]} v {under}
         WHERE v.field_id IN ({some})
+          AND NOT (p.quarter < 4 AND v.field_id IN ({some_annual}))
         GROUP BY c.ancestor_id, r.period_id, v.field_id"""  # noqa: S608
     pair_rows = f"""INSERT INTO {t["total"]} ({columns})
         SELECT c.ancestor_id, r.period_id, 'pair', i.id, COUNT(*), 0, 0,
@@ -257,6 +261,8 @@ def totals_rebuild(periods: Iterable[ReportingPeriod] | None = None) -> int:
              AND d.state = %s
         {under}
         WHERE i.denominator_id IS NOT NULL
+          AND NOT (p.quarter < 4 AND (v.field_id IN ({some_annual})
+                                      OR d.field_id IN ({some_annual})))
         GROUP BY c.ancestor_id, r.period_id, i.id"""  # noqa: S608
     received_rows = f"""INSERT INTO {t["total"]} ({columns})
         SELECT c.ancestor_id, r.period_id, 'received', 0, COUNT(DISTINCT r.id), 0, 0, 0, 0
@@ -264,8 +270,10 @@ def totals_rebuild(periods: Iterable[ReportingPeriod] | None = None) -> int:
         WHERE v.field_id IN ({some_counted})
         GROUP BY c.ancestor_id, r.period_id"""  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(field_rows, [number, blank, na, *period_ids, *[f.pk for f in fields]])
-        cursor.execute(pair_rows, [number, number, *period_ids])
+        cursor.execute(
+            field_rows, [number, blank, na, *period_ids, *[f.pk for f in fields], *annual]
+        )
+        cursor.execute(pair_rows, [number, number, *period_ids, *annual, *annual])
         cursor.execute(received_rows, [*period_ids, *counted])
     cutoffs = {str(p.pk): p.cutoff.isoformat() for p in chosen}
     pairs = [list(p) for p in built_pairs()]
@@ -352,11 +360,11 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
 def _own(report_ids: Iterable[int]) -> dict[Place, Own]:
     """What the reports add to every unit above them, summed per unit and period (four
     queries for up to 2,000 reports)."""
-    reports: list[tuple[int, int, int, dt.date]] = []
+    reports: list[tuple[int, int, int, dt.date, int]] = []
     values: dict[int, dict[int, tuple[str, int | None]]] = defaultdict(dict)
     for chunk in _chunks(report_ids):
         reports += Report.objects.filter(pk__in=chunk).values_list(
-            "pk", "unit_id", "period_id", "period__cutoff"
+            "pk", "unit_id", "period_id", "period__cutoff", "period__quarter"
         )
         for report_id, field_id, state, number in Value.objects.filter(
             report_id__in=chunk
@@ -367,11 +375,14 @@ def _own(report_ids: Iterable[int]) -> dict[Place, Own]:
             "pk", "numerator_id", "denominator_id"
         )
     )
-    fields = {f.pk: f.province_only for f in _summed_fields()} if reports else {}
+    summed = _summed_fields() if reports else []
+    fields = {f.pk: f.province_only for f in summed}
+    annual = {f.pk for f in summed if f.frequency == Frequency.ANNUAL}
     result: dict[Place, Own] = {}
-    for report_id, unit_id, period_id, cutoff in reports:
+    for report_id, unit_id, period_id, cutoff, quarter in reports:
         own = result.setdefault((unit_id, period_id, cutoff), {})
-        mine = values[report_id]
+        # A figure reported once a year counts from a fourth quarter's report only.
+        mine = {f: v for f, v in values[report_id].items() if quarter == 4 or f not in annual}
         for field_id, (state, number) in mine.items():
             if field_id not in fields:
                 continue

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from reports.models import Assignment, Report, ReportingPeriod, Value
 from targets.models import Field, Indicator, Programme
@@ -252,9 +252,13 @@ def _display(numerator: int | None, denominator: int | None, display: str) -> De
     if denominator == 0:
         return None
     share = Decimal(numerator) / Decimal(denominator)
+    # As every reader sees it (DOMAIN §4.2, "85,3%"): a percentage to one decimal, a ratio
+    # per CĐCS to two, half up as on paper.
     if display == "percent":
-        return share * 100
-    return share.quantize(Decimal("0.01")) if display == "ratio" else share
+        return (share * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    if display == "ratio":
+        return share.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return share
 
 
 def reference(

@@ -8,7 +8,7 @@ revisions. Every indicator is then compared, for several units and periods, alon
 trees, with and without provisional figures, from raw values and from the pre-summed totals.
 Each example runs in a savepoint that is rolled back.
 
-Engine defects found this way are pinned by the deterministic `xfail(strict=True)` tests at
+Engine defects found this way were pinned by deterministic `xfail(strict=True)` tests at
 the end; the comparison leaves out only the part of a figure such a defect spoils, through
 `ENGINE_DEFECTS`, so that fixing the engine turns those tests into failures to clean up.
 """
@@ -49,13 +49,8 @@ TREES = {AS_WAS: WAS, AS_NOW: NOW}
 
 # Parts of figures a known engine defect spoils (each pinned by an xfail test below); the
 # comparison skips exactly these and nothing else.
-ENGINE_DEFECTS = {
-    # test_defect_expected_reports_along_todays_tree_follow_the_tree_as_it_was
-    "as_now_expected",
-    # test_defect_an_annual_figure_in_a_second_quarter_report_counts: the generator writes
-    # no annual field into a report of quarters 1-3 while this is listed.
-    "annual_outside_q4",
-}
+ENGINE_DEFECTS: set[str] = set()  # both found (expected along today's tree, annual fields
+# outside the fourth quarter) are fixed; their tests below now pin the fixes
 
 BOUNDED = settings(
     max_examples=20,
@@ -495,12 +490,6 @@ def reform_reports(small_tree, programme):
     return t
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine defect: along today's tree the expected reports are counted along the "
-    "tree as it was, so a unit whose predecessor's reports it receives reads more received "
-    "than expected (DOMAIN §4.7, issue 13 item 3)",
-)
 def test_completeness_never_exceeds_100_percent_on_either_tree(reform_reports, programme):
     t = reform_reports
     over = []
@@ -516,15 +505,7 @@ def test_completeness_never_exceeds_100_percent_on_either_tree(reform_reports, p
     assert not over, over
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine defect: AS_NOW coverage.expected counts the reports expected below the "
-    "unit along the tree as it was (ward created 1/7/2025 reads 1 of 0 reports for 2024; "
-    "T02 over the term 4 of 2)",
-)
-def test_defect_expected_reports_along_todays_tree_follow_the_tree_as_it_was(
-    reform_reports, programme
-):
+def test_expected_reports_along_todays_tree_follow_todays_tree(reform_reports, programme):
     t = reform_reports
     year = _result(
         progress(programme, t.ward, PeriodSpec.parse("2024"), tree=AS_NOW, today=TODAY), "T01"
@@ -533,18 +514,40 @@ def test_defect_expected_reports_along_todays_tree_follow_the_tree_as_it_was(
     assert (year.coverage.reported, year.coverage.expected) == (1, 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine defect: a field asked once a year (fourth-quarter report) counts when a "
-    "report of another quarter holds it: a rating in a June report becomes the year's figure "
-    "(DOMAIN §4.5; the reference reads annual fields from Q4 reports only)",
-)
-def test_defect_an_annual_figure_in_a_second_quarter_report_counts(small_tree, programme):
+def test_an_annual_figure_in_a_second_quarter_report_does_not_count(small_tree, programme):
+    from reports.models import Report, Value
+    from reports.numbers import Entry
+    from reports.services import ReportInput, ReportInvalid, report_reopen, report_save
+    from rollup.totals import totals_rebuild
+    from targets.models import Field
+
     t = small_tree
     assignments_apply_proposal()
-    # The report service writes it although the quarter does not ask for it.
-    ratings = {"grassroots_state_rated": 3, "grassroots_state_good": 2}
-    approved(t.d2, programme, "2024Q2", members=5, **ratings)
-    for spec in ("2024", "2024Q3"):
-        a06 = _result(progress(programme, t.province, PeriodSpec.parse(spec), today=TODAY), "A06")
-        assert (a06.numerator, a06.denominator, a06.quarter) == (None, None, None), spec
+    report = approved(t.d2, programme, "2024Q2", members=5)
+    # The report service refuses it now: the quarter does not ask for it ...
+    draft = report_reopen(report, reason="x", actor=None)
+    with pytest.raises(ReportInvalid) as refused:
+        report_save(
+            draft,
+            ReportInput(values={"grassroots_state_good": Entry.of(2)}),
+            version=draft.version,
+            actor=None,
+        )
+    assert "grassroots_state_good" in refused.value.findings.errors
+    # ... and a figure written before that (data from earlier) is not counted, from raw
+    # values or from the totals.
+    ratings = {"grassroots_state_all": 3, "grassroots_state_good": 2}
+    in_force = Report.objects.get(unit=t.d2, period__year=2024, period__quarter=2, in_force=True)
+    Value.objects.filter(report=in_force, field__code__in=ratings).delete()
+    Value.objects.bulk_create(
+        Value(report=in_force, field=Field.objects.get(code=c), state="number", number=n)
+        for c, n in ratings.items()
+    )
+    for built in (False, True):
+        if built:
+            totals_rebuild()
+        for spec in ("2024", "2024Q3"):
+            a06 = _result(
+                progress(programme, t.province, PeriodSpec.parse(spec), today=TODAY), "A06"
+            )
+            assert (a06.numerator, a06.denominator, a06.quarter) == (None, None, None), spec
