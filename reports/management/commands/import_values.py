@@ -6,7 +6,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from fileread.reader import problems_listed
 from reports.importing import ImportFileError, lines_read, programme_for_import, values_import
 
 
@@ -21,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         programme = programme_for_import(options["programme"])
         if programme is None:
-            raise CommandError("No such programme; load one first (manage.py load_programme).")
+            raise CommandError(_("No such programme; load one first (manage.py load_programme)."))
         try:
             lines, errors = lines_read(options["file"])
         except (ImportFileError, OSError) as exc:
@@ -29,10 +32,18 @@ class Command(BaseCommand):
         result = values_import(
             lines, programme=programme, dry_run=options["dry_run"], read_errors=errors
         )
-        for error in result.errors:
-            self.stderr.write(str(error))
+        for line in problems_listed([str(error) for error in result.errors]):
+            self.stderr.write(line)
         if result.errors:
-            raise CommandError(f"{len(result.errors)} errors; nothing was imported.")
+            count = len(result.errors)
+            raise CommandError(
+                ngettext(
+                    "%(count)d error; nothing was imported.",
+                    "%(count)d errors; nothing was imported.",
+                    count,
+                )
+                % {"count": count}
+            )
         for note in result.notes:
             self.stdout.write(f"confirmed warning: {note}")
         verb = "would write" if options["dry_run"] else "wrote"
