@@ -299,13 +299,13 @@ def _sheet_rows(sheet: Any, max_col: int) -> Iterator[Row]:
     line = 0
     for cells in sheet.iter_rows(max_col=max_col):
         line = next((c.row for c in cells if getattr(c, "row", None)), line + 1)
-        yield Row(
-            line,
-            tuple(
-                ReadCell(_value(cell), line, column, getattr(cell, "data_type", "s") or "s")
-                for column, cell in enumerate(cells, start=1)
-            ),
-        )
+        read = [
+            ReadCell(_value(cell), line, column, getattr(cell, "data_type", "s") or "s")
+            for column, cell in enumerate(cells, start=1)
+        ]
+        while read and read[-1].value is None:  # the padding of reset dimensions
+            read.pop()
+        yield Row(line, tuple(read))
 
 
 def _value(cell: Any) -> Value:
