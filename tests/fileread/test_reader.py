@@ -45,7 +45,7 @@ def test_the_reader_refuses_each_hostile_workbook_with_one_message(build):
 
 @pytest.mark.parametrize("build", sorted(hostile.XLSX_CORPUS))
 def test_the_template_upload_refuses_each_hostile_workbook_the_same_way(build):
-    name, data, message = refusal(build)
+    _name, data, message = refusal(build)
     with pytest.raises(UploadError, match=message):
         workbook_read(data)
 
@@ -102,9 +102,9 @@ def test_a_file_with_too_many_rows_is_refused_before_anything_is_checked(tmp_pat
     name, data = hostile.too_many_rows_csv(reader.MAX_ROWS + 1)
     path = tmp_path / name
     path.write_bytes(data)
-    with pytest.raises(CommandError, match="more than 50.000 rows"):
+    with pytest.raises(CommandError, match=r"more than 50\.000 rows"):
         call_command("import_units", str(path))
-    with pytest.raises(ValuesFileError, match="more than 50.000 rows"):
+    with pytest.raises(ValuesFileError, match=r"more than 50\.000 rows"):
         lines_read(path)
 
 
