@@ -21,7 +21,13 @@ from unions.forms import UnitCodeField
 from unions.models import Unit
 
 from .models import Role, User
-from .services import AccountData, account_create, account_set_password, account_update
+from .services import (
+    AccountData,
+    account_create,
+    account_set_password,
+    account_update,
+    username_look_alike,
+)
 
 
 class AccountFilter(django_filters.FilterSet):  # type: ignore[misc]
@@ -141,6 +147,12 @@ class AccountCreateForm(AccountDetailsForm):
         User.username_validator(username)
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("An account with this username already exists."))
+        other = username_look_alike(username)
+        if other is not None:
+            raise forms.ValidationError(
+                _("The username %(username)s is too like %(other)s, another account's."),
+                params={"username": username, "other": other},
+            )
         return username
 
     def clean(self) -> dict[str, Any]:

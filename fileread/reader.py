@@ -267,10 +267,11 @@ def _part_check(part: bytes) -> None:
 
 
 def workbook_sheets(
-    data: bytes, names: Sequence[str] | None, *, max_col: int = MAX_COLUMNS
+    data: bytes, names: Sequence[str] | None, *, max_col: int = MAX_COLUMNS, full_rows: bool = False
 ) -> dict[str, list[Row]]:
     """The rows of the named sheets that exist (all of them read within the limits), or with
-    `names` None the first sheet's rows under the key ""."""
+    `names` None the first sheet's rows under the key "". Rows end at their last value unless
+    `full_rows` asks for `max_col` cells in every row."""
     if len(data) > MAX_BYTES:
         raise _too_large()
     zip_check(data)
@@ -285,7 +286,9 @@ def workbook_sheets(
             sheets = {"": book.worksheets[0]} if book.worksheets else {}
         else:
             sheets = {name: book[name] for name in names if name in book.sheetnames}
-        return {key: _limited(_sheet_rows(sheet, max_col)) for key, sheet in sheets.items()}
+        return {
+            key: _limited(_sheet_rows(sheet, max_col, full_rows)) for key, sheet in sheets.items()
+        }
     except FileRefused:
         raise
     except Exception as exc:  # damaged XML shows only while the rows are parsed
@@ -294,7 +297,7 @@ def workbook_sheets(
         book.close()
 
 
-def _sheet_rows(sheet: Any, max_col: int) -> Iterator[Row]:
+def _sheet_rows(sheet: Any, max_col: int, full_rows: bool) -> Iterator[Row]:
     sheet.reset_dimensions()  # some writers store wrong dimensions; read every row
     line = 0
     for cells in sheet.iter_rows(max_col=max_col):
@@ -303,7 +306,7 @@ def _sheet_rows(sheet: Any, max_col: int) -> Iterator[Row]:
             ReadCell(_value(cell), line, column, getattr(cell, "data_type", "s") or "s")
             for column, cell in enumerate(cells, start=1)
         ]
-        while read and read[-1].value is None:  # the padding of reset dimensions
+        while not full_rows and read and read[-1].value is None:  # padding to max_col
             read.pop()
         yield Row(line, tuple(read))
 

@@ -123,7 +123,7 @@ def _write_values_sheet(sheet: Worksheet, report: Report) -> None:
     for row, (key, label, value, note) in enumerate(header, start=3):
         sheet.cell(row, 1, key)
         sheet.cell(row, 2, label).font = Font(bold=True)
-        sheet.cell(row, 3, value).alignment = Alignment(horizontal="left")
+        _put(sheet, row, 3, value).alignment = Alignment(horizontal="left")
         _put(sheet, row, 4, note)
     table_row = 3 + len(header) + 1
     _write_table(sheet, report, table_row)
@@ -156,7 +156,7 @@ def _write_table(sheet: Worksheet, report: Report, head: int) -> None:
         note = _("Registry: %(n)s") % {"n": known} if known is not None else ""
         cells = [f.code, f.label_vi, _time_wording(f, report), _cell_value(before.get(f.code))]
         for col, value in enumerate([*cells, _cell_value(entry), note], start=1):
-            cell = sheet.cell(row, col, value)
+            cell = _put(sheet, row, col, value)
             cell.border = BOX
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.cell(row, 4).number_format = NUMBER_FORMAT
@@ -202,7 +202,7 @@ def _write_narrative_sheet(sheet: Worksheet, report: Report) -> None:
     groups = TaskGroup.objects.filter(programme=report.period.programme).order_by("order")
     for row, group in enumerate(groups, start=4):
         sheet.cell(row, 1, group.code)
-        sheet.cell(row, 2, f"{group.code}. {group.title_vi}")
+        _put(sheet, row, 2, f"{group.code}. {group.title_vi}")
         for col, text in zip(NARRATIVE_COLUMNS, texts.get(group.code, ("", "", "")), strict=True):
             cell = _put(sheet, row, col, text or None)
             cell.protection = Protection(locked=False)
@@ -259,7 +259,9 @@ def workbook_read(data: bytes) -> Upload:
     formula shows up as one and can be refused.
     """
     try:
-        sheets = workbook_sheets(data, [SHEET_REPORT, SHEET_NARRATIVE], max_col=INPUT_COLUMN)
+        sheets = workbook_sheets(
+            data, [SHEET_REPORT, SHEET_NARRATIVE], max_col=INPUT_COLUMN, full_rows=True
+        )
     except FileRefused as exc:
         raise UploadError("\n".join(exc.messages)) from exc
     if SHEET_REPORT not in sheets:
