@@ -66,6 +66,8 @@ MIDDLEWARE = [
     # WhiteNoise, which answers static files itself, already compressed; Django adds random
     # bytes to each compressed response against BREACH, and masks CSRF tokens anyway.
     "django.middleware.gzip.GZipMiddleware",
+    # Before anything reads the session or the database: NUL bytes and oversize fields.
+    "config.hardening.HostileInputMiddleware",
     "config.routers.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.VietnameseFirstMiddleware",
