@@ -68,8 +68,8 @@ def _texts(request: HttpRequest) -> Iterable[str]:
     for key, value in request.META.items():
         if key.startswith("HTTP_") and isinstance(value, str):
             yield value
-    for upload in request.FILES.values():
-        yield upload.name or ""
+    for _field, uploads in request.FILES.lists():
+        yield from (upload.name or "" for upload in uploads)
 
 
 def _hostile(request: HttpRequest) -> bool:
