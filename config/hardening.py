@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.defaults import server_error as django_server_error
 
@@ -113,3 +113,46 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
     if request.path_info.startswith(API_PREFIX):
         return _answer(request, 500, template_name, lambda: _("Server error."))
     return django_server_error(request, template_name)
+
+
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "interest-cohort",
+    )
+)
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    if user is None:
+        return False
+    try:
+        return bool(user.is_authenticated)
+    except DatabaseError:  # the session could not be read: nothing of the user's was shown
+        return False
+
+
+class PrivateResponsesMiddleware:
+    """A Permissions-Policy on every answer, and `Cache-Control: no-store` on whatever a signed-in
+    user sees and on every download, so that a shared office computer's cache and any proxy on
+    the way keep no copy of a report."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        download = "attachment" in response.get("Content-Disposition", "")
+        if download or _signed_in(request):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
