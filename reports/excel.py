@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -99,8 +99,11 @@ def report_workbook(report: Report) -> bytes:
 
 
 def _put(sheet: Worksheet, row: int, col: int, value: object) -> Cell:
-    """Writes a cell; text a user typed (a unit name, a narrative) stays text even when it
-    starts with "=", which openpyxl would otherwise store as a formula."""
+    """Writes a cell; text a user typed (a unit name, a narrative, a code) stays text even when
+    it starts with "=", which openpyxl would otherwise store as a formula, and loses the
+    control characters a workbook cannot hold (openpyxl would refuse the whole file)."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = sheet.cell(row, col, value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
