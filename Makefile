@@ -41,10 +41,16 @@ check: lint typecheck
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # Production-style serving: gunicorn, static files through whitenoise, DEBUG off.
+# With DATABASE_OWNER_URL (PostgreSQL), the owner role migrates and grants, and the portal
+# runs as the role of DATABASE_URL, which may only read and add audit entries (README).
 serve: $(STAMP) translations
 	DEBUG=false $(BIN)/python manage.py collectstatic --noinput -v0
-	DEBUG=false $(BIN)/python manage.py migrate --noinput
-	DEBUG=false $(BIN)/python manage.py createcachetable
+	DEBUG=false DATABASE_URL="$${DATABASE_OWNER_URL:-$$DATABASE_URL}" $(BIN)/python manage.py migrate --noinput
+	DEBUG=false DATABASE_URL="$${DATABASE_OWNER_URL:-$$DATABASE_URL}" $(BIN)/python manage.py createcachetable
+	if [ -n "$${DATABASE_OWNER_URL:-}" ]; then \
+	  DEBUG=false APP_DATABASE_URL="$$DATABASE_URL" DATABASE_URL="$$DATABASE_OWNER_URL" \
+	    $(BIN)/python manage.py db_app_role; \
+	fi
 	DEBUG=false $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers 3
 
 lock: $(STAMP)

@@ -12,7 +12,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import SetPasswordForm, UsernameField
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm, UsernameField
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,13 @@ from unions.forms import UnitCodeField
 from unions.models import Unit
 
 from .models import Role, User
-from .services import AccountData, account_create, account_set_password, account_update
+from .services import (
+    AccountData,
+    account_create,
+    account_set_password,
+    account_update,
+    username_look_alike,
+)
 
 
 class AccountFilter(django_filters.FilterSet):  # type: ignore[misc]
@@ -141,6 +147,12 @@ class AccountCreateForm(AccountDetailsForm):
         User.username_validator(username)
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("An account with this username already exists."))
+        other = username_look_alike(username)
+        if other is not None:
+            raise forms.ValidationError(
+                _("The username %(username)s is too like %(other)s, another account's."),
+                params={"username": username, "other": other},
+            )
         return username
 
     def clean(self) -> dict[str, Any]:
@@ -171,3 +183,15 @@ class AccountPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
 
     def submit(self, actor: User) -> None:
         account_set_password(self.user, self.cleaned_data["new_password1"], actor=actor)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, but a username longer than any account's is the usual wrong
+    username or password before anything (django-axes' log included) stores it."""
+
+    def clean(self) -> dict[str, Any]:
+        username = self.data.get("username", "")
+        limit = User._meta.get_field("username").max_length or 150
+        if isinstance(username, str) and len(username) > limit:
+            raise self.get_invalid_login_error()
+        return super().clean()

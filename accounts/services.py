@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from unions.identifiers import look_alike
 from unions.models import Unit
 
 from .models import Role, User
@@ -28,6 +29,12 @@ class AccountData:
     email: str
     role: str
     unit: Unit | None
+
+
+def username_look_alike(username: str) -> str | None:
+    """An existing username that a reader could take for `username` (case, width, invisible
+    characters, Cyrillic or Greek look-alikes: unions.identifiers.skeleton)."""
+    return look_alike(username, User.objects.values_list("username", flat=True))
 
 
 def require_account_admin(actor: User) -> None:
@@ -55,6 +62,12 @@ def _apply(account: User, data: AccountData) -> None:
 @transaction.atomic
 def account_create(username: str, data: AccountData, password: str, *, actor: User) -> User:
     require_account_admin(actor)
+    other = username_look_alike(username)
+    if other is not None:
+        raise AccountError(
+            _("The username %(username)s is too like %(other)s, another account's.")
+            % {"username": username, "other": other}
+        )
     account = User(username=username)
     _apply(account, data)
     account.set_password(password)

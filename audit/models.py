@@ -3,7 +3,9 @@
 Rows copy everything they show (the actor's username, the object's text, the values) as plain
 text and integers, with no foreign keys, so they outlive the users and objects they describe.
 The model refuses updates and deletes in Python; a database trigger (migration 0002) refuses
-them in SQL too, so neither the ORM nor a hand-typed statement can rewrite history.
+them in SQL too, so neither the ORM nor a hand-typed statement can rewrite history. Entries are
+written only by `audit.chain.entry_append`, at the server's time and chained by hash; on
+PostgreSQL the portal's own role may only read and add rows (README, Deployment).
 """
 
 from __future__ import annotations
@@ -40,11 +42,19 @@ def _refuse(*args: Any, **kwargs: Any) -> NoReturn:
     raise AuditLogIsAppendOnly("The audit log is append-only.")
 
 
+def _not_here(*args: Any, **kwargs: Any) -> NoReturn:
+    raise AuditLogIsAppendOnly(
+        "Audit entries are written by audit.chain.entry_append only, at the server's time."
+    )
+
+
 class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
     update = _refuse
     delete = _refuse
     bulk_update = _refuse
     update_or_create = _refuse
+    bulk_create = _not_here
+    abulk_create = _not_here
 
 
 class AuditEntry(models.Model):
@@ -62,6 +72,9 @@ class AuditEntry(models.Model):
     action = models.CharField(_("action"), max_length=8, choices=AuditAction.choices)
     before = models.JSONField(_("before"), default=dict, blank=True)
     after = models.JSONField(_("after"), default=dict, blank=True)
+    # The hash chain (audit.chain): the previous entry's hash, and this entry's.
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    chain_hash = models.CharField(_("hash"), max_length=64, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -81,6 +94,8 @@ class AuditEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(via__in=AuditVia.values), name="audit_auditentry_via_valid"
             ),
+            # Two writers that raced past the lock would fork the chain; the second one fails.
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_auditentry_one_successor"),
         ]
 
     def __str__(self) -> str:
@@ -89,7 +104,13 @@ class AuditEntry(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             _refuse()
-        super().save(*args, **kwargs)
+        _not_here()
+
+    def append_to_log(self) -> None:
+        """The insert itself, for audit.chain.entry_append, which has set the time and hash."""
+        if not self._state.adding or not self.chain_hash:
+            _refuse()
+        super().save(force_insert=True)
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         _refuse()

@@ -25,6 +25,7 @@ from django.db.models import prefetch_related_objects
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
+from .chain import entry_append
 from .context import audit_context
 from .models import AuditAction, AuditEntry
 
@@ -208,7 +209,7 @@ def _write(instance: models.Model, action: str, before: Row, after: Row) -> Audi
     model = type(instance)
     context = audit_context()
     actor_id, username = context.actor()
-    return AuditEntry.objects.create(
+    return entry_append(
         actor_id=actor_id,
         actor_username=username,
         via=context.via,

@@ -67,6 +67,10 @@ MIDDLEWARE = [
     # WhiteNoise, which answers static files itself, already compressed; Django adds random
     # bytes to each compressed response against BREACH, and masks CSRF tokens anyway.
     "django.middleware.gzip.GZipMiddleware",
+    # Permissions-Policy everywhere; no-store on what a signed-in user sees and on downloads.
+    "config.hardening.PrivateResponsesMiddleware",
+    # Before anything reads the session or the database: NUL bytes and oversize fields.
+    "config.hardening.HostileInputMiddleware",
     "config.routers.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.VietnameseFirstMiddleware",
@@ -143,7 +147,8 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
 # Login throttling: five wrong passwords for one username from one address lock that pair out
-# for 15 minutes; other people, and the same person elsewhere, can still log in. The test
+# for 15 minutes; other people, and the same person elsewhere, can still log in. Twenty wrong
+# passwords from one address, for any usernames, lock the address. The test
 # client's login() passes no request, which django-axes refuses, so the suite runs with it off
 # and the throttling tests switch it on.
 AUTHENTICATION_BACKENDS = [
@@ -153,7 +158,10 @@ AUTHENTICATION_BACKENDS = [
 AXES_ENABLED = env.bool("AXES_ENABLED", default=not TESTING)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The second parameter counts one address across usernames; accounts/throttling.py scales it so
+# that 20 failures from one address (guesses spread over many accounts) lock that address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "accounts.throttling.AddressAwareHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 # The address is REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT reverse proxies the address the

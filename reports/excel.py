@@ -10,20 +10,19 @@ the same validation as the web form.
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from fileread.reader import FileRefused, workbook_sheets
 from targets.models import Field, TaskGroup
 from targets.programmes import programmes_in_force
 
@@ -41,9 +40,6 @@ INPUT_COLUMN = 5  # E
 NARRATIVE_COLUMNS = (3, 4, 5)  # C, D, E: results, shortfalls, next steps
 NARRATIVE_MAX_CHARS = 5000
 
-MAX_UNCOMPRESSED = 50 * 1024 * 1024
-MAX_RATIO = 100
-_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted OOXML and old .xls files
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HEAD_FILL = PatternFill("solid", fgColor="D9E2EC")
@@ -106,8 +102,11 @@ def report_workbook(report: Report) -> bytes:
 
 
 def _put(sheet: Worksheet, row: int, col: int, value: object) -> Cell:
-    """Writes a cell; text a user typed (a unit name, a narrative) stays text even when it
-    starts with "=", which openpyxl would otherwise store as a formula."""
+    """Writes a cell; text a user typed (a unit name, a narrative, a code) stays text even when
+    it starts with "=", which openpyxl would otherwise store as a formula, and loses the
+    control characters a workbook cannot hold (openpyxl would refuse the whole file)."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell = sheet.cell(row, col, value)
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
@@ -132,7 +131,7 @@ def _write_values_sheet(sheet: Worksheet, report: Report) -> None:
     for row, (key, label, value, note) in enumerate(header, start=3):
         sheet.cell(row, 1, key)
         sheet.cell(row, 2, label).font = Font(bold=True)
-        sheet.cell(row, 3, value).alignment = Alignment(horizontal="left")
+        _put(sheet, row, 3, value).alignment = Alignment(horizontal="left")
         _put(sheet, row, 4, note)
     table_row = 3 + len(header) + 1
     _write_table(sheet, report, table_row)
@@ -165,7 +164,7 @@ def _write_table(sheet: Worksheet, report: Report, head: int) -> None:
         note = _("Registry: %(n)s") % {"n": known} if known is not None else ""
         cells = [f.code, f.label_vi, _time_wording(f, report), _cell_value(before.get(f.code))]
         for col, value in enumerate([*cells, _cell_value(entry), note], start=1):
-            cell = sheet.cell(row, col, value)
+            cell = _put(sheet, row, col, value)
             cell.border = BOX
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.cell(row, 4).number_format = NUMBER_FORMAT
@@ -242,28 +241,6 @@ def _layout(sheet: Worksheet, *, widths: dict[str, int], title: int) -> None:
 # ---------------------------------------------------------------- reading an upload
 
 
-def zip_check(data: bytes) -> None:
-    """Refuses what is not a plain, reasonably sized zip before any XML parser sees it."""
-    if data.startswith(_CFB_MAGIC):
-        raise UploadError(
-            _("The file is password-protected or in the old .xls format; save it as .xlsx.")
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise UploadError(_("The file is not an Excel workbook (.xlsx) or is damaged.")) from exc
-    if any(m.flag_bits & 0x1 for m in members):
-        raise UploadError(_("The file is password-protected; remove the password and try again."))
-    unpacked = sum(m.file_size for m in members)
-    packed = sum(m.compress_size for m in members) or 1
-    if unpacked > MAX_UNCOMPRESSED or unpacked / packed > MAX_RATIO:
-        raise UploadError(
-            _("The file unpacks to %(mb)s MB, far more than a report needs; it was refused.")
-            % {"mb": round(unpacked / 1024 / 1024, 1)}
-        )
-
-
 @dataclass
 class Upload:
     """What a template upload said, cell by cell, before it is compared with the report."""
@@ -289,23 +266,20 @@ def workbook_read(data: bytes) -> Upload:
     openpyxl is asked for the cells as written (not cached results) precisely so that a
     formula shows up as one and can be refused.
     """
-    zip_check(data)
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UploadError(_("The file is not an Excel workbook (.xlsx) or is damaged.")) from exc
-    try:
-        if SHEET_REPORT not in book.sheetnames:
-            raise UploadError(
-                _("This is not a report template from the portal (no sheet “%(name)s”).")
-                % {"name": SHEET_REPORT}
-            )
-        upload = Upload()
-        _read_values(book[SHEET_REPORT].iter_rows(max_col=INPUT_COLUMN), upload)
-        if SHEET_NARRATIVE in book.sheetnames:
-            _read_narratives(book[SHEET_NARRATIVE].iter_rows(max_col=5), upload)
-    finally:
-        book.close()
+        sheets = workbook_sheets(
+            data, [SHEET_REPORT, SHEET_NARRATIVE], max_col=INPUT_COLUMN, full_rows=True
+        )
+    except FileRefused as exc:
+        raise UploadError("\n".join(exc.messages)) from exc
+    if SHEET_REPORT not in sheets:
+        raise UploadError(
+            _("This is not a report template from the portal (no sheet “%(name)s”).")
+            % {"name": SHEET_REPORT}
+        )
+    upload = Upload()
+    _read_values((row.cells for row in sheets[SHEET_REPORT]), upload)
+    _read_narratives((row.cells for row in sheets.get(SHEET_NARRATIVE, [])), upload)
     return upload
 
 

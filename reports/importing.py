@@ -8,21 +8,19 @@ one bad line and nothing is written.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
+from fileread.reader import FileRefused, ReadCell, path_bytes, table_rows
 from targets.models import Field
 from unions.models import Unit, UnitKind
 
 from .assignments import periods_ensure
-from .excel import UploadError, number_message, zip_check
+from .excel import number_message
 from .models import EventAction, Report, ReportEvent, ReportingPeriod, ReportStatus
 from .numbers import FILES, Entry, NumberError, parse_entry
 from .periods import parse_period
@@ -41,7 +39,6 @@ from .services import (
 
 COLUMNS = ("unit", "period", "field", "value")
 STATUSES = (ReportStatus.APPROVED, ReportStatus.DRAFT, ReportStatus.SUBMITTED)
-MAX_FILE_BYTES = 50 * 1024 * 1024
 IMPORT_REASON = "import"
 
 Cell = str | int | float | None
@@ -102,57 +99,20 @@ class ImportResult:
 
 def lines_read(path: Path) -> tuple[list[ImportLine], list[LineError]]:
     """The file's lines, numbered as a spreadsheet shows them (the header is line 1)."""
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise ImportFileError(_("The file is larger than 50 MB."))
-    data = path.read_bytes()
-    if path.suffix.lower() == ".xlsx" or data.startswith(b"PK\x03\x04"):
-        rows = _xlsx_rows(data)
-    else:
-        rows = _csv_rows(data)
-    return _lines(rows)
-
-
-def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(_("The CSV file is not UTF-8 text.")) from exc
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for row in reader:
-            yield reader.line_num, list(row)
-    except csv.Error as exc:  # a cell over csv's size limit, a stray NUL, …
-        raise ImportFileError(
-            _("Line %(line)s is not valid CSV: %(error)s") % {"line": reader.line_num, "error": exc}
-        ) from exc
-
-
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
-    try:
-        zip_check(data)
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except UploadError as exc:
-        raise ImportFileError(str(exc)) from exc
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise ImportFileError(
-            _("The file is not an Excel workbook (.xlsx) or is damaged.")
-        ) from exc
-    try:
-        for number, row in enumerate(book.worksheets[0].iter_rows(), start=1):
-            yield number, [_xlsx_cell(cell) for cell in row]
-    finally:
-        book.close()
+        rows = table_rows(path_bytes(path), path.name)
+    except FileRefused as exc:
+        raise ImportFileError("\n".join(exc.messages)) from exc
+    return _lines((row.line, [_cell(c) for c in row.cells]) for row in rows)
 
 
 class _Formula(str):
     """A cell holding a formula: refused, never evaluated."""
 
 
-def _xlsx_cell(cell: object) -> Cell:
-    value = getattr(cell, "value", None)
-    if getattr(cell, "data_type", "") == "f":
+def _cell(cell: ReadCell) -> Cell:
+    value = cell.value
+    if cell.data_type == "f":
         return _Formula(value)
     if value is None or isinstance(value, int | float | str):
         return value

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +19,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+
+from fileread.reader import FileRefused, upload_bytes
 
 from .access import can_edit, report_for_user
 from .excel import (
@@ -83,12 +84,11 @@ def excel_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _read_upload(report: Report, upload: Any) -> Preview:
-    if upload.size > settings.FILE_UPLOAD_MAX_MEMORY_SIZE:
-        raise UploadError(
-            _("The file is larger than %(mb)s MB; a report template is far smaller.")
-            % {"mb": settings.FILE_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)}
-        )
-    parsed = workbook_read(upload.read())
+    try:
+        data = upload_bytes(upload)
+    except FileRefused as exc:
+        raise UploadError("\n".join(exc.messages)) from exc
+    parsed = workbook_read(data)
     upload_matches(parsed, report)
     return upload_preview(report, parsed)
 

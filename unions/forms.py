@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .identifiers import code_cleaned
 from .models import GRASSROOTS_KINDS, Sector, Unit, UnitKind, folded
 from .services import UnitData, unit_create, unit_dissolve, unit_merge, unit_move, unit_update
 
@@ -62,7 +63,11 @@ class UnitCodeField(forms.CharField):
         code = super().clean(value)
         if not code:
             return None
-        unit = Unit.objects.filter(code__iexact=code).first()
+        # The exact code first; a code in another case only if it names one unit alone.
+        unit = Unit.objects.filter(code=code).first()
+        if unit is None:
+            matches = list(Unit.objects.filter(code__iexact=code)[:2])
+            unit = matches[0] if len(matches) == 1 else None
         if unit is None:
             raise forms.ValidationError(_("No unit has the code %(code)s."), params={"code": code})
         return unit
@@ -177,7 +182,7 @@ class UnitCreateForm(forms.Form):
         d = self.cleaned_data
         return unit_create(
             UnitData(
-                code=normalized(d["code"]),
+                code=code_cleaned(d["code"]),
                 name=normalized(d["name"]),
                 kind=d["kind"],
                 valid_from=d["valid_from"],

@@ -8,12 +8,9 @@ rolling it all back if any line is bad (or if it is a dry run). Every bad line i
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import unicodedata
-import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,12 +18,13 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
+
+from fileread.reader import FileRefused, Value, path_bytes, table_rows
 
 from .models import Sector, Unit, UnitKind
 from .services import ReorgError, UnitData, unit_create, unit_dissolve
 
-Cell = str | int | float | bool | dt.date | None  # dt.datetime is a dt.date
+Cell = Value  # a dt.datetime is a dt.date
 
 COLUMNS = (
     "code",
@@ -57,12 +55,16 @@ KIND_ALIASES = {
 YES = frozenset({"yes", "có", "1", "true", "x"})
 NO = frozenset({"no", "không", "0", "false", ""})
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the pre-2007 .xls format
+# Columns a file may carry besides ours (a row number, remarks): read, then ignored.
+MAX_EXTRA_COLUMNS = 20
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be read as a list of units; the message says why."""
+    """The file as a whole cannot be read as a list of units; the messages say why."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = list(messages)
 
 
 @dataclass(frozen=True)
@@ -133,71 +135,10 @@ def units_import(path: Path, *, dry_run: bool = False) -> ImportResult:
 
 def table_read(path: Path) -> Table:
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFileError(
-            _("Cannot read %(file)s: %(error)s") % {"file": path.name, "error": exc.strerror or exc}
-        ) from exc
-    suffix = path.suffix.lower()
-    if data.startswith(OLE_MAGIC) or suffix == ".xls":
-        raise ImportFileError(
-            _("%(file)s is in the old Excel format (.xls); save it as .xlsx or CSV.")
-            % {"file": path.name}
-        )
-    if data.startswith(ZIP_MAGIC) or suffix in {".xlsx", ".xlsm"}:
-        return _keyed(_xlsx_records(data, path.name))
-    return _keyed(_csv_records(data, path.name))
-
-
-def _xlsx_records(data: bytes, name: str) -> list[tuple[int, list[Cell], set[int]]]:
-    # data_only=False on purpose: a formula cell then reads as its formula and is refused,
-    # where data_only=True would hand back whatever result Excel last cached for it.
-    # openpyxl never evaluates formulas either way.
-    refusal = _("%(file)s is not a valid Excel (.xlsx) file.") % {"file": name}
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ImportFileError(refusal)
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        try:
-            sheet = book.worksheets[0]
-            sheet.reset_dimensions()  # some writers store wrong dimensions; read every row
-            return [
-                (
-                    number,
-                    [c.value for c in row],
-                    {i for i, c in enumerate(row) if c.data_type == "f"},
-                )
-                for number, row in enumerate(sheet.iter_rows(), start=1)
-            ]
-        finally:
-            book.close()
-    except Exception as exc:  # a broken workbook can fail in many ways; all mean "not valid"
-        raise ImportFileError(refusal) from exc
-
-
-def _csv_records(data: bytes, name: str) -> Iterator[tuple[int, list[Cell], set[int]]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            _("%(file)s is not a UTF-8 CSV file; export it from Excel as “CSV UTF-8”.")
-            % {"file": name}
-        ) from exc
-    if "\x00" in text:
-        raise ImportFileError(_("%(file)s is not a CSV file.") % {"file": name})
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ";" if header.count(";") > header.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    line = 1
-    try:
-        for record in reader:
-            yield line, list(record), set()
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise ImportFileError(
-            _("%(file)s, line %(line)d, is not valid CSV: %(error)s")
-            % {"file": name, "line": line, "error": exc}
-        ) from exc
+        rows = table_rows(path_bytes(path), path.name, max_col=len(COLUMNS) + MAX_EXTRA_COLUMNS)
+    except FileRefused as exc:
+        raise ImportFileError(*exc.messages) from exc
+    return _keyed((row.line, row.values, row.formulas) for row in rows)
 
 
 def _keyed(records: Iterable[tuple[int, list[Cell], set[int]]]) -> Table:
@@ -391,13 +332,21 @@ def units_load(parsed: ParsedFile, *, dry_run: bool = False) -> ImportResult:
     return ImportResult(created, dissolved, errors, dry_run, parsed.ignored_columns)
 
 
+def _units_by_code(codes: list[str], chunk: int = 500) -> dict[str, Unit]:
+    """In chunks: a query with one parameter per code of a large file exceeds SQLite's limit."""
+    found: dict[str, Unit] = {}
+    for start in range(0, len(codes), chunk):
+        found |= {u.code: u for u in Unit.objects.filter(code__in=codes[start : start + chunk])}
+    return found
+
+
 class _Loader:
     """Creates the rows in file order, finding parents in the file or in the database."""
 
     def __init__(self, parsed: ParsedFile) -> None:
         self.lines_by_code = parsed.lines_by_code
         wanted = {c for r in parsed.rows for c in (r.code, r.parent, r.successor) if c}
-        self.known = {u.code: u for u in Unit.objects.filter(code__in=wanted)}
+        self.known = _units_by_code(sorted(wanted))
         self.created: dict[str, Unit] = {}
         self.errors: list[RowError] = []
 

@@ -16,10 +16,13 @@ import unicodedata
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .identifiers import look_alike, validate_unit_code
 
 
 class UnitKind(models.TextChoices):
@@ -159,7 +162,7 @@ def search_key(code: str, name: str) -> str:
 
 
 class Unit(models.Model):
-    code = models.CharField(_("code"), max_length=32, unique=True)
+    code = models.CharField(_("code"), max_length=32, unique=True, validators=[validate_unit_code])
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     sector = models.CharField(
@@ -218,6 +221,19 @@ class Unit(models.Model):
         if fields is not None and {"code", "name"} & set(fields):
             kwargs["update_fields"] = {*fields, "search_key"}
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """For the admin, where a code can be corrected: no look-alike of another unit's."""
+        other = look_alike(
+            self.code, Unit.objects.exclude(pk=self.pk).values_list("code", flat=True)
+        )
+        if other is not None:
+            raise ValidationError(
+                {
+                    "code": _("The code %(code)s is too like %(other)s, the code of another unit.")
+                    % {"code": self.code, "other": other}
+                }
+            )
 
     def is_active_on(self, on: dt.date) -> bool:
         return self.valid_from <= on and (self.valid_to is None or on < self.valid_to)

@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .closure import closure_rebuild
+from .identifiers import code_problem, look_alike
 from .models import (
     GRASSROOTS_KINDS,
     Sector,
@@ -83,6 +84,7 @@ def _check_new_unit(data: UnitData) -> None:
     code = data.code.strip()  # compared as it will be stored
     if Unit.objects.filter(code=code).exists():
         raise ReorgError(_("The code %(code)s is already used by another unit.") % {"code": code})
+    _check_code(code)
     if data.valid_to is not None and data.valid_to <= data.valid_from:
         raise ReorgError(_("The end date must be after the start date."))
     grassroots = data.kind in GRASSROOTS_KINDS
@@ -92,6 +94,20 @@ def _check_new_unit(data: UnitData) -> None:
         raise ReorgError(_("Only grassroots unions have a sector."))
     if data.kind != UnitKind.PROVINCE and data.parent is None:
         raise ReorgError(_("Only a provincial federation can stand without a parent."))
+
+
+def _check_code(code: str, unit: Unit | None = None) -> None:
+    """Safe in URLs and files, and not to be mistaken for another unit's code."""
+    problem = code_problem(code)
+    if problem:
+        raise ReorgError(problem)
+    others = Unit.objects.exclude(pk=unit.pk) if unit is not None else Unit.objects.all()
+    other = look_alike(code, others.values_list("code", flat=True))
+    if other is not None:
+        raise ReorgError(
+            _("The code %(code)s is too like %(other)s, the code of another unit.")
+            % {"code": code, "other": other}
+        )
 
 
 def _check_parent(parent: Unit, child_kind: str, start: dt.date, end: dt.date | None) -> None:

@@ -160,3 +160,20 @@ def test_the_client_address_is_read_from_the_trusted_end_of_the_chain(
     settings.TRUSTED_PROXY_COUNT = proxies
     request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
     assert client_address(request) == expected
+
+
+def test_guesses_spread_over_many_usernames_lock_the_address(district_reporter):
+    client = visitor("10.0.0.7")
+    for n in range(5):
+        fail(client, f"guess{n}", 4)  # four per username: no single pair reaches five
+    response = log_in(client, "reporter_d2", PASSWORD)
+    assert response.status_code == 429
+    assert not logged_in(client)
+    assert log_in(visitor("10.0.0.8"), "reporter_d2", PASSWORD).status_code == 302
+
+
+def test_a_few_typos_in_an_office_behind_one_address_lock_no_one(district_reporter):
+    office = visitor("10.0.0.9")
+    for n in range(6):
+        fail(office, f"colleague{n}", 3)  # 18 failures from the address
+    assert log_in(office, "reporter_d2", PASSWORD).status_code == 302

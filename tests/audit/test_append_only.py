@@ -6,17 +6,23 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
+from audit.chain import entry_append
 from audit.models import AuditEntry, AuditLogIsAppendOnly
 
 
 def _entry() -> AuditEntry:
-    return AuditEntry.objects.create(
+    return entry_append(
+        actor_id=None,
+        actor_username="",
         via="test",
+        via_detail="",
         app_label="unions",
         model="unit",
         object_pk="1",
         object_repr="X",
         action="create",
+        before={},
+        after={},
     )
 
 

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from fileread import reader
 from reports.excel import INPUT_COLUMN, SHEET_NARRATIVE, SHEET_REPORT
 from reports.models import EventAction, ReportEvent, ValueState
 from reports.numbers import Entry
@@ -326,11 +327,11 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(client, report, district_re
     refused(response, report, before, "MB")
 
 
-def test_an_oversize_file_is_refused(client, report, district_reporter, settings):
+def test_an_oversize_file_is_refused(client, report, district_reporter, monkeypatch):
     client.force_login(district_reporter)
     before = values_of(report)
     book = filled(client, report, members=1250)
-    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 1024
+    monkeypatch.setattr(reader, "MAX_BYTES", 1024)
     response = upload(client, report, as_upload(book))
     assert response.status_code == 400
     refused(response, report, before)

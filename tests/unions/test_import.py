@@ -357,16 +357,16 @@ def _zip_without_workbook():
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("units.csv", bytes(range(256)) * 4, "units.csv is not a UTF-8 CSV file"),
-        ("units.csv", b"code,name\x00,kind\n", "units.csv is not a CSV file"),
+        ("units.csv", bytes(range(256)) * 4, "The file is not UTF-8 text"),
+        ("units.csv", b"code,name\x00,kind\n", "line 1: a NUL character"),
         (
             "units.xlsx",
             b"code,name,kind,valid_from\n",
-            "units.xlsx is not a valid Excel (.xlsx) file",
+            "not an Excel workbook (.xlsx) or is damaged",
         ),
-        ("units.xlsx", _zip_without_workbook(), "units.xlsx is not a valid Excel (.xlsx) file"),
-        ("units.csv", _zip_without_workbook(), "units.csv is not a valid Excel (.xlsx) file"),
-        ("units.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "old Excel format (.xls)"),
+        ("units.xlsx", _zip_without_workbook(), "not an Excel workbook (.xlsx) or is damaged"),
+        ("units.csv", _zip_without_workbook(), "not an Excel workbook (.xlsx) or is damaged"),
+        ("units.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "in the old .xls format"),
         ("units.csv", b"", "The file is empty."),
         ("units.csv", b"\n \n", "The file is empty."),
         (
@@ -375,7 +375,7 @@ def _zip_without_workbook():
             "): missing columns: code, name, kind, valid_from.",
         ),
         ("units.csv", b"code,name,kind,valid_from,code\n", "repeated columns: code"),
-        ("units.csv", b'code,name,kind,valid_from\n"P,"x\n', "line 2, is not valid CSV"),
+        ("units.csv", b'code,name,kind,valid_from\n"P,"x\n', "line 2: not valid CSV"),
         ("missing.csv", None, "Cannot read missing.csv"),
     ],
 )
@@ -435,5 +435,5 @@ def test_the_command_lists_every_bad_line_and_fails(tmp_path, db, capsys):
 def test_the_command_refuses_a_binary_file_without_a_traceback(tmp_path, db):
     path = tmp_path / "photo.csv"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
-    with pytest.raises(CommandError, match=r"^photo.csv is not a UTF-8 CSV file"):
+    with pytest.raises(CommandError, match=r"^The file is not UTF-8 text"):
         call_command("import_units", str(path))

@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import ngettext
 
+from fileread.reader import problems_listed
 from reports.importing import ImportFileError, lines_read, values_import
 
 
@@ -23,10 +25,18 @@ class Command(BaseCommand):
         except (ImportFileError, OSError) as exc:
             raise CommandError(str(exc)) from exc
         result = values_import(lines, dry_run=options["dry_run"], read_errors=errors)
-        for error in result.errors:
-            self.stderr.write(str(error))
+        for line in problems_listed([str(error) for error in result.errors]):
+            self.stderr.write(line)
         if result.errors:
-            raise CommandError(f"{len(result.errors)} errors; nothing was imported.")
+            count = len(result.errors)
+            raise CommandError(
+                ngettext(
+                    "%(count)d error; nothing was imported.",
+                    "%(count)d errors; nothing was imported.",
+                    count,
+                )
+                % {"count": count}
+            )
         for note in result.notes:
             self.stdout.write(f"confirmed warning: {note}")
         verb = "would write" if options["dry_run"] else "wrote"

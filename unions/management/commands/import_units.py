@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from fileread.reader import problems_listed
 from unions.importing import ImportFileError, ImportResult, units_import
 
 
@@ -29,8 +30,8 @@ class Command(BaseCommand):
             columns = ", ".join(result.ignored_columns)
             self.stdout.write(_("Columns ignored: %(columns)s") % {"columns": columns})
         if result.errors:
-            for error in result.errors:
-                self.stderr.write(str(error))
+            for line in problems_listed([str(error) for error in result.errors]):
+                self.stderr.write(line)
             count = len(result.errors)
             raise CommandError(
                 ngettext(
