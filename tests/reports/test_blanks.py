@@ -13,10 +13,11 @@ from reports.services import (
     ReportInput,
     report_blanks,
     report_fields,
+    report_open,
     report_save,
     report_submit,
 )
-from tests.conftest import opened, period
+from tests.conftest import period
 
 
 def _all_but(report, *left_out: str) -> dict[str, Entry]:
@@ -25,7 +26,7 @@ def _all_but(report, *left_out: str) -> dict[str, Entry]:
 
 
 def test_an_all_blank_report_cannot_be_sent(small_tree, programme, district_reporter):
-    report = opened(small_tree.d2, period(programme, "2025Q3"), district_reporter)
+    report = report_open(small_tree.d2, period(programme, "2025Q3"), district_reporter)
     report = report_save(report, ReportInput(), version=report.version, actor=district_reporter)
     with pytest.raises(ReportIncomplete) as refused:
         report_submit(report, version=report.version, actor=district_reporter)
@@ -39,7 +40,7 @@ def test_an_all_blank_report_cannot_be_sent(small_tree, programme, district_repo
 def test_an_empty_field_blocks_sending_until_it_is_explained(
     small_tree, programme, district_reporter
 ):
-    report = opened(small_tree.d2, period(programme, "2025Q3"), district_reporter)
+    report = report_open(small_tree.d2, period(programme, "2025Q3"), district_reporter)
     values = {**_all_but(report, "court_cases", "court_cases_supported"), "members": Entry.of(30)}
     values["workers_union_units"] = Entry.of(40)
     report = report_save(
@@ -61,7 +62,7 @@ def test_an_empty_field_blocks_sending_until_it_is_explained(
 
 
 def test_a_reason_is_dropped_once_the_field_has_a_number(small_tree, programme):
-    report = opened(small_tree.d2, period(programme, "2025Q3"), None)
+    report = report_open(small_tree.d2, period(programme, "2025Q3"), None)
     data = ReportInput(values={"members": Entry.blank()}, not_reported={"members": "later"})
     report = report_save(report, data, version=report.version, actor=None)
     assert report.values.get(field__code="members").reason == "later"
@@ -74,7 +75,7 @@ def test_a_reason_is_dropped_once_the_field_has_a_number(small_tree, programme):
 def test_the_office_sees_the_fields_not_reported_before_approving(
     client, small_tree, programme, office_user
 ):
-    report = opened(small_tree.d2, period(programme, "2025Q3"), None)
+    report = report_open(small_tree.d2, period(programme, "2025Q3"), None)
     values = _all_but(report, "court_cases")
     values["court_cases"] = Entry.blank()
     data = ReportInput(values=values, not_reported={"court_cases": "Chưa có số liệu tòa án"})
@@ -89,7 +90,7 @@ def test_the_office_sees_the_fields_not_reported_before_approving(
 
 
 def test_the_form_keeps_the_reason_typed(client, small_tree, programme, district_reporter):
-    report = opened(small_tree.d2, period(programme, "2025Q3"), district_reporter)
+    report = report_open(small_tree.d2, period(programme, "2025Q3"), district_reporter)
     client.force_login(district_reporter)
     url = reverse("reports:edit", args=[report.pk])
     page = client.get(url).text
