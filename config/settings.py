@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dashboards",
     "api",
     "audit",
+    "printing",
 ]
 
 MIDDLEWARE = [

@@ -14,5 +14,6 @@ urlpatterns = [
     path("exports/", include("dashboards.urls_export")),
     path("api/v1/", include("api.urls")),
     path("audit/", include("audit.urls")),
+    path("print/", include("printing.urls")),
     path("admin/", admin.site.urls),
 ]

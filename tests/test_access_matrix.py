@@ -226,6 +226,18 @@ RULES: dict[str, dict[str, str]] = {
         "": EVERYONE,
         "?unit=D2": "login 200 200 200 200 404 404",
     },
+    # --- print views (answer like the pages they print) ---
+    "printing:report": {
+        "d2_approved": "login 200 200 200 200 404 404",
+        "d1_approved": "login 200 200 200 404 200 404",
+        "w1_draft": "login 200 200 200 404 404 200",
+        "missing": "login 404 404 404 404 404 404",
+    },
+    "printing:overview": {
+        "": EVERYONE,
+        "?unit=D1": "login 200 200 200 404 200 404",
+        "?unit=W1&year=2025": "login 200 200 200 404 404 200",
+    },
     # --- exports (downloads answer like the pages they come from) ---
     "exports:workbook": {"": PROVINCE_READERS, "?year=2025&quarter=4": PROVINCE_READERS},
     "exports:csv": {
