@@ -23,6 +23,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from notifications.models import Preference
+
 from .addresses import client_address
 from .models import User
 from .throttle import throttle_allows, throttle_key
@@ -34,7 +36,19 @@ RESET_PER_EMAIL = 3
 
 @login_required
 def account_me(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/me.html", {"account": request.user})
+    from notifications.preferences import preference_fields, preference_for
+
+    account: User = request.user  # type: ignore[assignment]
+    preference = preference_for(account)
+    choices = [
+        (
+            name,
+            getattr(Preference._meta.get_field(name), "verbose_name", name),
+            getattr(preference, name),
+        )
+        for name in preference_fields(account)
+    ]
+    return render(request, "accounts/me.html", {"account": account, "choices": choices})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

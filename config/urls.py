@@ -15,5 +15,6 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("audit/", include("audit.urls")),
     path("print/", include("printing.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from notifications.services import notify_report_event
 from targets.models import Display, Field, Indicator, TaskGroup
 from targets.totals import totals_apply
 from unions.models import Unit
@@ -283,6 +284,7 @@ def report_submit(report: Report, *, version: int, actor: User | None) -> Report
     first = report.first_submitted_at or now
     _bump(report, actor, status=ReportStatus.SUBMITTED, submitted_at=now, first_submitted_at=first)
     _event(report, actor, EventAction.SUBMIT)
+    notify_report_event(report, EventAction.SUBMIT, actor=actor)
     return report
 
 
@@ -295,6 +297,7 @@ def report_return(report: Report, *, reason: str, actor: User | None) -> Report:
         raise WorkflowError(_("Say why the report is returned."))
     _bump(report, actor, status=ReportStatus.RETURNED)
     _event(report, actor, EventAction.RETURN, reason=reason.strip())
+    notify_report_event(report, EventAction.RETURN, actor=actor, reason=reason.strip())
     return report
 
 
@@ -326,6 +329,7 @@ def report_approve(report: Report, *, actor: User | None) -> Report:
         earlier.save(update_fields=["in_force"])
     _bump(report, actor, status=ReportStatus.APPROVED, approved_at=timezone.now(), in_force=True)
     _event(report, actor, EventAction.APPROVE)
+    notify_report_event(report, EventAction.APPROVE, actor=actor)
     # Pre-summed roll-up totals change with what counts, in this same transaction.
     totals_apply(report, replaced=replaced)
     return report
@@ -372,6 +376,7 @@ def report_reopen(report: Report, *, reason: str, actor: User | None) -> Report:
         for n in report.narratives.all()
     )
     _event(new, actor, EventAction.REOPEN, reason=reason.strip())
+    notify_report_event(new, EventAction.REOPEN, actor=actor, reason=reason.strip())
     return new
 
 

@@ -226,6 +226,9 @@ RULES: dict[str, dict[str, str]] = {
         "": EVERYONE,
         "?unit=D2": "login 200 200 200 200 404 404",
     },
+    # --- notifications: everyone's own email choices; office staff remind a unit ---
+    "notifications:preferences": {"": POST_ONLY, "POST": "login 302 302 302 302 302 302"},
+    "notifications:remind": {"": POST_ONLY, "POST": "login 302 302 403 403 403 403"},
     # --- print views (answer like the pages they print) ---
     "printing:report": {
         "d2_approved": "login 200 200 200 200 404 404",
@@ -293,6 +296,7 @@ def _post_data(world: World, name: str, label: str) -> dict[str, Any]:
         "accounts:active": {"active": "0"},
         "accounts:password_change": {"old_password": "wrong", "new_password1": "x"},
         "accounts:password_reset": {"email": "nobody@example.invalid"},
+        "notifications:remind": {"unit": "D2", "period": world.pks["period"]},
         "unions:new": {"code": "X9", "name": "Intruder", "kind": "district"},
         "unions:merge": {"into": "D2", "units": "C21"},
         "unions:edit": {"name": "Renamed"},
@@ -394,6 +398,7 @@ def world(
     world.pks["missing"] = 999999
     world.pks["account_d2"] = district_reporter.pk
     world.pks["account_office"] = office_user.pk
+    world.pks["period"] = period(programme, "2025Q4").pk
     world.pks["assignment"] = Assignment.objects.order_by("pk").values_list("pk", flat=True)[0]
     token, raw = token_create(district_reporter, "tests")
     world.pks["token_d2"] = token.pk
