@@ -145,3 +145,46 @@ def test_a_screen_printed_as_it_is_leaves_out_the_menu_and_buttons(
     assert "Đăng xuất" not in text
     assert "1.250" in text
     context.close()
+
+
+def test_a_report_returned_in_the_browser_emails_its_reporter_with_the_reason(
+    browser, live_server, office_user, district_reporter, small_tree, programme, screenshot_dir
+):
+    from django.core.management import call_command
+
+    district_reporter.email = "tamduong@example.vn"
+    district_reporter.save()
+    assignments_apply_proposal(programme)
+    report = approved(small_tree.d2, programme, "2025Q3", approve=False, members=100)
+    context, page = _vi_page(browser, live_server)
+    login(page, live_server, "office")
+    page.goto(f"{live_server.url}/reports/{report.pk}/")
+    page.locator("#return-form summary").click()
+    page.fill("#id_return_reason", "Thiếu số liệu quý 3")
+    with page.expect_navigation():
+        page.locator("#return-form button[type=submit]").click()
+    page.screenshot(path=str(screenshot_dir / "returned-by-office.png"))
+    assert mail.outbox == []  # queued with the action, sent by the command
+    call_command("send_notifications")
+    assert [m.to for m in mail.outbox] == [["tamduong@example.vn"]]
+    assert "Thiếu số liệu quý 3" in mail.outbox[0].body
+    assert f"/reports/{report.pk}/" in mail.outbox[0].body
+    context.close()
+
+
+def test_the_office_reminds_a_late_unit_from_the_tracking_grid(
+    browser, live_server, office_user, district_reporter, small_tree, programme, screenshot_dir
+):
+    district_reporter.email = "tamduong@example.vn"
+    district_reporter.save()
+    assignments_apply_proposal(programme)
+    context, page = _vi_page(browser, live_server)
+    login(page, live_server, "office")
+    page.goto(f"{live_server.url}/reports/tracking/")
+    button = page.get_by_role("button", name=re.compile("Nhắc Unit D2 nộp báo cáo")).first
+    with page.expect_navigation():
+        button.click()
+    page.screenshot(path=str(screenshot_dir / "reminded.png"))
+    assert "Đã gửi lời nhắc" in page.locator(".messages").inner_text()
+    assert [m.to for m in mail.outbox] == [["tamduong@example.vn"]]
+    context.close()
