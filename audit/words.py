@@ -1,6 +1,7 @@
 """An entry's origin in words: "POST /reports/923/approve/" reads "duyệt báo cáo Quý 2/2026
-của LDLD-TD" ("approved the report for Quarter 2/2026 of LDLD-TD"). Worked out from what was recorded (the request's URL and the object's
-description) when the page is read, without a query: the entry itself is never rewritten.
+của LDLD-TD" ("approved the report for Quarter 2/2026 of LDLD-TD"). Worked out from what was
+recorded (the request's URL and the object's description) when the page is read, without a
+query: the entry itself is never rewritten.
 """
 
 from __future__ import annotations
