@@ -18,6 +18,8 @@ from unions.models import Unit
 
 from .models import Role, User
 
+LIMITED_ROLES = frozenset({Role.REPORTER, Role.COMMITTEE})  # what office staff may manage
+
 
 class AccountError(Exception):
     """A change the rules refuse; the message is shown to the administrator."""
@@ -47,6 +49,16 @@ def require_may_change(actor: User, account: User) -> None:
     require_account_admin(actor)
     if account.is_superuser and not actor.is_superuser:
         raise PermissionDenied
+
+
+def may_set_active(actor: User, account: User) -> bool:
+    """Administrators enable and disable the accounts they may change; office staff those of
+    reporters and Standing Committee readers (people who leave a unit), never their own."""
+    if account.pk == actor.pk:
+        return False
+    if actor.can_manage_accounts:
+        return not account.is_superuser or actor.is_superuser
+    return actor.is_office and not account.is_superuser and account.role in LIMITED_ROLES
 
 
 def _apply(account: User, data: AccountData) -> None:
@@ -86,9 +98,10 @@ def account_update(account: User, data: AccountData, *, actor: User) -> User:
 @transaction.atomic
 def account_set_active(account: User, active: bool, *, actor: User) -> User:
     """A disabled account cannot log in; its sessions and API tokens stop working at once."""
-    require_may_change(actor, account)
     if not active and account.pk == actor.pk:
         raise AccountError(_("You cannot disable your own account."))
+    if not may_set_active(actor, account):
+        raise PermissionDenied
     account.is_active = active
     account.save(update_fields=["is_active"])
     return account

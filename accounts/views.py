@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -116,7 +117,11 @@ def account_password(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def account_active(request: HttpRequest, pk: int) -> HttpResponse:
-    actor, account = _account(request, pk)
+    """Administrators, and office staff for reporters and Standing Committee readers."""
+    actor: User = request.user  # type: ignore[assignment]
+    if not actor.is_office:
+        raise PermissionDenied
+    account = get_object_or_404(User.objects.select_related("unit"), pk=pk)
     active = request.POST.get("active") == "1"
     try:
         account_set_active(account, active, actor=actor)
@@ -125,6 +130,8 @@ def account_active(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         text = _("Account %(name)s enabled.") if active else _("Account %(name)s disabled.")
         messages.success(request, text % {"name": account.username})
+    if not actor.can_manage_accounts and account.unit is not None:
+        return redirect("accounts:unit", account.unit.code)
     return redirect("accounts:edit", account.pk)
 
 

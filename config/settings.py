@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "dashboards",
     "api",
     "audit",
+    "printing",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +223,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DJANGO_TABLES2_TEMPLATE = "portal/table.html"
 
 # Labels demo data on every page; set by load_demo, readable without a query.
+# The portal's address as people reach it, for links in emails (no trailing slash).
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 PORTAL_NAME = _("Programme targets portal")
 
 if not DEBUG and not TESTING:

@@ -14,6 +14,8 @@ urlpatterns = [
     path("exports/", include("dashboards.urls_export")),
     path("api/v1/", include("api.urls")),
     path("audit/", include("audit.urls")),
+    path("print/", include("printing.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]
 

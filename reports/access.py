@@ -7,16 +7,23 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from unions.access import visible_unit_ids
+from unions.access import below_on_q, visible_unit_ids
 
 from .models import Report, ReportStatus
 
 
 def visible_reports(user: User) -> QuerySet[Report]:
-    """Office, administrators and the Standing Committee see all; a reporter its subtree's."""
+    """Office, administrators and the Standing Committee see all; a reporter its subtree's.
+
+    A reporter sees a unit's report only when the unit sat below its own unit on the quarter's
+    cut-off: a dissolved district keeps its history up to the dissolution and nothing after,
+    and a unit moved in later brings none of its earlier reports along.
+    """
     ids = visible_unit_ids(user)
     reports = Report.objects.select_related("unit", "period")
-    return reports if ids is None else reports.filter(unit_id__in=ids)
+    if ids is None:
+        return reports
+    return reports.filter(below_on_q(user, "unit_id", "period__cutoff"), unit_id__in=ids)
 
 
 def report_for_user(user: User, pk: int) -> Report:

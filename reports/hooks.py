@@ -1,4 +1,5 @@
-"""Callbacks for what is derived from reports in a layer above them (the roll-up totals).
+"""Callbacks for what follows from reports in a layer above them (the roll-up totals, the
+notifications).
 
 `reports` must not import the roll-up, yet an approval and a calendar change must keep its
 pre-summed totals current in their own transaction: the roll-up registers here when the apps
@@ -15,9 +16,23 @@ if TYPE_CHECKING:
 
 ApprovalListener = Callable[..., None]  # (report, *, replaced: list[int]) -> None
 CalendarListener = Callable[[], int]
+ActionListener = Callable[..., object]  # (report, action, *, actor, reason="") -> Any
 
 approval_listeners: list[ApprovalListener] = []
 calendar_listeners: list[CalendarListener] = []
+action_listeners: list[ActionListener] = []
+
+
+def action_listen(listener: ActionListener) -> None:
+    if listener not in action_listeners:
+        action_listeners.append(listener)
+
+
+def report_acted(report: Report, action: str, *, actor: object, reason: str = "") -> None:
+    """In the transaction of a submission, return, approval or reopening: what follows from
+    it in the layers above (the notifications queue their emails)."""
+    for listener in action_listeners:
+        listener(report, action, actor=actor, reason=reason)
 
 
 def approval_listen(listener: ApprovalListener) -> None:

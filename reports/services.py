@@ -20,7 +20,7 @@ from targets.models import Display, Field, Indicator, RegistryCount, TaskGroup
 from targets.programmes import fields_in_force, programmes_in_force, task_groups_of
 from unions.models import Unit
 
-from .hooks import report_approved
+from .hooks import report_acted, report_approved
 from .models import (
     EventAction,
     Narrative,
@@ -381,6 +381,7 @@ def report_submit(report: Report, *, version: int, actor: User | None) -> Report
     first = report.first_submitted_at or now
     _bump(report, actor, status=ReportStatus.SUBMITTED, submitted_at=now, first_submitted_at=first)
     _event(report, actor, EventAction.SUBMIT)
+    report_acted(report, EventAction.SUBMIT, actor=actor)
     return report
 
 
@@ -393,6 +394,7 @@ def report_return(report: Report, *, reason: str, actor: User | None) -> Report:
         raise WorkflowError(_("Say why the report is returned."))
     _bump(report, actor, status=ReportStatus.RETURNED)
     _event(report, actor, EventAction.RETURN, reason=reason.strip())
+    report_acted(report, EventAction.RETURN, actor=actor, reason=reason.strip())
     return report
 
 
@@ -424,6 +426,7 @@ def report_approve(report: Report, *, actor: User | None) -> Report:
         earlier.save(update_fields=["in_force"])
     _bump(report, actor, status=ReportStatus.APPROVED, approved_at=timezone.now(), in_force=True)
     _event(report, actor, EventAction.APPROVE)
+    report_acted(report, EventAction.APPROVE, actor=actor)
     # Pre-summed roll-up totals change with what counts, in this same transaction.
     report_approved(report, replaced=replaced)
     return report
@@ -471,6 +474,7 @@ def report_reopen(report: Report, *, reason: str, actor: User | None) -> Report:
         for n in report.narratives.all()
     )
     _event(new, actor, EventAction.REOPEN, reason=reason.strip())
+    report_acted(new, EventAction.REOPEN, actor=actor, reason=reason.strip())
     return new
 
 

@@ -70,6 +70,7 @@ POST_ONLY = "login 405 405   405    405   405   405"
 # Office pages about one unit: 403 for roles that may not act, 404 outside a reporter's scope.
 OFFICE_ON_D2 = "login 200 200 403 403 404 404"
 OFFICE_ON_C11 = "login 200 200 403 404 403 403"
+PUBLIC = "200 200 200 200 200 200 200"
 API_EVERYONE = "401 200   200    200    200   200   200"
 
 RULES: dict[str, dict[str, str]] = {
@@ -81,6 +82,16 @@ RULES: dict[str, dict[str, str]] = {
         "POST": "login login login login login login login",
     },
     "accounts:list": {"": ADMIN, "?q=reporter": ADMIN},
+    # everyone's own account and password; the forgotten-password pages are public
+    "accounts:me": {"": EVERYONE},
+    "accounts:password_change": {"": EVERYONE, "POST": "login 200 200 200 200 200 200"},
+    "accounts:password_reset": {"": PUBLIC, "POST": "302 302 302 302 302 302 302"},
+    "accounts:password_reset_done": {"": PUBLIC},
+    "accounts:password_reset_confirm": {"MQ/bad-token": PUBLIC},
+    "accounts:password_reset_complete": {"": PUBLIC},
+    # office staff create accounts from a file and disable reporters' accounts
+    "accounts:import": {"": OFFICE, "POST": "login 400 400 403 403 403 403"},
+    "accounts:unit": {"D2": OFFICE, "NOPE": "login 404 404 403 403 403 403"},
     "accounts:create": {"": ADMIN, "POST": "login 400 403 403 403 403 403"},
     "accounts:edit": {
         "account_d2": ADMIN,
@@ -93,7 +104,7 @@ RULES: dict[str, dict[str, str]] = {
     },
     "accounts:active": {
         "account_d2": POST_ONLY,
-        "POST account_d2": "login 302 403 403 403 403 403",
+        "POST account_d2": "login 302 302 403 403 403 403",
     },
     # --- units ---
     "unions:tree": {"": EVERYONE},
@@ -215,6 +226,21 @@ RULES: dict[str, dict[str, str]] = {
         "": EVERYONE,
         "?unit=D2": "login 200 200 200 200 404 404",
     },
+    # --- notifications: everyone's own email choices; office staff remind a unit ---
+    "notifications:preferences": {"": POST_ONLY, "POST": "login 302 302 302 302 302 302"},
+    "notifications:remind": {"": POST_ONLY, "POST": "login 302 302 403 403 403 403"},
+    # --- print views (answer like the pages they print) ---
+    "printing:report": {
+        "d2_approved": "login 200 200 200 200 404 404",
+        "d1_approved": "login 200 200 200 404 200 404",
+        "w1_draft": "login 200 200 200 404 404 200",
+        "missing": "login 404 404 404 404 404 404",
+    },
+    "printing:overview": {
+        "": EVERYONE,
+        "?unit=D1": "login 200 200 200 404 200 404",
+        "?unit=W1&year=2025": "login 200 200 200 404 404 200",
+    },
     # --- exports (downloads answer like the pages they come from) ---
     "exports:workbook": {"": PROVINCE_READERS, "?year=2025&quarter=4": PROVINCE_READERS},
     "exports:csv": {
@@ -268,6 +294,9 @@ def _post_data(world: World, name: str, label: str) -> dict[str, Any]:
         "accounts:edit": {"full_name": "Changed", "role": "admin", "unit": ""},
         "accounts:password": {"new_password1": "N3w-pass-word!", "new_password2": "N3w-pass-word!"},
         "accounts:active": {"active": "0"},
+        "accounts:password_change": {"old_password": "wrong", "new_password1": "x"},
+        "accounts:password_reset": {"email": "nobody@example.invalid"},
+        "notifications:remind": {"unit": "D2", "period": world.pks["period"]},
         "unions:new": {"code": "X9", "name": "Intruder", "kind": "district"},
         "unions:merge": {"into": "D2", "units": "C21"},
         "unions:edit": {"name": "Renamed"},
@@ -369,6 +398,7 @@ def world(
     world.pks["missing"] = 999999
     world.pks["account_d2"] = district_reporter.pk
     world.pks["account_office"] = office_user.pk
+    world.pks["period"] = period(programme, "2025Q4").pk
     world.pks["assignment"] = Assignment.objects.order_by("pk").values_list("pk", flat=True)[0]
     token, raw = token_create(district_reporter, "tests")
     world.pks["token_d2"] = token.pk

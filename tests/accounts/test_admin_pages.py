@@ -64,6 +64,8 @@ def test_everyone_but_administrators_is_refused(client, request, persona, other_
     client.force_login(request.getfixturevalue(persona))
     for url in account_urls(other_district_reporter):
         assert client.get(url).status_code == 403, url
+    if persona == "office_user":
+        return  # office staff disable reporters' accounts (tests/accounts/test_bulk.py)
     toggle = reverse("accounts:active", args=[other_district_reporter.pk])
     assert client.post(toggle, {"active": "0"}).status_code == 403
     other_district_reporter.refresh_from_db()

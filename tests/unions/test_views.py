@@ -125,8 +125,11 @@ def test_tree_nodes_show_kind_count_and_badges(client, office_user):
     client.force_login(office_user)
     html = client.get(reverse("unions:tree"), {"on": BEFORE}).text
     d1 = html.split('data-code="D1"', 1)[1]
-    assert d1.startswith(' data-kind="district"><details><summary>')
-    assert "2 CĐCS" in d1.split("</summary>", 1)[0]
+    assert d1.startswith(' data-kind="district"><a href="/units/D1/')
+    label, rest = d1.split("<details>", 1)
+    assert "2 CĐCS" in label
+    assert "<a " not in rest.split("</summary>", 1)[0]  # no link inside the summary (axe)
+    assert "2 units below" in rest.split("</summary>", 1)[0]
     c12 = html.split('data-code="C12"', 1)[1].split("</li>", 1)[0]
     assert "Administrative or public-service unit" in c12
     assert "paid by the state budget" in c12
