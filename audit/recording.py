@@ -6,7 +6,8 @@ decide anything. pre_save reads the stored row (one query, on writes only) so th
 records only the fields that really changed, with their old and new values as text.
 
 Not itemised: rows written by QuerySet.update() or bulk_create(), which send no signals. The
-services that bulk-create call `audit_bulk_created`; a reopened report's copied values and
+services that bulk-create or bulk-update call `audit_bulk_created` or `audit_bulk_updated`
+(one entry per row all the same, written in one statement); a reopened report's copied values and
 narratives are counted in one entry (see `report_event_saved`).
 """
 
@@ -205,10 +206,17 @@ def _shown(model: type[models.Model], name: str, value: Any, instance: models.Mo
 
 
 def _write(instance: models.Model, action: str, before: Row, after: Row) -> AuditEntry:
+    entry = _entry(instance, action, before, after)
+    entry.save()
+    return entry
+
+
+def _entry(instance: models.Model, action: str, before: Row, after: Row) -> AuditEntry:
+    """The entry (unsaved) saying that `instance` was created, changed or deleted."""
     model = type(instance)
     context = audit_context()
     actor_id, username = context.actor()
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor_id=actor_id,
         actor_username=username,
         via=context.via,
@@ -249,16 +257,26 @@ def saved(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> 
         action = AuditAction.CREATE if kwargs.get("created") else AuditAction.UPDATE
         _write(instance, action, {}, after)
         return
+    entry = _update_entry(sender, instance, stored)
+    if entry is not None:
+        entry.save()
+
+
+def _update_entry(
+    sender: type[models.Model], instance: models.Model, stored: Row
+) -> AuditEntry | None:
+    """The entry for an update from the `stored` values (by attname) to the instance's, if any
+    field changed."""
     old = _row(sender, stored)
     new = _row(sender, _instance_values(instance), only=stored.keys())
     changed = [name for name in old if old[name] != new.get(name)]
     if not changed:
-        return
+        return None
     before = {name: _shown(sender, name, old[name], None) for name in changed}
     after = {name: _shown(sender, name, new[name], instance) for name in changed}
     if "password" in changed:
         before["password"], after["password"] = "", PASSWORD_CHANGED
-    _write(instance, AuditAction.UPDATE, before, after)
+    return _entry(instance, AuditAction.UPDATE, before, after)
 
 
 def deleted(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
@@ -272,10 +290,19 @@ def audit_bulk_created(objects: Sequence[models.Model]) -> None:
         return
     relations = [f.name for f in type(objects[0])._meta.concrete_fields if f.is_relation]
     prefetch_related_objects(list(objects), *relations)
+    entries = []
     for instance in objects:
         model = type(instance)
         after = _non_empty(model, _row(model, _instance_values(instance)), instance)
-        _write(instance, AuditAction.CREATE, {}, after)
+        entries.append(_entry(instance, AuditAction.CREATE, {}, after))
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
+
+
+def audit_bulk_updated(changes: Sequence[tuple[models.Model, Row]]) -> None:
+    """One update entry per (object, its stored values by attname) that QuerySet.update()
+    changed (it sends no signals); the objects carry the new values, as a save() would."""
+    entries = [_update_entry(type(instance), instance, stored) for instance, stored in changes]
+    AuditEntry.objects.bulk_create([e for e in entries if e is not None], batch_size=500)
 
 
 def report_event_saved(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
