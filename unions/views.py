@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from .access import require_office, unit_for_user, visible_unit_ids, visible_units
+from .access import require_office, unit_for_user, visible_among, visible_units
 from .forms import (
     MoveChildrenForm,
     TreeDateForm,
@@ -52,10 +52,11 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _linkable(user: User) -> Callable[[Unit | None], bool]:
-    """Whether a page may link to a unit: only to units the user can open."""
-    ids = visible_unit_ids(user)
-    return lambda unit: unit is not None and (ids is None or unit.pk in ids)
+def _linkable(user: User, units: Iterable[Unit | None]) -> Callable[[Unit | None], bool]:
+    """Whether a page may link to one of `units`: only to units the user can open (one query
+    about these units, not a load of the user's whole scope)."""
+    ids = visible_among(user, (u.pk for u in units if u is not None))
+    return lambda unit: unit is not None and unit.pk in ids
 
 
 def _count(roots: Iterable[TreeNode]) -> tuple[int, int]:
@@ -105,7 +106,7 @@ def search(request: HttpRequest) -> HttpResponse:
     page = Paginator(unit_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     on = unit_filter.day()
     parents = _parents_on(page.object_list, on)
-    linkable = _linkable(user)
+    linkable = _linkable(user, parents.values())
     rows = [(unit, parents.get(unit.pk)) for unit in page.object_list]
     rows_linked = [(unit, parent, linkable(parent)) for unit, parent in rows]
     query = request.GET.copy()
@@ -148,7 +149,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = unit_for_user(user, code)
     form, on = _detail_day(request, unit)
     children = unit_children(unit, on)
-    linkable = _linkable(user)
+    rows = unit_history(unit)
+    before = list(unit.predecessors.order_by("code"))
+    linkable = _linkable(user, [*(row.parent for row in rows), *before, unit.successor])
     history = [
         {
             "parent": row.parent,
@@ -156,9 +159,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "valid_from": row.valid_from,
             "last_day": row.valid_to - dt.timedelta(days=1) if row.valid_to else None,
         }
-        for row in unit_history(unit)
+        for row in rows
     ]
-    predecessors = [(p, linkable(p)) for p in unit.predecessors.order_by("code")]
+    predecessors = [(p, linkable(p)) for p in before]
     closed = unit.valid_to is not None and unit.valid_to <= timezone.localdate()
     move_form: MoveChildrenForm | None = None
     if user.can_manage_units and children and not closed:
