@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from accounts.models import Role, User
 from unions.models import Sector, Unit, UnitKind
@@ -21,6 +22,13 @@ from unions.services import UnitData, unit_create, unit_dissolve, unit_move
 
 START = dt.date(2020, 1, 1)
 REFORM = dt.date(2025, 7, 1)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: ids repeat between tests on SQLite, so an entry
+    keyed by ids (the tree's counts) could otherwise outlive the data it was computed from."""
+    cache.clear()
 
 
 def make_unit(

@@ -16,10 +16,12 @@ in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 
+from django.core.cache import cache as shared_cache
 from django.db import connection, transaction
 
 from .models import Unit, UnitClosure, UnitLink
@@ -181,7 +183,28 @@ def closure_rebuild(unit_ids: Iterable[int] | None = None) -> int:
     UnitClosure.objects.bulk_create(rows, batch_size=2000)
     for follow in followers:
         follow()
+    closure_changed()
     return len(rows)
+
+
+# What is cached about the tree (the counts of a level of /units/) is keyed by this version.
+CLOSURE_VERSION_KEY = "unions:closure-version"
+
+
+def closure_version() -> str:
+    """The version of the closure that cached reads were computed against."""
+    version = shared_cache.get(CLOSURE_VERSION_KEY)
+    if version is None:
+        shared_cache.add(CLOSURE_VERSION_KEY, uuid.uuid4().hex, None)
+        version = shared_cache.get(CLOSURE_VERSION_KEY) or ""
+    return str(version)
+
+
+def closure_changed() -> None:
+    """A new version now (this transaction's reads must not meet older entries) and again at
+    commit (entries other processes cached in between read the closure before this change)."""
+    shared_cache.set(CLOSURE_VERSION_KEY, uuid.uuid4().hex, None)
+    transaction.on_commit(lambda: shared_cache.set(CLOSURE_VERSION_KEY, uuid.uuid4().hex, None))
 
 
 def _notify(unit_ids: frozenset[int] | None) -> list[Callable[[], None]]:
