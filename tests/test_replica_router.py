@@ -1,8 +1,8 @@
 """The read replica is used only when it is current enough; otherwise the primary answers.
 
 These tests drive the router's decisions with a stand-in for the replica connection (its
-replayed position, its lag, or a failure). A test against a real delayed streaming replica is
-still to be written (see README, "Several instances and a read replica").
+replayed position, its lag, or a failure); tests/test_replica_real.py runs the same rules
+against a real streaming replica that lags.
 """
 
 from __future__ import annotations
