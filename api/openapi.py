@@ -12,6 +12,8 @@ from targets.models import Comparison, Display, IndicatorKind
 from unions.models import Sector, UnitKind
 
 BASE = "/api/v1"
+# The unit list comes in pages: 124,000 units nationally, which no caller wants in one answer.
+UNIT_PAGE_DEFAULT, UNIT_PAGE_MAX = 100, 1000
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -135,8 +137,13 @@ SCHEMAS: dict[str, Any] = {
     "UnitList": _obj(
         {
             "on": DATE,
-            "count": {"type": "integer"},
-            "units": {"type": "array", "items": _ref("Unit")},
+            "count": {"type": "integer", "description": "Units matching, on every page."},
+            "limit": {"type": "integer"},
+            "offset": {"type": "integer"},
+            "next": _nullable(
+                "string", format="uri", description="The next page; null on the last."
+            ),
+            "units": {"type": "array", "items": _ref("Unit"), "description": "This page's."},
         }
     ),
     "ParentLink": _obj(
@@ -272,10 +279,20 @@ PATHS: dict[str, Any] = {
                     STRING,
                 ),
                 _query("kind", "Only units of this kind.", {"enum": list(UnitKind.values)}),
+                _query(
+                    "limit",
+                    f"Units a page (default {UNIT_PAGE_DEFAULT}).",
+                    {"type": "integer", "minimum": 1, "maximum": UNIT_PAGE_MAX},
+                ),
+                _query(
+                    "offset",
+                    "Units to skip, in order of code (default 0); `next` gives the next page.",
+                    {"type": "integer", "minimum": 0},
+                ),
             ],
             "responses": {
-                "200": _ok("UnitList", "The units, by code."),
-                "400": _error("A bad date or kind."),
+                "200": _ok("UnitList", "A page of the units, by code."),
+                "400": _error("A bad date, kind, limit or offset."),
                 "401": UNAUTHORISED,
             },
         }

@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from rollup.engine import AS_NOW, AS_WAS, PeriodSpec, progress
 from targets.models import Indicator, Programme, Target
 from targets.programmes import programme_default
-from unions.access import unit_for_user, visible_unit_ids
+from unions.access import unit_for_user, visible_q, visible_unit_ids
 from unions.models import Unit, UnitKind, UnitLink, active_on_q
 from unions.selectors import unit_history
 
 from . import serialize as js
 from .http import BadRequest, api_endpoint
-from .openapi import openapi_document
+from .openapi import UNIT_PAGE_DEFAULT, UNIT_PAGE_MAX, openapi_document
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -106,27 +106,47 @@ def progress_view(request: HttpRequest, user: User) -> dict[str, Any]:
     return js.progress_json(progress(programme, unit, spec, tree=tree, provisional=provisional))
 
 
+def _page_params(request: HttpRequest) -> tuple[int, int]:
+    """`limit` (1 to UNIT_PAGE_MAX, default UNIT_PAGE_DEFAULT) and `offset` (0 or more)."""
+    limit, offset = _param(request, "limit"), _param(request, "offset")
+    if limit and not (limit.isdecimal() and 1 <= int(limit) <= UNIT_PAGE_MAX):
+        raise BadRequest(
+            _("limit must be a whole number from 1 to %(most)d.") % {"most": UNIT_PAGE_MAX}
+        )
+    if offset and not offset.isdecimal():
+        raise BadRequest(_("offset must be a whole number, 0 or more."))
+    return int(limit or UNIT_PAGE_DEFAULT), int(offset or 0)
+
+
 @api_endpoint
 def unit_list(request: HttpRequest, user: User) -> dict[str, Any]:
     on = _date(request, "on")
     kind = _param(request, "kind")
     if kind and kind not in UnitKind.values:
         raise BadRequest(_("Unknown unit kind %(kind)s.") % {"kind": kind})
-    units = Unit.objects.active_on(on).search(_param(request, "q"))
-    visible = visible_unit_ids(user)
-    if visible is not None:
-        units = units.filter(pk__in=visible)
+    limit, offset = _page_params(request)
+    # The caller's scope is a subquery on the closure, not a list of ids.
+    units = Unit.objects.active_on(on).search(_param(request, "q")).filter(visible_q(user))
     if kind:
         units = units.filter(kind=kind)
-    rows = list(units.order_by("code"))
+    count = units.count()
+    rows = list(units.order_by("code")[offset : offset + limit]) if offset < count else []
     parents = dict(
         UnitLink.objects.filter(active_on_q(on), child__in=[u.pk for u in rows]).values_list(
             "child_id", "parent__code"
         )
     )
+    following = None
+    if offset + len(rows) < count:
+        query = request.GET.copy()
+        query["offset"], query["limit"] = str(offset + limit), str(limit)
+        following = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
     return {
         "on": js.day(on),
-        "count": len(rows),
+        "count": count,
+        "limit": limit,
+        "offset": offset,
+        "next": following,
         "units": [js.unit_json(u, parents.get(u.pk)) for u in rows],
     }
 

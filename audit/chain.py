@@ -91,6 +91,29 @@ def entry_append(
     return entry
 
 
+def entries_append(entries: list[dict[str, Any]]) -> list[AuditEntry]:
+    """`entry_append` for many entries in one go (a reorganisation of a thousand units): the
+    lock is taken and the last link read once, then each entry is chained to the one before
+    it and inserted."""
+    if not entries:
+        return []
+    written = []
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+        last = AuditEntry.objects.order_by("-pk").values_list("chain_hash", flat=True).first()
+        previous = last or GENESIS
+        now = timezone.now()
+        for fields in entries:
+            entry = AuditEntry(at=now, prev_hash=previous, **fields)
+            entry.chain_hash = entry_digest(entry.prev_hash, entry.__dict__)
+            entry.append_to_log()
+            previous = entry.chain_hash
+            written.append(entry)
+    return written
+
+
 @dataclass(frozen=True)
 class ChainReport:
     checked: int

@@ -6,7 +6,8 @@ decide anything. pre_save reads the stored row (one query, on writes only) so th
 records only the fields that really changed, with their old and new values as text.
 
 Not itemised: rows written by QuerySet.update() or bulk_create(), which send no signals. The
-services that bulk-create call `audit_bulk_created`; a reopened report's copied values and
+services that bulk-create or bulk-update call `audit_bulk_created` or `audit_bulk_updated`
+(one entry per row all the same, written in one statement); a reopened report's copied values and
 narratives are counted in one entry (see `report_event_saved`).
 """
 
@@ -25,7 +26,7 @@ from django.db.models import prefetch_related_objects
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
-from .chain import entry_append
+from .chain import entries_append, entry_append
 from .context import audit_context
 from .models import AuditAction, AuditEntry
 
@@ -206,22 +207,28 @@ def _shown(model: type[models.Model], name: str, value: Any, instance: models.Mo
 
 
 def _write(instance: models.Model, action: str, before: Row, after: Row) -> AuditEntry:
+    return entry_append(**_entry(instance, action, before, after))
+
+
+def _entry(instance: models.Model, action: str, before: Row, after: Row) -> dict[str, Any]:
+    """What an entry says of `instance` being created, changed or deleted (written by
+    `entry_append`, or `entries_append` for many at once)."""
     model = type(instance)
     context = audit_context()
     actor_id, username = context.actor()
-    return entry_append(
-        actor_id=actor_id,
-        actor_username=username,
-        via=context.via,
-        via_detail=context.detail,
-        app_label=model._meta.app_label,
-        model=model._meta.model_name or "",
-        object_pk=str(instance.pk),
-        object_repr=audited_models()[model].describe(instance)[:300],
-        action=action,
-        before=before,
-        after=after,
-    )
+    return {
+        "actor_id": actor_id,
+        "actor_username": username,
+        "via": context.via,
+        "via_detail": context.detail,
+        "app_label": model._meta.app_label,
+        "model": model._meta.model_name or "",
+        "object_pk": str(instance.pk),
+        "object_repr": audited_models()[model].describe(instance)[:300],
+        "action": action,
+        "before": before,
+        "after": after,
+    }
 
 
 def _non_empty(model: type[models.Model], row: Row, instance: models.Model) -> Row:
@@ -250,16 +257,26 @@ def saved(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> 
         action = AuditAction.CREATE if kwargs.get("created") else AuditAction.UPDATE
         _write(instance, action, {}, after)
         return
+    entry = _update_entry(sender, instance, stored)
+    if entry is not None:
+        entry_append(**entry)
+
+
+def _update_entry(
+    sender: type[models.Model], instance: models.Model, stored: Row
+) -> dict[str, Any] | None:
+    """The entry for an update from the `stored` values (by attname) to the instance's, if any
+    field changed."""
     old = _row(sender, stored)
     new = _row(sender, _instance_values(instance), only=stored.keys())
     changed = [name for name in old if old[name] != new.get(name)]
     if not changed:
-        return
+        return None
     before = {name: _shown(sender, name, old[name], None) for name in changed}
     after = {name: _shown(sender, name, new[name], instance) for name in changed}
     if "password" in changed:
         before["password"], after["password"] = "", PASSWORD_CHANGED
-    _write(instance, AuditAction.UPDATE, before, after)
+    return _entry(instance, AuditAction.UPDATE, before, after)
 
 
 def deleted(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
@@ -273,10 +290,19 @@ def audit_bulk_created(objects: Sequence[models.Model]) -> None:
         return
     relations = [f.name for f in type(objects[0])._meta.concrete_fields if f.is_relation]
     prefetch_related_objects(list(objects), *relations)
+    entries = []
     for instance in objects:
         model = type(instance)
         after = _non_empty(model, _row(model, _instance_values(instance)), instance)
-        _write(instance, AuditAction.CREATE, {}, after)
+        entries.append(_entry(instance, AuditAction.CREATE, {}, after))
+    entries_append(entries)
+
+
+def audit_bulk_updated(changes: Sequence[tuple[models.Model, Row]]) -> None:
+    """One update entry per (object, its stored values by attname) that QuerySet.update()
+    changed (it sends no signals); the objects carry the new values, as a save() would."""
+    entries = [_update_entry(type(instance), instance, stored) for instance, stored in changes]
+    entries_append([e for e in entries if e is not None])
 
 
 def report_event_saved(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:

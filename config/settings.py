@@ -118,6 +118,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # Optional read replica for dashboards and the read API (config/routers.py).
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    # A replica that does not answer at once is skipped, not waited for.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("REPLICA_CONNECT_TIMEOUT", default=2)
+    )
+# A replica lagging by more than this is skipped; one that fails is not asked again for this
+# long; a browser that wrote reads from the primary for at most this long (or until the replica
+# has replayed its write, if sooner).
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
+REPLICA_DOWN_SECONDS = env.float("REPLICA_DOWN_SECONDS", default=30.0)
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=300)
 # Keep a worker's connection between requests (opening one costs several milliseconds on
 # PostgreSQL, a third of a light page); checked before reuse. 0 closes after every request,
 # as needed behind a transaction-pooling PgBouncer.

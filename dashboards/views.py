@@ -19,7 +19,7 @@ from reports.selectors import reporter_todo
 from rollup.arithmetic import Status
 from rollup.engine import PeriodSpec, progress, reads_for
 from targets.models import Indicator, IndicatorKind, Programme
-from unions.access import unit_for_user, visible_unit_ids
+from unions.access import unit_for_user, visible_among
 from unions.models import Unit
 from unions.selectors import UnitBrief, unit_ancestors, unit_children_brief
 
@@ -139,8 +139,9 @@ def _crumbs(request: HttpRequest, unit: Unit, last: Any) -> list[tuple[Unit, boo
     sees the province's name in the path, not a link that would answer 404)."""
     if last is None:
         return []
-    visible = visible_unit_ids(request.user)  # type: ignore[arg-type]
-    return [(a, visible is None or a.pk in visible) for a in unit_ancestors(unit, last.cutoff)]
+    above = unit_ancestors(unit, last.cutoff)
+    visible = visible_among(request.user, (a.pk for a in above))  # type: ignore[arg-type]
+    return [(a, a.pk in visible) for a in above]
 
 
 # Above this many reporting units (a national root) the page lists the units directly below

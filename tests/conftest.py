@@ -14,13 +14,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from accounts.models import Role, User
+from unions.closure import CLOSURE_VERSION_KEY
 from unions.models import Sector, Unit, UnitKind
 from unions.services import UnitData, unit_create, unit_dissolve, unit_move
 
 START = dt.date(2020, 1, 1)
 REFORM = dt.date(2025, 7, 1)
+
+
+@pytest.fixture(autouse=True)
+def _new_closure_version() -> None:
+    """Each test starts with a closure version of its own: ids repeat between tests on SQLite,
+    so the tree's cached counts (keyed by version and ids) could otherwise outlive the data
+    they were computed from."""
+    cache.delete(CLOSURE_VERSION_KEY)
 
 
 def make_unit(

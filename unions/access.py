@@ -8,12 +8,17 @@ Access also follows dates: a unit's *figures* are the reporter's only for the ti
 sat below the reporter's unit (`below_on_q`, `unit_below_on`). A district dissolved on
 1 July 2025 keeps reading its CĐCS' reports up to the dissolution, and none of their later
 ones, although it may still open the CĐCS' page to read its history.
+
+A reporter's scope is a subquery on the closure table, never a list of ids in Python: a
+province's reporter sees about 3,600 units nationally, and loading their ids on every page
+cost 15–22 ms; the database joins them in a fraction of that.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -28,7 +33,10 @@ if TYPE_CHECKING:
 
 
 def visible_unit_ids(user: User) -> set[int] | None:
-    """None means "everything"; otherwise the ids of units the user may see."""
+    """None means "everything"; otherwise the ids of units the user may see.
+
+    Loads them all: prefer `visible_q`, `can_see` and `visible_among`, which do not.
+    """
     if user.sees_whole_province:
         return None
     if user.unit_id is None:
@@ -36,10 +44,46 @@ def visible_unit_ids(user: User) -> set[int] | None:
     return unit_ever_below(user.unit_id)
 
 
+def visible_subquery(user: User) -> QuerySet[UnitClosure, Any] | None:
+    """None means "everything"; otherwise a subquery of the ids of units the user may see."""
+    if user.sees_whole_province:
+        return None
+    return UnitClosure.objects.filter(ancestor_id=user.unit_id).values("descendant_id")
+
+
+def visible_q(user: User, field: str = "pk") -> Q:
+    """Rows whose unit (`field`, the unit's id) the user may see; Q() for everything."""
+    below = visible_subquery(user)
+    if below is None:
+        return Q()
+    if user.unit_id is None:
+        return Q(pk__in=[])
+    return Q(**{f"{field}__in": below})
+
+
 def visible_units(user: User) -> QuerySet[Unit]:
-    ids = visible_unit_ids(user)
-    units = Unit.objects.all()
-    return units if ids is None else units.filter(pk__in=ids)
+    return Unit.objects.filter(visible_q(user))
+
+
+def can_see(user: User, unit_id: int) -> bool:
+    """Whether the user may see the unit: one indexed lookup, whatever the scope's size."""
+    if user.sees_whole_province:
+        return True
+    return (
+        user.unit_id is not None
+        and UnitClosure.objects.filter(ancestor_id=user.unit_id, descendant_id=unit_id).exists()
+    )
+
+
+def visible_among(user: User, unit_ids: Iterable[int]) -> set[int]:
+    """Those of `unit_ids` the user may see (to decide which names on a page are links)."""
+    ids = set(unit_ids)
+    if user.sees_whole_province or not ids:
+        return ids
+    if user.unit_id is None:
+        return set()
+    rows = UnitClosure.objects.filter(ancestor_id=user.unit_id, descendant_id__in=ids)
+    return set(rows.values_list("descendant_id", flat=True))
 
 
 def unit_for_user(user: User, code: str) -> Unit:
@@ -54,8 +98,7 @@ def require_office(user: User) -> None:
 
 
 def require_visible(user: User, unit: Unit) -> None:
-    ids = visible_unit_ids(user)
-    if ids is not None and unit.pk not in ids:
+    if not can_see(user, unit.pk):
         raise Http404
 
 

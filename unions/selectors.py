@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
-from .models import GRASSROOTS_KINDS, Unit, UnitClosure, UnitLink, active_on_q, vi_sort_key
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q
+
+from .closure import closure_version
+from .models import (
+    GRASSROOTS_KINDS,
+    Unit,
+    UnitClosure,
+    UnitKind,
+    UnitLink,
+    active_on_q,
+    vi_sort_key,
+)
 
 
 def unit_descendants(unit: Unit, on: dt.date, *, include_self: bool = False) -> list[Unit]:
@@ -74,47 +87,58 @@ def unit_ever_below(ancestor_id: int) -> set[int]:
     )
 
 
-@dataclass
-class TreeNode:
+@dataclass(frozen=True)
+class LevelRow:
+    """A unit of one level of the tree on a day, with what lay below it that day."""
+
     unit: Unit
-    children: list[TreeNode] = field(default_factory=list)
-    grassroots_count: int = 0
-
-    @property
-    def child_count(self) -> int:
-        return len(self.children)
+    units_below: int = 0
+    grassroots_count: int = 0  # CĐCS below it
 
 
-def unit_tree(on: dt.date, root: Unit | None = None) -> list[TreeNode]:
-    """The tree as it stood on `on` (roots first), from one query of the day's links.
+def unit_level_units(on: dt.date, parent: Unit | None) -> list[Unit]:
+    """The units directly under `parent` on `on` (the roots of the tree when None), in the
+    order of `unit_children`; one query."""
+    if parent is None:
+        # Only a provincial federation stands without a parent (the services refuse others).
+        linked = UnitLink.objects.filter(active_on_q(on), child=OuterRef("pk"))
+        roots = Unit.objects.active_on(on).filter(kind=UnitKind.PROVINCE).filter(~Exists(linked))
+        return list(roots.order_by("code"))
+    return unit_children(parent, on)
 
-    With `root`, only that unit's subtree. Each node counts the CĐCS below it.
-    """
-    units = {u.pk: u for u in Unit.objects.active_on(on)}
-    nodes = {pk: TreeNode(u) for pk, u in units.items()}
-    has_parent: set[int] = set()
-    for child_id, parent_id in UnitLink.objects.filter(active_on_q(on)).values_list(
-        "child_id", "parent_id"
-    ):
-        if child_id in nodes and parent_id in nodes:
-            nodes[parent_id].children.append(nodes[child_id])
-            has_parent.add(child_id)
-    for node in nodes.values():
-        node.children.sort(key=lambda n: (n.unit.is_grassroots, vi_sort_key(n.unit.name)))
-    roots = [nodes[root.pk]] if root is not None and root.pk in nodes else []
-    if root is None:
-        roots = sorted(
-            (n for pk, n in nodes.items() if pk not in has_parent), key=lambda n: n.unit.code
+
+# Counting what lies below the 34 provinces of a national tree reads 94,000 closure rows (about
+# 0.2 s); the answer changes only with the closure, whose version is part of the key.
+LEVEL_CACHE_SECONDS = 3600
+
+
+def unit_level_counts(on: dt.date, units: Iterable[Unit]) -> list[LevelRow]:
+    """Each unit with the number of units and of CĐCS below it on `on`: one aggregate query
+    over the closure rows of that day (a tree on a day: each unit below is counted once),
+    cached until the closure changes."""
+    units = list(units)
+    if not units:
+        return []
+    ids = sorted(u.pk for u in units)
+    digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:24]
+    key = f"unions:level:{closure_version()}:{on.isoformat()}:{digest}"
+    counts: dict[int, tuple[int, int]] | None = cache.get(key)
+    if counts is None:
+        counts = _level_counts(on, ids)
+        cache.set(key, counts, LEVEL_CACHE_SECONDS)
+    return [LevelRow(u, *counts.get(u.pk, (0, 0))) for u in units]
+
+
+def _level_counts(on: dt.date, ids: list[int]) -> dict[int, tuple[int, int]]:
+    rows = (
+        UnitClosure.objects.filter(active_on_q(on), ancestor_id__in=ids, depth__gt=0)
+        .values("ancestor_id")
+        .annotate(
+            units=Count("pk"),
+            grassroots=Count("pk", filter=Q(descendant__kind__in=GRASSROOTS_KINDS)),
         )
-    for r in roots:
-        _count_grassroots(r)
-    return roots
-
-
-def _count_grassroots(node: TreeNode) -> int:
-    node.grassroots_count = sum(_count_grassroots(c) for c in node.children)
-    node.grassroots_count += sum(1 for c in node.children if c.unit.is_grassroots)
-    return node.grassroots_count
+    )
+    return {r["ancestor_id"]: (r["units"], r["grassroots"]) for r in rows}
 
 
 @dataclass(frozen=True)

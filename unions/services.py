@@ -7,14 +7,15 @@ keeps the history (links are closed, never rewritten) and refreshes the closure 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from audit.recording import audit_bulk_created, audit_bulk_updated
 
 from .closure import closure_rebuild
 from .identifiers import code_problem, look_alike
@@ -55,9 +56,19 @@ def _hierarchy_lock(*units: Unit | None) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [HIERARCHY_LOCK])
+    _units_reread([u for u in units if u is not None and u.pk is not None])
+
+
+def _units_reread(units: Sequence[Unit]) -> None:
+    """refresh_from_db for many units in one query (a move may carry a thousand)."""
+    fresh = Unit.objects.in_bulk([u.pk for u in units])
     for unit in units:
-        if unit is not None and unit.pk is not None:
-            unit.refresh_from_db()
+        if unit.pk not in fresh:
+            raise Unit.DoesNotExist(f"unit {unit.pk} no longer exists")
+        stored = fresh[unit.pk]
+        for f in Unit._meta.concrete_fields:
+            setattr(unit, f.attname, getattr(stored, f.attname))
+        unit._state.fields_cache.clear()  # as refresh_from_db: related objects are read again
 
 
 @dataclass(frozen=True)
@@ -173,44 +184,81 @@ def _would_cycle(unit: Unit, parent: Unit, start: dt.date) -> bool:
     ).exists()
 
 
-def _was_ever_below(lower: Unit, upper: Unit) -> bool:
-    """Whether parent links, whatever their dates, lead up from `lower` to `upper`.
+def _ever_above(unit: Unit) -> set[int]:
+    """`unit` and every unit its parent links, whatever their dates, lead up to.
 
-    closure_rebuild follows links without regard to their dates, so a link from `upper` down
-    to `lower` would send it into endless recursion even when the dates never meet.
+    closure_rebuild follows links without regard to their dates, so a link from a unit down to
+    one of these would send it into endless recursion even when the dates never meet. One query
+    a level, whatever the size of the tree.
     """
-    parents: dict[int, set[int]] = defaultdict(set)
-    for child_id, parent_id in UnitLink.objects.values_list("child_id", "parent_id"):
-        parents[child_id].add(parent_id)
-    seen: set[int] = set()
-    stack = [lower.pk]
-    while stack:
-        pk = stack.pop()
-        if pk == upper.pk:
-            return True
-        if pk not in seen:
-            seen.add(pk)
-            stack.extend(parents[pk])
-    return False
+    found = frontier = {unit.pk}
+    while frontier:
+        parents = set(
+            UnitLink.objects.filter(child_id__in=frontier).values_list("parent_id", flat=True)
+        )
+        frontier = parents - found
+        found = found | frontier
+    return found
 
 
-def _move_one(unit: Unit, new_parent: Unit, on: dt.date) -> None:
+@dataclass
+class _MovePlan:
+    """What a move of many units needs to know about them, read in a few queries."""
+
+    above_parent: set[int]  # units the new parent lay below on some day from the move on
+    ever_above_parent: set[int]  # units the new parent's links lead up to, whatever the dates
+    later_change: set[int]  # units with a parent link starting after the move
+    current: dict[int, UnitLink]  # each unit's link on the day of the move
+
+    @classmethod
+    def read(cls, units: Sequence[Unit], new_parent: Unit, on: dt.date) -> _MovePlan:
+        ids = [u.pk for u in units]
+        later: set[int] = set()
+        current: dict[int, UnitLink] = {}
+        for chunk in _chunks(ids):
+            later.update(
+                UnitLink.objects.filter(child_id__in=chunk, valid_from__gt=on).values_list(
+                    "child_id", flat=True
+                )
+            )
+            links = UnitLink.objects.filter(active_on_q(on), child_id__in=chunk)
+            for link in links.select_related("child", "parent").order_by("-valid_from"):
+                current[link.child_id] = link  # the earliest, as .first() took it
+        above = UnitClosure.objects.filter(overlapping_q(on, None), descendant=new_parent)
+        return cls(
+            above_parent=set(above.values_list("ancestor_id", flat=True)),
+            ever_above_parent=_ever_above(new_parent),
+            later_change=later,
+            current=current,
+        )
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    size = 900 if connection.vendor == "sqlite" else 20_000
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def _check_move(
+    unit: Unit, new_parent: Unit, on: dt.date, plan: _MovePlan, moved: set[int]
+) -> None:
+    """Refuses the move of one unit, in the order of the checks people read in the form."""
     if not unit.is_active_on(on):
         raise ReorgError(
             _("%(unit)s did not exist on %(date)s.") % {"unit": unit.name, "date": _d(on)}
         )
-    if _would_cycle(unit, new_parent, on):
+    if unit.pk == new_parent.pk or unit.pk in plan.above_parent:
         raise ReorgError(
             _("%(parent)s is %(unit)s itself or lies below it: the move would make a cycle.")
             % {"parent": new_parent.name, "unit": unit.name}
         )
-    if _was_ever_below(new_parent, unit):
+    if unit.pk in plan.ever_above_parent:
         raise ReorgError(
             _("%(parent)s was below %(unit)s at another time; it cannot become its parent.")
             % {"parent": new_parent.name, "unit": unit.name}
         )
     _check_parent(new_parent, unit.kind, on, unit.valid_to)
-    if UnitLink.objects.filter(child=unit, valid_from__gt=on).exists():
+    if unit.pk in plan.later_change:
         raise ReorgError(
             _(
                 "%(unit)s already has a later change of parent; "
@@ -218,18 +266,43 @@ def _move_one(unit: Unit, new_parent: Unit, on: dt.date) -> None:
             )
             % {"unit": unit.name, "date": _d(on)}
         )
-    current = UnitLink.objects.filter(active_on_q(on), child=unit).first()
-    if current is not None and current.parent_id == new_parent.pk:
+    current = plan.current.get(unit.pk)
+    # A unit named twice is already under the new parent by the time its second turn comes.
+    if unit.pk in moved or (current is not None and current.parent_id == new_parent.pk):
         raise ReorgError(
             _("%(unit)s is already under %(parent)s on %(date)s.")
             % {"unit": unit.name, "parent": new_parent.name, "date": _d(on)}
         )
-    if current is not None and current.valid_from == on:
-        current.delete()
-    elif current is not None:
-        current.valid_to = on
-        current.save(update_fields=["valid_to"])
-    UnitLink.objects.create(child=unit, parent=new_parent, valid_from=on, valid_to=unit.valid_to)
+
+
+def _move_many(units: Sequence[Unit], new_parent: Unit, on: dt.date) -> None:
+    """Checks every unit, then closes (or replaces) their links and opens new ones, in bulk.
+
+    A few queries whatever the number of units; the audit log gets one entry per link as
+    when each was saved on its own.
+    """
+    plan = _MovePlan.read(units, new_parent, on)
+    moved: set[int] = set()
+    for unit in units:
+        _check_move(unit, new_parent, on, plan, moved)
+        moved.add(unit.pk)
+    links = [plan.current[u.pk] for u in units if u.pk in plan.current]
+    for link in links:
+        if link.valid_from == on:
+            link.delete()  # rare (a second move on the same day): signals audit it
+    closing = [link for link in links if link.valid_from != on]
+    for chunk in _chunks([link.pk for link in closing]):
+        UnitLink.objects.filter(pk__in=chunk).update(valid_to=on)
+    changes = []
+    for link in closing:
+        changes.append((link, {"valid_to": link.valid_to}))
+        link.valid_to = on
+    audit_bulk_updated(changes)
+    created = UnitLink.objects.bulk_create(
+        [UnitLink(child=u, parent=new_parent, valid_from=on, valid_to=u.valid_to) for u in units],
+        batch_size=500,
+    )
+    audit_bulk_created(created)
 
 
 @transaction.atomic
@@ -238,8 +311,7 @@ def unit_move(units: Sequence[Unit], new_parent: Unit, on: dt.date) -> None:
     if not units:
         raise ReorgError(_("Choose at least one unit to move."))
     _hierarchy_lock(*units, new_parent)
-    for unit in units:
-        _move_one(unit, new_parent, on)
+    _move_many(units, new_parent, on)
     closure_rebuild([u.pk for u in units])
 
 
@@ -285,9 +357,8 @@ def unit_dissolve(unit: Unit, on: dt.date, successor: Unit | None = None) -> Non
             )
             % {"count": len(children), "unit": unit.name, "date": _d(on), "names": names}
         )
-    if successor is not None:
-        for child in children:
-            _move_one(child, successor, on)
+    if successor is not None and children:
+        _move_many(children, successor, on)
     UnitLink.objects.filter(child=unit, valid_from__gte=on).delete()
     for link in UnitLink.objects.filter(active_on_q(on), child=unit):  # saved so it is audited
         link.valid_to = on

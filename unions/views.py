@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from .access import require_office, unit_for_user, visible_unit_ids, visible_units
+from .access import require_office, unit_for_user, visible_among, visible_units
 from .forms import (
     MoveChildrenForm,
     TreeDateForm,
@@ -32,7 +32,14 @@ from .forms import (
     UnitMoveForm,
 )
 from .models import Unit, UnitKind, UnitLink, active_on_q
-from .selectors import TreeNode, unit_children, unit_history, unit_tree
+from .selectors import (
+    LevelRow,
+    unit_ancestors,
+    unit_children,
+    unit_history,
+    unit_level_counts,
+    unit_level_units,
+)
 from .services import ReorgError
 
 if TYPE_CHECKING:
@@ -52,44 +59,69 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-def _linkable(user: User) -> Callable[[Unit | None], bool]:
-    """Whether a page may link to a unit: only to units the user can open."""
-    ids = visible_unit_ids(user)
-    return lambda unit: unit is not None and (ids is None or unit.pk in ids)
+def _linkable(user: User, units: Iterable[Unit | None]) -> Callable[[Unit | None], bool]:
+    """Whether a page may link to one of `units`: only to units the user can open (one query
+    about these units, not a load of the user's whole scope)."""
+    ids = visible_among(user, (u.pk for u in units if u is not None))
+    return lambda unit: unit is not None and unit.pk in ids
 
 
-def _count(roots: Iterable[TreeNode]) -> tuple[int, int]:
-    """(units, CĐCS) in the trees below `roots`, roots included."""
-    units = grassroots = 0
-    for node in roots:
-        below_units, below_grassroots = _count(node.children)
-        units += 1 + below_units
-        grassroots += int(node.unit.is_grassroots) + below_grassroots
-    return units, grassroots
+# A level with more units than this is shown in pages (a province can hold hundreds of CĐCS).
+LEVEL_PAGE_SIZE = 200
+
+
+def _level_unit(request: HttpRequest, user: User) -> Unit | None:
+    """The unit whose level is shown: `unit` if asked for (404 outside the user's scope), else
+    the user's own unit, or None for the roots (people who see the whole province)."""
+    code = request.GET.get("unit", "").strip()
+    if code:
+        return unit_for_user(user, code)
+    return None if user.sees_whole_province else user.unit
 
 
 @login_required
 def tree(request: HttpRequest) -> HttpResponse:
+    """The tree on a day, one level at a time: the units directly under one unit, each with
+    what lies below it and a link that opens its own level. Plain links, no script; each
+    level costs a few queries whatever the size of the tree."""
     user = _user(request)
     form = TreeDateForm(request.GET)
     on = form.day()
-    root: Unit | None = None if user.sees_whole_province else user.unit
-    if user.sees_whole_province:
-        roots = unit_tree(on)
-    else:
-        roots = unit_tree(on, root=root) if root is not None else []
-    units, grassroots = _count(roots)
+    focus = _level_unit(request, user)
+    units: list[Unit] = []
+    if focus is None and user.sees_whole_province:
+        units = unit_level_units(on, None)
+        if len(units) == 1:  # one province (or one national root): open it at once
+            focus = units[0]
+    existed = focus is None or focus.is_active_on(on)
+    if focus is not None and existed:
+        units = unit_level_units(on, focus)
+    page = Paginator(units, LEVEL_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = unit_level_counts(on, page.object_list)
+    above = unit_ancestors(focus, on) if focus is not None and existed else []
+    linkable = _linkable(user, above)
     context = {
         "form": form,
         "on": on,
         "today": timezone.localdate(),
         "quick_days": QUICK_DAYS,
-        "roots": roots,
-        "scope_root": root,
-        "unit_count": units,
-        "grassroots_count": grassroots,
+        "focus": focus,
+        "chosen": focus.code if focus is not None and request.GET.get("unit") else "",
+        "existed": existed,
+        "path": [(a, linkable(a)) for a in above],
+        "rows": rows,
+        "page": page,
+        "totals": _totals(focus, rows) if page.paginator.num_pages == 1 else None,
     }
     return render(request, "unions/tree.html", context)
+
+
+def _totals(focus: Unit | None, rows: list[LevelRow]) -> tuple[int, int]:
+    """(units, CĐCS) in the shown unit's subtree (the whole tree without one), itself
+    included: on a day the tree is a tree, so it is the sum of its children's."""
+    units = sum(1 + r.units_below for r in rows) + (focus is not None)
+    grassroots = sum(r.grassroots_count + r.unit.is_grassroots for r in rows)
+    return units, grassroots + (focus is not None and focus.is_grassroots)
 
 
 def _parents_on(units: Iterable[Unit], on: dt.date) -> dict[int, Unit]:
@@ -105,7 +137,7 @@ def search(request: HttpRequest) -> HttpResponse:
     page = Paginator(unit_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     on = unit_filter.day()
     parents = _parents_on(page.object_list, on)
-    linkable = _linkable(user)
+    linkable = _linkable(user, parents.values())
     rows = [(unit, parents.get(unit.pk)) for unit in page.object_list]
     rows_linked = [(unit, parent, linkable(parent)) for unit, parent in rows]
     query = request.GET.copy()
@@ -148,7 +180,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = unit_for_user(user, code)
     form, on = _detail_day(request, unit)
     children = unit_children(unit, on)
-    linkable = _linkable(user)
+    rows = unit_history(unit)
+    before = list(unit.predecessors.order_by("code"))
+    linkable = _linkable(user, [*(row.parent for row in rows), *before, unit.successor])
     history = [
         {
             "parent": row.parent,
@@ -156,9 +190,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "valid_from": row.valid_from,
             "last_day": row.valid_to - dt.timedelta(days=1) if row.valid_to else None,
         }
-        for row in unit_history(unit)
+        for row in rows
     ]
-    predecessors = [(p, linkable(p)) for p in unit.predecessors.order_by("code")]
+    predecessors = [(p, linkable(p)) for p in before]
     closed = unit.valid_to is not None and unit.valid_to <= timezone.localdate()
     move_form: MoveChildrenForm | None = None
     if user.can_manage_units and children and not closed:

@@ -165,3 +165,65 @@ def test_programme_detail_costs_a_constant_number_of_queries(
     client.force_login(district_reporter)
     with django_assert_max_num_queries(7):
         assert client.get("/api/v1/programmes/03-ctr-ldld-2023/").status_code == 200
+
+
+def test_the_unit_list_comes_in_pages_that_link_to_the_next(client, office_user, small_tree):
+    client.force_login(office_user)
+    grow(small_tree, "X", 5)
+    first = units(client, limit=4)
+    assert (first["count"], first["limit"], first["offset"], len(first["units"])) == (12, 4, 0, 4)
+    seen = [u["code"] for u in first["units"]]
+    page = first
+    while page["next"] is not None:
+        assert page["next"].startswith("http://testserver/api/v1/units/?")
+        response = client.get(page["next"])
+        assert response.status_code == 200
+        page = response.json()
+        seen += [u["code"] for u in page["units"]]
+    assert page["offset"] == 8 and len(page["units"]) == 4
+    assert seen == sorted(seen) and len(set(seen)) == 12
+    assert seen == [u["code"] for u in units(client, limit=1000)["units"]]
+
+
+def test_the_next_page_keeps_the_search(client, office_user, small_tree):
+    client.force_login(office_user)
+    grow(small_tree, "X", 5)
+    first = units(client, q="x0", limit=2)
+    assert first["count"] == 5 and "q=x0" in first["next"]
+    assert units(client, q="x0", limit=2, offset=4)["next"] is None
+
+
+def test_a_reporters_pages_hold_only_its_subtree(client, district_reporter, small_tree):
+    client.force_login(district_reporter)
+    grow(small_tree, "X", 3)
+    body = units(client, limit=2, offset=2)
+    assert body["count"] == 6  # D2, C21, C22 and three new CĐCS
+    assert [u["code"] for u in body["units"]] == ["D2", "X000"]  # after C21, C22
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"limit": "0"}, {"limit": "1001"}, {"limit": "ten"}, {"offset": "-1"}, {"offset": "²"}],
+)
+def test_bad_page_parameters_are_a_400(client, office_user, params):
+    client.force_login(office_user)
+    response = client.get("/api/v1/units/", params)
+    assert response.status_code == 400
+    assert next(iter(params)) in response.json()["error"]
+
+
+def test_an_offset_past_the_end_is_an_empty_page(client, office_user):
+    client.force_login(office_user)
+    body = units(client, offset=500)
+    assert (body["count"], body["units"], body["next"]) == (7, [], None)
+
+
+def test_a_reporters_unit_list_filters_by_a_subquery_not_a_list_of_ids(
+    client, district_reporter, small_tree
+):
+    client.force_login(district_reporter)
+    grow(small_tree, "X", 30)
+    with CaptureQueriesContext(connection) as queries:
+        assert units(client)["count"] == 33
+    listing = [q["sql"] for q in queries if "unions_unit" in q["sql"] and "LIMIT" in q["sql"]]
+    assert listing and all("unions_unitclosure" in sql for sql in listing)

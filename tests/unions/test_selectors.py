@@ -4,8 +4,9 @@ from unions.selectors import (
     unit_ancestors,
     unit_children,
     unit_descendants,
+    unit_level_counts,
+    unit_level_units,
     unit_parent_on,
-    unit_tree,
 )
 
 BEFORE = dt.date(2024, 6, 30)
@@ -37,16 +38,20 @@ def test_ancestors_run_from_the_root_down(small_tree):
     assert unit_ancestors(t.c11, AFTER) == [t.province, t.ward]
 
 
-def test_tree_on_a_date_has_one_root_and_counts_grassroots(
+def test_a_level_of_the_tree_on_a_date_counts_what_lies_below_each_unit(
     small_tree, django_assert_max_num_queries
 ):
+    t = small_tree
     with django_assert_max_num_queries(2):
-        roots = unit_tree(BEFORE)
-    assert [r.unit.code for r in roots] == ["P"]
-    assert roots[0].grassroots_count == 4
-    assert sorted(c.unit.code for c in roots[0].children) == ["D1", "D2"]
-    after = unit_tree(AFTER)[0]
-    assert sorted(c.unit.code for c in after.children) == ["D2", "W1"]
+        roots = unit_level_counts(BEFORE, unit_level_units(BEFORE, None))
+    assert [(r.unit.code, r.units_below, r.grassroots_count) for r in roots] == [("P", 6, 4)]
+    with django_assert_max_num_queries(2):
+        level = unit_level_counts(AFTER, unit_level_units(AFTER, t.province))
+    assert sorted((r.unit.code, r.units_below, r.grassroots_count) for r in level) == [
+        ("D2", 2, 2),
+        ("W1", 2, 2),
+    ]
+    assert unit_level_counts(AFTER, unit_level_units(AFTER, t.c11)) == []
 
 
 def test_descendants_cost_one_query_whatever_the_size(small_tree, django_assert_num_queries):

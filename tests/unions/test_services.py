@@ -10,6 +10,8 @@ from collections import defaultdict
 from itertools import pairwise
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from tests.conftest import REFORM, START, make_unit
@@ -624,3 +626,38 @@ def test_no_sequence_of_services_breaks_the_hierarchy(small_tree, seed):
             done += 1
         assert_hierarchy_consistent()
     assert done >= 3
+
+
+# Cost: a reorganisation's queries grow with the levels it touches, not with its units
+
+
+def _queries_to_move(count, parent, to):
+    units = [
+        make_unit(f"{parent.code}-{n}", UnitKind.GRASSROOTS, parent, start=REFORM)
+        for n in range(count)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        unit_move(units, to, LATER)
+    return len(queries)
+
+
+def test_moving_many_units_takes_as_many_queries_as_moving_two(small_tree):
+    t = small_tree
+    two = _queries_to_move(2, t.d2, t.ward)
+    many = _queries_to_move(40, t.ward, t.d2)
+    assert many == two
+    assert_hierarchy_consistent()
+
+
+def test_dissolving_a_unit_with_many_children_takes_as_many_queries_as_with_two(small_tree):
+    t = small_tree
+    counts = []
+    for code, children in (("K2", 2), ("K40", 40)):
+        commune = make_unit(code, UnitKind.COMMUNE, t.province)
+        for n in range(children):
+            make_unit(f"{code}-{n}", UnitKind.GRASSROOTS, commune)
+        with CaptureQueriesContext(connection) as queries:
+            unit_dissolve(commune, LATER, successor=t.ward)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert_hierarchy_consistent()

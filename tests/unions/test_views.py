@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.conftest import REFORM, make_unit
+from unions.closure import closure_changed
 from unions.models import Sector, Unit, UnitKind
 from unions.selectors import unit_children, unit_parent_on
 
@@ -111,25 +112,68 @@ def test_unit_page_does_not_link_to_parents_outside_the_reporters_scope(client, 
 # Tree -------------------------------------------------------------------------------------
 
 
-def test_tree_shows_the_hierarchy_as_it_stood_on_the_date(client, office_user):
+def test_tree_shows_one_level_as_it_stood_on_the_date(client, office_user):
     client.force_login(office_user)
     before = client.get(reverse("unions:tree"), {"on": BEFORE})
-    assert tree_codes(before) == {"P", "D1", "D2", "C11", "C12", "C21", "C22"}
+    assert tree_codes(before) == {"D1", "D2"}  # the one province is opened at once
     assert "On 31/12/2024: 7 units, of which 4 grassroots unions (CĐCS)." in before.text
-    after = client.get(reverse("unions:tree"), {"on": AFTER})
-    assert tree_codes(after) == {"P", "D2", "W1", "C11", "C12", "C21", "C22"}
+    assert f'href="/units/?on={BEFORE}&amp;unit=D1"' in before.text
+    province = client.get(reverse("unions:tree"), {"on": BEFORE, "unit": "P"})
+    assert tree_codes(province) == {"D1", "D2"}
+    assert "On 31/12/2024: 7 units, of which 4 grassroots unions (CĐCS)." in province.text
+    after = client.get(reverse("unions:tree"), {"on": AFTER, "unit": "P"})
+    assert tree_codes(after) == {"D2", "W1"}
     assert 'value="2026-01-01"' in after.text
+    ward = client.get(reverse("unions:tree"), {"on": AFTER, "unit": "W1"})
+    assert tree_codes(ward) == {"C11", "C12"}
+    assert "On 01/01/2026: 3 units, of which 2 grassroots unions (CĐCS)." in ward.text
+
+
+def test_several_provinces_are_listed_first_each_opening_its_own_level(
+    client, office_user, small_tree
+):
+    client.force_login(office_user)
+    make_unit("Q", UnitKind.PROVINCE, None, start=dt.date(2004, 1, 1))
+    html = client.get(reverse("unions:tree"), {"on": BEFORE}).text
+    assert tree_codes(html_response(html)) == {"P", "Q"}
+    assert f'href="/units/?on={BEFORE}&amp;unit=P"' in html
+    assert "On 31/12/2024: 8 units, of which 4 grassroots unions (CĐCS)." in html
+
+
+def html_response(html):
+    class Page:
+        content = html.encode()
+
+    return Page()
+
+
+def test_a_level_links_each_unit_that_has_units_below_to_its_own_level(client, office_user):
+    client.force_login(office_user)
+    html = client.get(reverse("unions:tree"), {"on": BEFORE, "unit": "P"}).text
+    d1 = html.split('data-code="D1"', 1)[1].split("</li>", 1)[0]
+    assert f'href="/units/?on={BEFORE}&amp;unit=D1"' in d1
+    assert "2 units below ›" in d1
+    leaf = client.get(reverse("unions:tree"), {"on": BEFORE, "unit": "D1"}).text
+    c11 = leaf.split('data-code="C11"', 1)[1].split("</li>", 1)[0]
+    assert "units below" not in c11 and "unit below" not in c11
+
+
+def test_the_path_above_a_level_links_back_up(client, office_user):
+    client.force_login(office_user)
+    html = client.get(reverse("unions:tree"), {"on": BEFORE, "unit": "D1"}).text
+    path = html.split('id="tree-path"', 1)[1].split("</nav>", 1)[0]
+    assert f'href="/units/?on={BEFORE}"' in path  # all units
+    assert f'href="/units/?on={BEFORE}&amp;unit=P"' in path
+    assert f'href="/units/D1/?on={BEFORE}"' in path
 
 
 def test_tree_nodes_show_kind_count_and_badges(client, office_user):
     client.force_login(office_user)
-    html = client.get(reverse("unions:tree"), {"on": BEFORE}).text
+    html = client.get(reverse("unions:tree"), {"on": BEFORE, "unit": "P"}).text
     d1 = html.split('data-code="D1"', 1)[1]
-    assert d1.startswith(' data-kind="district"><a href="/units/D1/')
-    label, rest = d1.split("<details>", 1)
-    assert "2 CĐCS" in label
-    assert "<a " not in rest.split("</summary>", 1)[0]  # no link inside the summary (axe)
-    assert "2 units below" in rest.split("</summary>", 1)[0]
+    assert d1.startswith(' data-kind="district">')
+    assert "2 CĐCS" in d1.split("</li>", 1)[0]
+    html = client.get(reverse("unions:tree"), {"on": BEFORE, "unit": "D1"}).text
     c12 = html.split('data-code="C12"', 1)[1].split("</li>", 1)[0]
     assert "Administrative or public-service unit" in c12
     assert "paid by the state budget" in c12
@@ -140,11 +184,23 @@ def test_tree_offers_quick_links_to_the_reform_dates(client, office_user):
     html = client.get(reverse("unions:tree")).text
     for day in ("2024-12-31", "2025-06-15", "2025-07-01"):
         assert f'href="/units/?on={day}"' in html
+    html = client.get(reverse("unions:tree"), {"unit": "D2"}).text
+    assert 'href="/units/?on=2024-12-31&amp;unit=D2"' in html
+
+
+def test_tree_offers_a_search_on_its_date(client, office_user):
+    client.force_login(office_user)
+    html = client.get(reverse("unions:tree"), {"on": BEFORE}).text
+    form = html.split('<form method="get" action="/units/search/"', 1)[1].split("</form>", 1)[0]
+    assert 'id="tree-search"' in form and 'name="q"' in form
+    assert f'name="on" value="{BEFORE}"' in form
+    found = client.get(reverse("unions:search"), {"q": "c1", "on": BEFORE})
+    assert "C11" in found.text and "C12" in found.text
 
 
 def test_a_date_that_cannot_be_read_falls_back_to_today(client, office_user):
     client.force_login(office_user)
-    response = client.get(reverse("unions:tree"), {"on": "31/31/2024"})
+    response = client.get(reverse("unions:tree"), {"on": "31/31/2024", "unit": "P"})
     assert response.status_code == 200
     assert "could not be read" in response.text
     assert "W1" in tree_codes(response)
@@ -153,8 +209,18 @@ def test_a_date_that_cannot_be_read_falls_back_to_today(client, office_user):
 def test_reporter_sees_only_its_own_subtree(client, district_reporter):
     client.force_login(district_reporter)
     response = client.get(reverse("unions:tree"), {"on": BEFORE})
-    assert tree_codes(response) == {"D2", "C21", "C22"}
+    assert tree_codes(response) == {"C21", "C22"}
     assert "3 units, of which 2 grassroots unions" in response.text
+    path = response.text.split('id="tree-path"', 1)[1].split("</nav>", 1)[0]
+    assert "Unit P" in path and "unit=P" not in path  # named, not linked
+    assert "All units" not in path
+
+
+def test_reporter_cannot_open_a_level_outside_its_scope(client, district_reporter):
+    client.force_login(district_reporter)
+    assert client.get(reverse("unions:tree"), {"unit": "P"}).status_code == 404
+    assert client.get(reverse("unions:tree"), {"unit": "D1"}).status_code == 404
+    assert client.get(reverse("unions:tree"), {"unit": "C21"}).status_code == 200
 
 
 def test_reporter_is_told_when_its_unit_did_not_exist_on_the_date(client, ward_reporter):
@@ -164,12 +230,37 @@ def test_reporter_is_told_when_its_unit_did_not_exist_on_the_date(client, ward_r
     assert "Your unit, Unit W1, did not exist on 31/12/2024." in response.text
 
 
+def test_a_level_of_a_unit_not_existing_on_the_date_says_so(client, office_user):
+    client.force_login(office_user)
+    response = client.get(reverse("unions:tree"), {"on": AFTER, "unit": "D1"})
+    assert tree_codes(response) == set()
+    assert "Unit D1 did not exist on 01/01/2026." in response.text
+
+
+def test_a_long_level_comes_in_pages(client, office_user, small_tree, settings):
+    from unions import views
+
+    client.force_login(office_user)
+    for n in range(5):
+        make_unit(f"X{n}", UnitKind.GRASSROOTS, small_tree.d2, sector=Sector.PRIVATE)
+    views.LEVEL_PAGE_SIZE, size = 4, views.LEVEL_PAGE_SIZE
+    try:
+        first = client.get(reverse("unions:tree"), {"on": AFTER, "unit": "D2"})
+        second = client.get(reverse("unions:tree"), {"on": AFTER, "unit": "D2", "page": 2})
+    finally:
+        views.LEVEL_PAGE_SIZE = size
+    assert len(tree_codes(first)) == 4 and len(tree_codes(second)) == 3
+    assert "7 units directly below." in first.text
+    assert 'rel="next"' in first.text
+
+
 def test_tree_query_count_does_not_grow_with_the_number_of_units(
     client, office_user, small_tree, django_assert_max_num_queries
 ):
     client.force_login(office_user)
-    url = reverse("unions:tree") + f"?on={AFTER}"
+    url = reverse("unions:tree") + f"?on={AFTER}&unit=D2"
     client.get(url)  # warm caches (demo banner) so both counts compare like with like
+    closure_changed()  # the level's counts are read again, as after the units are added
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for n in range(30):
@@ -177,7 +268,23 @@ def test_tree_query_count_does_not_grow_with_the_number_of_units(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert "X29" in tree_codes(response)
-    assert len(few.captured_queries) <= 5
+    assert len(few.captured_queries) <= 8
+
+
+def test_a_levels_counts_are_cached_until_the_tree_changes(client, office_user, small_tree):
+    client.force_login(office_user)
+    url = reverse("unions:tree") + f"?on={AFTER}&unit=D2"
+    client.get(url)
+    with CaptureQueriesContext(connection) as cached:
+        client.get(url)
+    counting = [q["sql"] for q in cached.captured_queries if "COUNT(" in q["sql"]]
+    assert not any("unions_unitclosure" in sql for sql in counting)
+    make_unit("X1", UnitKind.GRASSROOTS, small_tree.d2)
+    with CaptureQueriesContext(connection) as fresh:
+        response = client.get(url)
+    counting = [q["sql"] for q in fresh.captured_queries if "COUNT(" in q["sql"]]
+    assert any("unions_unitclosure" in sql for sql in counting)
+    assert "On 01/01/2026: 4 units, of which 3 grassroots unions (CĐCS)." in response.text
 
 
 # Search -----------------------------------------------------------------------------------
