@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.utils import get_column_letter
 
+from reports.periods import quarter_label
+from rollup.engine import counts_toward
 from targets.models import Display, FieldGroup, IndicatorKind
 
 from . import selectors as sel
@@ -63,6 +65,18 @@ def breakdown_sheet(book: Workbook, contents: Contents, group: GroupBreakdown) -
         name = unit.name
         if unit.last_day is not None:
             name += " " + _("(until %(day)s)") % {"day": unit.last_day.strftime(DATE)}
+        # A figure of another quarter than the province's (a unit closed since, a report not
+        # in) is not part of the whole province's row: the row says which, as the page does.
+        apart = [
+            f"{code} ({quarter_label(*r.quarter)})"
+            for code, r in group.results[unit.pk].items()
+            if code in province
+            and r.numerator is not None
+            and r.quarter
+            and not counts_toward(r, province[code])
+        ]
+        if apart:
+            name += " — " + _("not added to the total: %(figures)s") % {"figures": ", ".join(apart)}
         cells = [sheet.text(name, wrap=True), sheet.text(unit.get_kind_display(), wrap=True)]
         for indicator in group.indicators:
             cells += _figures(sheet, indicator, group.results[unit.pk].get(indicator.code))
@@ -125,8 +139,9 @@ def _figures(sheet: Sheet, indicator: Any, result: Any, bold: bool = False) -> l
 def _cell_note() -> str:
     return _(
         "Each value shows its status symbol and colour. A unit with “until” closed during the "
-        "period; its figures are those it reported while it existed. Indicators that only the "
-        "provincial office reports (A05, A11, A12) are on the summary sheet."
+        "period; its figures are those it reported while it existed. The rows add up to the "
+        "whole province's figure, except the figures a row names as not added (of another "
+        "quarter). Indicators that only the provincial office reports are on the summary sheet."
     )
 
 

@@ -151,3 +151,17 @@ class HistoryRow:
 def unit_history(unit: Unit) -> list[HistoryRow]:
     links = UnitLink.objects.filter(child=unit).select_related("parent").order_by("valid_from")
     return [HistoryRow(link.parent, link.valid_from, link.valid_to) for link in links]
+
+
+def reorganisation_days(limit: int = 2) -> list[tuple[dt.date, int]]:
+    """The days on which the most units closed (at least two), oldest first, with how many:
+    the reorganisations people compare the tree across, read from the unit history rather
+    than written in the code."""
+    rows = (
+        Unit.objects.filter(valid_to__isnull=False)
+        .values("valid_to")
+        .annotate(n=Count("id"))
+        .filter(n__gte=2)
+        .order_by("-n", "-valid_to")[:limit]
+    )
+    return sorted((row["valid_to"], row["n"]) for row in rows)

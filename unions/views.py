@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -34,6 +34,7 @@ from .forms import (
 from .models import Unit, UnitKind, UnitLink, active_on_q
 from .selectors import (
     LevelRow,
+    reorganisation_days,
     unit_ancestors,
     unit_children,
     unit_history,
@@ -45,14 +46,25 @@ from .services import ReorgError
 if TYPE_CHECKING:
     from accounts.models import User
 
-# Days people compare the tree on: the end of the last full year before the reform, the day
-# budget-paid CĐCS were gone (dissolved by 15 June 2025) and the day districts were abolished.
-QUICK_DAYS = [
-    (dt.date(2024, 12, 31), _("31/12/2024")),
-    (dt.date(2025, 6, 15), _("15/06/2025: budget-paid CĐCS dissolved")),
-    (dt.date(2025, 7, 1), _("01/07/2025: district level abolished")),
-]
 PAGE_SIZE = 50
+
+
+def quick_days() -> list[tuple[dt.date, str]]:
+    """Days people compare the tree on, from the unit history: the end of the last full year
+    before the first reorganisation, and the days the most units closed (15/06/2025, budget-paid
+    CĐCS; 01/07/2025, districts, in Lai Châu's history)."""
+    days = reorganisation_days()
+    if not days:
+        return []
+    year_end = dt.date(days[0][0].year - 1, 12, 31)
+    shown = [(year_end, formats.date_format(year_end, "SHORT_DATE_FORMAT"))]
+    for day, closed in days:
+        label = _("%(date)s: %(n)s units closed") % {
+            "date": formats.date_format(day, "SHORT_DATE_FORMAT"),
+            "n": closed,
+        }
+        shown.append((day, label))
+    return shown
 
 
 def _user(request: HttpRequest) -> User:
@@ -104,7 +116,7 @@ def tree(request: HttpRequest) -> HttpResponse:
         "form": form,
         "on": on,
         "today": timezone.localdate(),
-        "quick_days": QUICK_DAYS,
+        "quick_days": quick_days(),
         "focus": focus,
         "chosen": focus.code if focus is not None and request.GET.get("unit") else "",
         "existed": existed,

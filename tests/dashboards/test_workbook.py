@@ -217,3 +217,15 @@ def test_a_unit_whose_reports_gave_0_of_0_reads_nothing_to_measure(committee_dat
     assert "không có đối tượng" not in summary[6].value
     notes = [str(c.value) for row in ws.iter_rows() for c in row if c.value]
     assert any("∅ không có đối tượng" in n and "– chưa có số liệu" in n for n in notes)
+
+
+def test_a_breakdown_sheet_says_which_figures_are_not_added_to_the_province(
+    committee_data, programme
+):
+    """As the indicator page: a unit's figure of another quarter is named, not summed."""
+    ws = build(programme)["ĐV, NLĐ theo đơn vị"]
+    names = [row[0].value for row in ws.iter_rows(min_row=5) if row[0].value]
+    apart = [n for n in names if "— không cộng vào tổng" in n]
+    assert apart == [
+        "Unit D1 (đến 30/06/2025) — không cộng vào tổng: A01 (Quý 2/2025), T01 (Quý 2/2025)"
+    ]

@@ -180,6 +180,13 @@ def test_tree_nodes_show_kind_count_and_badges(client, office_user):
 
 
 def test_tree_offers_quick_links_to_the_reform_dates(client, office_user):
+    from unions.models import Unit, UnitKind
+    from unions.services import unit_dissolve
+
+    province = Unit.objects.get(code="P")
+    # Two budget-paid units gone on 15 June 2025, a second district beside D1 on 1 July.
+    for code, day in (("X1", "2025-06-15"), ("X2", "2025-06-15"), ("X3", "2025-07-01")):
+        unit_dissolve(make_unit(code, UnitKind.DISTRICT, province), dt.date.fromisoformat(day))
     client.force_login(office_user)
     html = client.get(reverse("unions:tree")).text
     for day in ("2024-12-31", "2025-06-15", "2025-07-01"):
@@ -555,3 +562,20 @@ def test_when_only_closed_units_match_the_search_says_so_and_offers_them(
     assert 'data-code="TD"' in shown and 'id="closed-matches"' not in shown
     # Nothing closed matches either: no hint.
     assert 'id="closed-matches"' not in client.get(reverse("unions:search"), {"q": "zzz"}).text
+
+
+def test_the_tree_offers_the_days_of_the_reorganisation_from_the_unit_history(client, office_user):
+    """No reform date is written in the code: the days the most units closed are offered."""
+    client.force_login(office_user)
+    html = client.get(reverse("unions:tree"), {"on": BEFORE}).text
+    # In the small tree D1 closed on 1 July 2025 (one unit: not a reorganisation day yet).
+    assert 'data-day="2025-07-01"' not in html
+    from unions.models import Unit, UnitKind
+    from unions.services import unit_dissolve
+
+    province = Unit.objects.get(code="P")
+    for code in ("X1", "X2"):
+        unit_dissolve(make_unit(code, UnitKind.DISTRICT, province), dt.date(2025, 6, 15))
+    html = client.get(reverse("unions:tree"), {"on": BEFORE}).text
+    assert 'data-day="2025-06-15"' in html and "15/06/2025: 2 units closed" in html
+    assert 'data-day="2024-12-31"' in html
