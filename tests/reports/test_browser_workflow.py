@@ -74,6 +74,23 @@ def test_a_report_is_filled_submitted_returned_fixed_and_approved(
     with reporter.expect_navigation():
         reporter.click("button[name=save]")
     assert reporter.input_value("#id_v_members") == "1.234"
+    # Sending with fields left empty is refused: each needs a figure, N/A or a reason.
+    with reporter.expect_navigation():
+        reporter.click("button[name=submit]")
+    assert "/edit/" in reporter.url
+    assert "ô đang để trống" in reporter.inner_text("main")  # "… fields are empty"
+    reporter.evaluate(
+        """() => {
+            for (const reason of document.querySelectorAll('input[name^="nr_"]')) {
+                const code = reason.name.slice(3);
+                const value = document.querySelector(`[name="v_${code}"]`);
+                const na = document.querySelector(`[name="na_${code}"]`);
+                if (value && !value.value && !(na && na.checked)) {
+                    reason.value = "Chưa có số liệu";
+                }
+            }
+        }"""
+    )
     with reporter.expect_navigation():
         reporter.click("button[name=submit]")
     assert reporter.get_attribute("#report-status .badge", "data-status") == "submitted"
@@ -113,8 +130,11 @@ def test_a_report_is_filled_submitted_returned_fixed_and_approved(
     actions = office.eval_on_selector_all(
         "table.history tbody tr", "rows => rows.map(r => r.dataset.action)"
     )
-    # "Save draft" then "Save and submit" are two saves; the second changes nothing.
-    assert actions == ["create", "save", "save", "submit", "return", "save", "submit", "approve"]
+    # "Save draft", then "Save and submit" refused for the empty fields (its save is kept),
+    # then the reasons saved and the report sent.
+    assert actions == [
+        "create", "save", "save", "save", "submit", "return", "save", "submit", "approve"
+    ]  # fmt: skip
     history = office.inner_text("table.history")
     assert "1.234" in history and "1.240" in history
     assert "Số đoàn viên chưa khớp với sổ theo dõi." in history
