@@ -140,10 +140,6 @@ def unit_dashboard(
     return UnitDashboard(unit, this_year, term, annual, term_rows)
 
 
-def _missing(coverage: rollup.Coverage) -> bool:
-    return coverage.reported < coverage.expected
-
-
 def _year_on_year(
     result: IndicatorResult,
     points: list[Point],
@@ -161,10 +157,6 @@ def _year_on_year(
     return rollup.change_shown(
         by_quarter.get(now), by_quarter.get(then), (now, then), coverage, only
     )
-
-
-def _delta(now: Decimal | None, then: Decimal | None) -> Decimal | None:
-    return None if now is None or then is None else now - then
 
 
 def _upto(points: list[Point], quarter: tuple[int, int]) -> list[Point]:
@@ -299,7 +291,9 @@ def membership(
     target = Target.objects.filter(indicator=indicator, year__isnull=True, unit=None).first()
     reform = reform_of(programme, today)
     baseline, since, assumed = _baseline(target, points, programme)
-    complete = [p for p in points if p.quarter in coverage and not _missing(coverage[p.quarter])]
+    complete = [
+        p for p in points if p.quarter in coverage and rollup.quarter_complete(coverage, p.quarter)
+    ]
     # From the quarter in which the reorganisation took effect: the members who left with
     # the CĐCS closed before it are already gone from that quarter's figures.
     band = reform.band([(p.year, p.quarter, p.cutoff) for p in reads.periods]) if reform else ()

@@ -88,20 +88,6 @@ def programme_chosen(code: str | None, today: dt.date) -> Programme | None:
     return programme_default(today)
 
 
-def fields_of_programmes(programmes: Iterable[Programme]) -> list[Field]:
-    """The data fields the programmes' indicators read, each once, in form order."""
-    ids = [p.pk for p in programmes]
-    if not ids:
-        return []
-    return list(
-        Field.objects.filter(
-            Q(numerator_of__programme_id__in=ids) | Q(denominator_of__programme_id__in=ids)
-        )
-        .distinct()
-        .order_by("order", "code")
-    )
-
-
 def task_groups_of(programmes: Iterable[Programme]) -> list[TaskGroup]:
     """The programmes' task groups, keyed for the quarter (`task_group_keys`)."""
     ids = [p.pk for p in programmes]
