@@ -14,9 +14,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from unions.models import demo_data_loaded
+
 from . import selectors as sel
 from .templatetags.figures import status_word, symbol
-from .workbook_cells import Sheet, font, sheet_setup, status_style
+from .workbook_briefing import BriefRow, brief_rows, most_at_risk, risk_line
+from .workbook_cells import DEMO_COLOUR, Sheet, demo_words, font, sheet_setup, status_style
 from .workbook_data import Contents, WorkbookRequest, workbook_contents
 from .workbook_labels import (
     annual_scope,
@@ -34,7 +37,8 @@ from .workbook_labels import (
 )
 from .workbook_sheets import breakdown_sheets, members_sheet, narratives_sheet
 
-SHEET_COVER = "Bìa"
+SHEET_BRIEFING = "Tóm tắt"
+SHEET_COVER = "Thông tin chung"
 SHEET_SUMMARY = "Tổng hợp"
 DATE = "%d/%m/%Y"
 
@@ -46,11 +50,13 @@ def workbook_write(req: WorkbookRequest, stream: IO[bytes]) -> None:
         book = Workbook(write_only=True)
         book.properties.title = _("Progress on the programme's targets")
         book.properties.creator = req.author or "chitieu"
-        cover_sheet(book, contents)
+        contents.demo = demo_data_loaded()
+        briefing_sheet(book, contents)
         summary_sheet(book, contents)
         breakdown_sheets(book, contents)
         narratives_sheet(book, contents)
         members_sheet(book, contents)
+        cover_sheet(book, contents)
         book.save(stream)
 
 
@@ -60,16 +66,90 @@ def workbook_filename(req: WorkbookRequest) -> str:
     return f"tien-do-chi-tieu-{req.programme.code}-{period}{extra}.xlsx"
 
 
+# --- briefing: the first printed page ---------------------------------------------------
+
+BRIEFING_WIDTHS = [6, 44, 8, 19, 20, 24, 9, 28]
+
+
+def briefing_sheet(book: Workbook, contents: Contents) -> None:
+    """One page, whatever the rest: it prints fitted to a single A4 landscape sheet."""
+    rows = brief_rows(contents)
+    risky = most_at_risk(rows)
+    header = 2 + 1 + max(1, len(risky)) + 1  # title, subtitle, the risks, then the header
+    sheet = sheet_setup(
+        book.create_sheet(SHEET_BRIEFING), BRIEFING_WIDTHS, header_row=header, demo=contents.demo
+    )
+    sheet.ws.page_setup.fitToHeight = 1
+    programme = contents.request.programme
+    sheet.title(
+        _("BRIEFING: TARGETS OF PROGRAMME %(number)s, %(period)s")
+        % {"number": programme.number, "period": period_label(contents).upper()},
+        " · ".join([contents.province.name, data_label(contents), tree_label(contents)]),
+    )
+    sheet.note(_("Most at risk:"), font=font(bold=True))
+    for row in risky:
+        sheet.note("• " + risk_line(row), font=font())
+    if not risky:
+        sheet.note(_("No target is missed or at risk."), font=font())
+    sheet.header(
+        [
+            _("Code"),
+            _("Indicator"),
+            _("Target"),
+            _("Result"),
+            _("Status"),
+            _("Change since the last complete quarter"),
+            _("Reports"),
+            _("Forecast for the end of the term"),
+        ]
+    )
+    sheet.section("I. " + annual_scope(contents))
+    for row in rows:
+        if row.kind == "annual":
+            sheet.append(_brief_cells(sheet, row))
+    sheet.section("II. " + term_scope(contents))
+    for row in rows:
+        if row.kind == "term":
+            sheet.append(_brief_cells(sheet, row))
+    sheet.note(legend() + ". " + _brief_note())
+
+
+def _brief_cells(sheet: Sheet, row: BriefRow) -> list[Any]:
+    r = row.result
+    return [
+        sheet.text(r.code, bold=True),
+        sheet.text(r.indicator.name, wrap=True),
+        sheet.text(row.target_text),
+        sheet.text(row.result_text, bold=True),
+        sheet.text(row.status_text, **status_style(r.status)),
+        sheet.text(row.change_text, wrap=True),
+        sheet.text(f"{r.coverage.reported}/{r.coverage.expected}"),
+        sheet.text(row.forecast_text, wrap=True),
+    ]
+
+
+def _brief_note() -> str:
+    return _(
+        "Result: the value with its numerator and denominator. Change: annual targets "
+        "against the same quarter of the year before, term targets against the complete "
+        "quarter before; only between quarters whose reports are all in. Forecast: the "
+        "straight line through the complete quarters, read at the end of the term. Reports: "
+        "received of expected. Details of this workbook are on its last sheet."
+    )
+
+
 # --- cover --------------------------------------------------------------------------------
 
 
 def cover_sheet(book: Workbook, contents: Contents) -> None:
     req, programme = contents.request, contents.request.programme
-    sheet = sheet_setup(book.create_sheet(SHEET_COVER), [34, 100], header_row=1)
+    sheet = sheet_setup(book.create_sheet(SHEET_COVER), [34, 100], header_row=1, demo=contents.demo)
     generated = timezone.localtime(req.generated or timezone.now())
     last = contents.last_period
     annual = contents.annual
     sheet.note(contents.province.name.upper(), font=font(bold=True))
+    if contents.demo:
+        sheet.note(demo_words(), font=font(bold=True, color=DEMO_COLOUR))
     sheet.blank()
     title = _("PROGRESS ON THE TARGETS OF THE ACTION PROGRAMME")
     sheet.note(title, font=font(bold=True, size=16), line=22)
@@ -112,8 +192,8 @@ def _term(programme: Any) -> str:
 
 def _sheet_list() -> str:
     return _(
-        "Summary of every indicator; each group of indicators by reporting unit; "
-        "narratives for task groups 3.1–3.8; members by quarter with a chart"
+        "Briefing on one page; summary of every indicator; each group of indicators by "
+        "reporting unit; narratives for task groups 3.1–3.8; members by quarter with a chart"
     )
 
 
@@ -123,7 +203,10 @@ SUMMARY_WIDTHS = [6, 50, 10, 10, 10, 10, 21, 12, 10, 16]
 
 
 def summary_sheet(book: Workbook, contents: Contents) -> None:
-    sheet = sheet_setup(book.create_sheet(SHEET_SUMMARY), SUMMARY_WIDTHS, header_row=3, freeze="C4")
+    sheet = sheet_setup(
+        book.create_sheet(SHEET_SUMMARY), SUMMARY_WIDTHS, header_row=3, freeze="C4",
+        demo=contents.demo,
+    )  # fmt: skip
     sheet.title(_("SUMMARY OF THE INDICATORS"), subtitle(contents))
     sheet.header(
         [

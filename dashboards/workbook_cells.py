@@ -14,6 +14,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -78,6 +79,7 @@ class Sheet:
 
     ws: WriteOnlyWorksheet
     widths: Sequence[float]
+    demo: bool = False  # demo data: every sheet says so under its title and in its header
     rows: int = 0  # rows written so far (a write-only sheet does not count them)
     # Styles already registered with the workbook, by what was asked for. Setting a font or a
     # fill on a cell hashes the style object to find it in the workbook's list, which costs more
@@ -118,6 +120,10 @@ class Sheet:
 
     def title(self, text: str, subtitle: str = "") -> None:
         self.note(text, font=font(bold=True, size=13), line=18)
+        if self.demo:
+            subtitle = f"{demo_words()} · {subtitle}" if subtitle else demo_words()
+            self.note(subtitle, font=font(bold=True, color=DEMO_COLOUR))
+            return
         self.note(subtitle, font=font(italic=True, color="4A5568"))
 
     def note(self, text: str, *, line: float = LINE_HEIGHT, **style: Any) -> None:
@@ -174,6 +180,7 @@ def sheet_setup(
     header_row: int,
     last_header_row: int | None = None,
     freeze: str | None = None,
+    demo: bool = False,
 ) -> Sheet:
     """A4 landscape, fit to the page width, the header repeated on every page, page numbers.
 
@@ -192,9 +199,19 @@ def sheet_setup(
     ws.print_title_rows = f"{header_row}:{last_header_row or header_row}"
     ws.oddFooter.center.text = "Trang &P / &N"
     ws.oddFooter.right.text = "&A"
+    if demo:
+        ws.oddHeader.center.text = demo_words()
+        ws.oddHeader.center.color = DEMO_COLOUR
     if freeze:
         ws.freeze_panes = freeze
-    return Sheet(ws, widths)
+    return Sheet(ws, widths, demo)
+
+
+DEMO_COLOUR = "9B1C1C"
+
+
+def demo_words() -> str:
+    return _("DEMO DATA: synthetic units and figures, for trying the portal out")
 
 
 def status_style(status: str) -> dict[str, Any]:

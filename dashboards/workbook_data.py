@@ -53,6 +53,7 @@ class Contents:
     term: Progress
     annual_rows: list[sel.Row]
     term_rows: list[sel.Row]
+    demo: bool = False  # the portal holds demo data: every sheet says so
 
     @property
     def last_period(self) -> ReportingPeriod | None:

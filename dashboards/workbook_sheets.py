@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 from openpyxl.chart import LineChart, Reference
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
 from reports.periods import quarter_label
 from rollup.engine import counts_toward
@@ -51,8 +52,9 @@ def _columns(group: GroupBreakdown) -> list[float]:
 def breakdown_sheet(book: Workbook, contents: Contents, group: GroupBreakdown) -> None:
     widths = _columns(group)
     sheet = sheet_setup(
-        book.create_sheet(group.sheet), widths, header_row=3, last_header_row=4, freeze="C5"
-    )
+        book.create_sheet(group.sheet), widths, header_row=3, last_header_row=4, freeze="C5",
+        demo=contents.demo,
+    )  # fmt: skip
     kinds = {i.kind for i in group.indicators}
     scopes = [labels.annual_scope(contents)] if IndicatorKind.ANNUAL in kinds else []
     scopes += [labels.term_scope(contents)] if IndicatorKind.TERM in kinds else []
@@ -152,8 +154,9 @@ NARRATIVE_WIDTHS = [24, 26, 48, 38, 38]
 
 def narratives_sheet(book: Workbook, contents: Contents) -> None:
     sheet = sheet_setup(
-        book.create_sheet(SHEET_NARRATIVES), NARRATIVE_WIDTHS, header_row=3, freeze="C4"
-    )
+        book.create_sheet(SHEET_NARRATIVES), NARRATIVE_WIDTHS, header_row=3, freeze="C4",
+        demo=contents.demo,
+    )  # fmt: skip
     last = contents.last_period
     quarter = labels.quarter_label(labels.period_key(last))
     sheet.title(
@@ -202,12 +205,13 @@ def members_sheet(book: Workbook, contents: Contents) -> None:
         provisional=req.provisional,
         today=contents.term_today,
     )
-    shown = [
-        q
-        for q in data.quarters
-        if q.cutoff <= contents.term_today or q.cutoff == programme.term_end
-    ]
-    sheet = sheet_setup(book.create_sheet(SHEET_MEMBERS), MEMBER_WIDTHS, header_row=3, freeze="B4")
+    # Every quarter to the end of the term, so the chart's axis is time at an even pace and
+    # the path to the target runs to its end; quarters still ahead have no members yet.
+    shown = [q for q in data.quarters if q.cutoff <= programme.term_end]
+    sheet = sheet_setup(
+        book.create_sheet(SHEET_MEMBERS), MEMBER_WIDTHS, header_row=3, freeze="B4",
+        demo=contents.demo,
+    )  # fmt: skip
     sheet.title(_("UNION MEMBERS BY QUARTER AGAINST THE PATH TO THE TARGET"), _members_line(data))
     sheet.header(
         [
@@ -235,14 +239,21 @@ def members_sheet(book: Workbook, contents: Contents) -> None:
                 sheet.number(q.members, COUNT),
                 sheet.number(q.change, COUNT_CHANGE),
                 sheet.number(round(q.path) if q.path is not None else None, COUNT),
-                sheet.number(round(q.projected) if q.projected is not None else None, COUNT),
+                sheet.number(_members_forecast(q.projected), COUNT),
                 sheet.text(note, wrap=True),
             ]
         )
-    if shown:
-        sheet.ws.add_chart(_chart(sheet, len(shown)), f"A{sheet.rows + 3}")
     sheet.blank()
     sheet.note(_dissolution_note())
+    if shown:
+        # The chart on a page of its own, rather than cut in two by the page's end.
+        sheet.ws.row_breaks.append(Break(id=sheet.rows))
+        sheet.ws.add_chart(_chart(sheet, len(shown)), f"A{sheet.rows + 2}")
+
+
+def _members_forecast(projected: Any) -> int | None:
+    """The trend read at a quarter; a straight line may run below no members, never shown."""
+    return None if projected is None else max(0, round(projected))
 
 
 def _members_line(data: sel.Membership) -> str:
@@ -258,7 +269,8 @@ def _chart(sheet: Sheet, count: int) -> LineChart:
     chart.y_axis.number_format = COUNT
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    chart.height, chart.width = 9, 24
+    chart.height, chart.width = 12, 26
+    chart.y_axis.scaling.min = 0
     first, last = 3, 3 + count
     for column in (3, 5, 6):  # members, path, projection
         chart.add_data(

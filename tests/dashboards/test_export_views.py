@@ -49,7 +49,7 @@ def test_committee_and_office_download_the_workbook(client, persona, request, co
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames[0] == "Bìa"
+    assert book.sheetnames[0] == "Tóm tắt"
 
 
 @pytest.mark.parametrize("year", ["2.025", "1999", "abc"])

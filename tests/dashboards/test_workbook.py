@@ -56,8 +56,8 @@ def rows_by_code(ws):
 def test_workbook_has_the_committees_sheets_in_order(committee_data, programme):
     book = build(programme)
     names = book.sheetnames
-    assert names[:2] == ["Bìa", "Tổng hợp"]
-    assert names[-2:] == ["Thuyết minh", "Đoàn viên"]
+    assert names[:2] == ["Tóm tắt", "Tổng hợp"]
+    assert names[-3:] == ["Thuyết minh", "Đoàn viên", "Thông tin chung"]
     assert "ĐV, NLĐ theo đơn vị" in names and "Văn hóa theo đơn vị" in names
 
 
@@ -114,7 +114,9 @@ def test_every_sheet_prints_on_a4_landscape_fitted_to_width(committee_data, prog
     for ws in build(programme).worksheets:
         setup = ws.page_setup
         assert (setup.orientation, int(setup.paperSize)) == ("landscape", 9), ws.title
-        assert (int(setup.fitToWidth), int(setup.fitToHeight)) == (1, 0)
+        # The briefing is one page whatever its length; the other sheets run on in length.
+        pages = 1 if ws.title == "Tóm tắt" else 0
+        assert (int(setup.fitToWidth), int(setup.fitToHeight)) == (1, pages), ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.print_title_rows
         assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
@@ -160,7 +162,7 @@ def test_members_sheet_has_a_line_chart(committee_data, programme):
 
 
 def test_cover_names_programme_period_data_and_author(committee_data, programme):
-    ws = build(programme, provisional=True)["Bìa"]
+    ws = build(programme, provisional=True)["Thông tin chung"]
     text = " ".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
     assert programme.number in text and "Người lập" in text
     assert "31/12/2028" in text
