@@ -97,6 +97,7 @@ def _describe_in_report(name: str) -> Callable[[Any], str]:
 
 def _rules() -> dict[type[models.Model], Rule]:
     from accounts.models import User
+    from briefing.models import Synthesis
     from reports.models import (
         Assignment,
         Narrative,
@@ -136,6 +137,10 @@ def _rules() -> dict[type[models.Model], Rule]:
         Value: Rule(describe=_describe_in_report("field"), project=_project_value),
         Narrative: Rule(describe=_describe_in_report("task_group")),
         User: Rule(describe=lambda u: u.get_username(), skip=frozenset({"last_login"})),
+        Synthesis: Rule(
+            describe=lambda s: f"{_code(_related(s, 'task_group'))} {_code(_related(s, 'period'))}",
+            skip=frozenset({"updated_at"}),
+        ),
     }
 
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "reports",
     "rollup",
     "dashboards",
+    "briefing",
     "api",
     "audit",
     "printing",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("exports/", include("dashboards.urls_export")),
+    path("briefing/", include("briefing.urls")),
     path("api/v1/", include("api.urls")),
     path("audit/", include("audit.urls")),
     path("print/", include("printing.urls")),

@@ -13,16 +13,15 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from reports.models import Narrative, Report, ReportingPeriod, ReportStatus
+from briefing.selectors import NarrativeRow, unit_narratives, unit_order
+from reports.models import ReportingPeriod
 from rollup import engine as rollup
 from rollup.engine import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec, Progress, progress
 from targets.models import FieldGroup, Indicator, IndicatorKind, Programme
-from unions.models import UPPER_KINDS, Unit, vi_sort_key
+from unions.models import Unit
 
 from . import selectors as sel
 
@@ -212,53 +211,9 @@ def _group(
     return GroupBreakdown(group, sheet, indicators, ordered, results, current)
 
 
-def unit_order(unit: Unit) -> tuple[bool, Any]:
-    """Units directly above grassroots first, then CĐCS reporting for themselves; by name,
-    in Vietnamese alphabetical order."""
-    return (unit.kind not in UPPER_KINDS and unit.kind != "province", vi_sort_key(unit.name))
-
-
 # --- narratives ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class NarrativeRow:
-    unit: Unit
-    task_group: str
-    order: int
-    results: str
-    shortfalls: str
-    next_steps: str
-
-
 def narratives(period: ReportingPeriod | None, provisional: bool) -> list[NarrativeRow]:
-    """What each reporting unit wrote in the report in force for the quarter (with
-    provisional data: a submitted revision replaces the approved one it corrects)."""
-    if period is None:
-        return []
-    wanted = Q(in_force=True)
-    if provisional:
-        wanted |= Q(is_latest=True, status=ReportStatus.SUBMITTED)
-    chosen: dict[int, tuple[bool, int]] = {}
-    for pk, unit_id, in_force in Report.objects.filter(wanted, period=period).values_list(
-        "pk", "unit_id", "in_force"
-    ):
-        if unit_id not in chosen or not in_force:
-            chosen[unit_id] = (in_force, pk)
-    rows = (
-        Narrative.objects.filter(report_id__in=[pk for _, pk in chosen.values()])
-        .exclude(results="", shortfalls="", next_steps="")
-        .select_related("task_group", "report__unit")
-    )
-    out = [
-        NarrativeRow(
-            n.report.unit,
-            f"{n.task_group.code}. {n.task_group.title}",
-            n.task_group.order,
-            n.results,
-            n.shortfalls,
-            n.next_steps,
-        )
-        for n in rows
-    ]
-    return sorted(out, key=lambda r: (*unit_order(r.unit), r.unit.pk, r.order))
+    """What each reporting unit wrote in the report in force for the quarter."""
+    return unit_narratives(period, provisional)

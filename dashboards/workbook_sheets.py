@@ -11,6 +11,7 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
+from briefing.selectors import GroupTexts, grouped, syntheses
 from reports.periods import quarter_label
 from rollup.engine import counts_toward
 from targets.models import Display, FieldGroup, IndicatorKind
@@ -149,10 +150,12 @@ def _cell_note() -> str:
 
 # --- narratives ---------------------------------------------------------------------------
 
-NARRATIVE_WIDTHS = [24, 26, 48, 38, 38]
+NARRATIVE_WIDTHS = [8, 22, 86, 50]
 
 
 def narratives_sheet(book: Workbook, contents: Contents) -> None:
+    """Per task group: the office's synthesis, then each distinct text the units wrote, once,
+    with the units that wrote it named together."""
     sheet = sheet_setup(
         book.create_sheet(SHEET_NARRATIVES), NARRATIVE_WIDTHS, header_row=3, freeze="C4",
         demo=contents.demo,
@@ -163,22 +166,61 @@ def narratives_sheet(book: Workbook, contents: Contents) -> None:
         _("NARRATIVES OF THE REPORTING UNITS, %(quarter)s") % {"quarter": quarter.upper()},
         labels.data_label(contents),
     )
-    sheet.header(
-        [_("Reporting unit"), _("Task group"), _("Results"), _("Shortfalls"), _("Next steps")]
-    )
-    rows = narratives(last, contents.request.provisional)
-    for row in rows:
-        sheet.append(
-            [
-                sheet.text(row.unit.name, wrap=True),
-                sheet.text(_short(row.task_group), wrap=True),
-                sheet.text(row.results, wrap=True),
-                sheet.text(row.shortfalls, wrap=True),
-                sheet.text(row.next_steps, wrap=True),
-            ]
-        )
-    if not rows:
+    sheet.header([_("Group"), _("Part"), _("Text"), _("Reporting units")])
+    groups = grouped(narratives(last, contents.request.provisional))
+    written = syntheses(contents.request.programme, [last] if last else [])
+    codes = sorted({g.code for g in groups} | set(written), key=_group_order(groups, written))
+    for code in codes:
+        group = next((g for g in groups if g.code == code), None)
+        title = group.title if group else f"{code}. {written[code].task_group.title}"
+        sheet.section(_short(title, 160))
+        if code in written:
+            _synthesis_rows(sheet, code, written[code])
+        for shared in group.texts if group else []:
+            sheet.append(
+                [
+                    sheet.text(code),
+                    sheet.text(str(PART_WORDS[shared.part]), wrap=True),
+                    sheet.text(shared.text, wrap=True),
+                    sheet.text(_unit_names(shared.units), wrap=True),
+                ]
+            )
+    if not codes:
         sheet.append([sheet.text(_("No reporting unit wrote a narrative for this quarter."))])
+
+
+PART_WORDS = {
+    "results": gettext_lazy("Results"),
+    "shortfalls": gettext_lazy("Shortfalls"),
+    "next_steps": gettext_lazy("Next steps"),
+}
+
+
+def _group_order(groups: list[GroupTexts], written: dict[str, Any]) -> Any:
+    order = {g.code: g.order for g in groups}
+    order |= {code: s.task_group.order for code, s in written.items()}
+    return lambda code: order.get(code, 0)
+
+
+def _synthesis_rows(sheet: Sheet, code: str, synthesis: Any) -> None:
+    for part, words in PART_WORDS.items():
+        text = getattr(synthesis, part)
+        if text:
+            sheet.append(
+                [
+                    sheet.text(code),
+                    sheet.text(_("Province's synthesis: %(part)s") % {"part": words}, bold=True),
+                    sheet.text(text, wrap=True, bold=True),
+                    sheet.text(_("Provincial office"), wrap=True),
+                ]
+            )
+
+
+def _unit_names(units: list[Any]) -> str:
+    names = ", ".join(u.name for u in units)
+    return (
+        _("%(n)s units: %(names)s") % {"n": len(units), "names": names} if len(units) > 1 else names
+    )
 
 
 def _short(title: str, size: int = 64) -> str:

@@ -255,6 +255,13 @@ RULES: dict[str, dict[str, str]] = {
         "indicator/ZZZ": "login 404 404 404 404 404 404",
         "nope": "login 404 404 404 404 404 404",
     },
+    # --- narratives read as one: the office writes the synthesis, reporters read their own ---
+    "briefing:narratives": {
+        "": EVERYONE,
+        "?unit=D1": "login 200 200 200 404 200 404",
+        "?group=9.9": "login 404 404 404 404 404 404",
+        "POST": "login 302 302 403 403 403 403",
+    },
     # --- audit log (office staff read and filter it) ---
     "audit:list": {"": OFFICE, "?q=D2": OFFICE, "POST": POST_ONLY},  # read only: no POST at all
     # --- read API (each persona also asks with its own token: same answers) ---
