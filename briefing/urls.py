@@ -6,4 +6,5 @@ app_name = "briefing"
 
 urlpatterns = [
     path("narratives/", views.narratives, name="narratives"),
+    path("annual-report/", views.annual_report, name="annual_report"),
 ]

@@ -262,6 +262,12 @@ RULES: dict[str, dict[str, str]] = {
         "?group=9.9": "login 404 404 404 404 404 404",
         "POST": "login 302 302 403 403 403 403",
     },
+    "briefing:annual_report": {
+        "": OFFICE,
+        "?year=2025": OFFICE,
+        "?year=abc": "login 400 400 403 403 403 403",
+        "?year=2031": "login 400 400 403 403 403 403",
+    },
     # --- audit log (office staff read and filter it) ---
     "audit:list": {"": OFFICE, "?q=D2": OFFICE, "POST": POST_ONLY},  # read only: no POST at all
     # --- read API (each persona also asks with its own token: same answers) ---
