@@ -67,9 +67,9 @@ def written(item):
     return f"{shown} ({num(item['numerator'])}/{num(item['denominator'])})"
 
 
-def api_indicators(client, user, unit, period):
+def api_indicators(client, user, unit, period, tree="as_was"):
     client.force_login(user)
-    response = client.get(PROGRESS, {"unit": unit.code, "period": period, "tree": "as_was"})
+    response = client.get(PROGRESS, {"unit": unit.code, "period": period, "tree": tree})
     assert response.status_code == 200, response.content
     return {i["code"]: i for i in response.json()["indicators"]}
 
@@ -166,3 +166,18 @@ def test_the_members_chart_runs_every_quarter_to_the_end_of_the_term(briefing_da
     assert last[2].value is None  # no members yet for a quarter still ahead
     chart = ws._charts[0]
     assert chart.y_axis.scaling.min == 0
+
+
+def test_along_todays_tree_too(briefing_data, programme, client, committee_user):
+    """The same programme, period and tree as the API: as_now follows the successors."""
+    province = briefing_data.province
+    year = api_indicators(client, committee_user, province, "2025", tree="as_now")
+    term = api_indicators(client, committee_user, province, "term", tree="as_now")
+    chosen = [i for i in year.values() if i["kind"] == "annual"]
+    chosen += [i for i in term.values() if i["kind"] == "term"]
+    rows = briefing_rows(build(programme, tree="as_now").worksheets[0])
+    with translation.override("vi"):
+        for item in chosen:
+            if item["value"] is not None:
+                assert rows[item["code"]][3] == written(item), item["code"]
+        assert rows["A01"][3] == written(year["A01"]) != "–"
