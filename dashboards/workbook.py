@@ -51,8 +51,9 @@ def workbook_write(req: WorkbookRequest, stream: IO[bytes]) -> None:
         book.properties.title = _("Progress on the programme's targets")
         book.properties.creator = req.author or "chitieu"
         contents.demo = demo_data_loaded()
-        briefing_sheet(book, contents)
-        summary_sheet(book, contents)
+        rows = brief_rows(contents)
+        briefing_sheet(book, contents, rows)
+        summary_sheet(book, contents, {r.result.code: r for r in rows})
         breakdown_sheets(book, contents)
         narratives_sheet(book, contents)
         members_sheet(book, contents)
@@ -71,9 +72,8 @@ def workbook_filename(req: WorkbookRequest) -> str:
 BRIEFING_WIDTHS = [6, 44, 8, 19, 20, 24, 9, 28]
 
 
-def briefing_sheet(book: Workbook, contents: Contents) -> None:
+def briefing_sheet(book: Workbook, contents: Contents, rows: list[BriefRow]) -> None:
     """One page, whatever the rest: it prints fitted to a single A4 landscape sheet."""
-    rows = brief_rows(contents)
     risky = most_at_risk(rows)
     header = 2 + 1 + max(1, len(risky)) + 1  # title, subtitle, the risks, then the header
     sheet = sheet_setup(
@@ -202,7 +202,8 @@ def _sheet_list() -> str:
 SUMMARY_WIDTHS = [6, 50, 10, 10, 10, 10, 21, 12, 10, 16]
 
 
-def summary_sheet(book: Workbook, contents: Contents) -> None:
+def summary_sheet(book: Workbook, contents: Contents, brief: dict[str, BriefRow]) -> None:
+    """Every indicator with its counts as numbers; the change is the briefing's."""
     sheet = sheet_setup(
         book.create_sheet(SHEET_SUMMARY), SUMMARY_WIDTHS, header_row=3, freeze="C4",
         demo=contents.demo,
@@ -217,23 +218,23 @@ def summary_sheet(book: Workbook, contents: Contents) -> None:
             _("Numerator"),
             _("Denominator"),
             _("Status"),
-            _("Change on the previous period"),
+            _("Change since the last complete quarter"),
             _("Reports"),
             _("Figures of"),
         ]
     )
     sheet.section("I. " + annual_scope(contents))
     for row in contents.annual_rows:
-        sheet.append(summary_row(sheet, row))
+        sheet.append(summary_row(sheet, row, brief[row.result.code]))
     sheet.section("II. " + term_scope(contents))
     for row in contents.term_rows:
-        sheet.append(summary_row(sheet, row))
+        sheet.append(summary_row(sheet, row, brief[row.result.code]))
     sheet.blank()
     sheet.note(_change_note(contents))
     sheet.note(legend())
 
 
-def summary_row(sheet: Sheet, row: sel.Row) -> list[Any]:
+def summary_row(sheet: Sheet, row: sel.Row, brief: BriefRow) -> list[Any]:
     r = row.result
     display = r.indicator.display
     word = f"{symbol(r.status)} {status_word(r.status)}"
@@ -248,16 +249,15 @@ def summary_row(sheet: Sheet, row: sel.Row) -> list[Any]:
         sheet.number(r.numerator),
         sheet.number(r.denominator),
         sheet.text(word, **status_style(r.status)),
-        change_cell(sheet, row.change, display),
+        change_cell(sheet, brief.change, display),
         sheet.text(f"{r.coverage.reported}/{r.coverage.expected}"),
         sheet.text(note, wrap=True),
     ]
 
 
 def _change_note(contents: Contents) -> str:
-    if contents.request.quarter is None:
-        return _(
-            "Change: annual indicators against the same quarter of the previous year; term "
-            "indicators against the previous quarter. Percentages change in percentage points."
-        )
-    return _("Change: against the previous quarter. Percentages change in percentage points.")
+    return _(
+        "Change: annual indicators against the same quarter of the year before, term "
+        "indicators against the complete quarter before, only between quarters whose reports "
+        "are all in (the briefing names the quarters). Percentages change in percentage points."
+    )

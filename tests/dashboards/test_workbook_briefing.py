@@ -181,3 +181,11 @@ def test_along_todays_tree_too(briefing_data, programme, client, committee_user)
             if item["value"] is not None:
                 assert rows[item["code"]][3] == written(item), item["code"]
         assert rows["A01"][3] == written(year["A01"]) != "–"
+
+
+def test_the_summarys_change_column_is_the_briefings(briefing_data, programme):
+    """The comparison column is filled wherever two complete quarters allow it."""
+    book = build(programme)
+    summary = {row[0].value: row for row in book["Tổng hợp"].iter_rows(min_row=4) if row[0].value}
+    assert summary["T01"][7].value == 15  # +15 (Q3/2025 → Q4/2025), as on the briefing
+    assert summary["T01"][7].number_format == "+#,##0;-#,##0;0"
