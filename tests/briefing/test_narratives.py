@@ -131,3 +131,10 @@ def test_the_workbooks_narrative_sheet_carries_the_synthesis_and_no_repeats(writ
     assert shared[3].startswith("2 đơn vị:")
     assert written.d2.name in shared[3] and written.ward.name in shared[3]
     assert "Riêng D2" in texts
+
+
+def test_years_are_written_without_a_thousands_mark(written, client, office_user, query):
+    client.cookies["django_language"] = "vi"
+    client.force_login(office_user)
+    html = client.get(URL, query()).content.decode()
+    assert "2.025" not in html and "Quý 4/2025" in html and "year=2025" in html
