@@ -162,7 +162,7 @@ HEAD = (
     gettext_noop("Denominator"),
     gettext_noop("Assessment"),
 )
-WIDTHS = (12, 55, 19, 18, 17, 16, 23)
+WIDTHS = (12, 52, 18, 18, 18, 18, 23)
 
 
 def targets_table(document: Document, contents: Contents) -> None:
@@ -203,6 +203,12 @@ def _cell(cell: Any, text: str, width: int, bold: bool = False) -> None:
     run.bold = bold
 
 
+def _unsplit(row: Any) -> None:
+    """Recipients and signature stay together on one page, never cut by a page's end."""
+    properties = row._tr.get_or_add_trPr()
+    properties.append(properties.makeelement(qn("w:cantSplit"), {qn("w:val"): "true"}))
+
+
 def _repeat_header(table: Any) -> None:
     """The header row repeats on every page the table runs onto."""
     properties = table.rows[0]._tr.get_or_add_trPr()
@@ -227,6 +233,7 @@ def result_line(r: IndicatorResult) -> str:
 def closing(document: Document, heading: Heading, recipients: list[str]) -> None:
     _line(document, "", size=8)
     left, right = _two_columns(document, (80, 85))
+    _unsplit(document.tables[-1].rows[0])
     first = left.paragraphs[0]
     run = first.add_run(_("Recipients:"))
     run.font.size, run.bold, run.italic = Pt(SMALL), True, True
