@@ -294,10 +294,11 @@ def membership(
     complete = [
         p for p in points if p.quarter in coverage and rollup.quarter_complete(coverage, p.quarter)
     ]
-    # From the quarter in which the reorganisation took effect: the members who left with
-    # the CĐCS closed before it are already gone from that quarter's figures.
+    # From the quarter in which the reorganisation took effect (the first cut off on or after
+    # its day): the members who left with the CĐCS closed are gone from its figures, while the
+    # quarter before still counts them.
     band = reform.band([(p.year, p.quarter, p.cutoff) for p in reads.periods]) if reform else ()
-    after = [p for p in complete if band and p.quarter >= band[0]]
+    after = [p for p in complete if reform and p.cutoff >= reform.day]
     used = after if len(after) >= 2 else complete
     trend = [(p.cutoff, int(p.value)) for p in used if p.value is not None]
     quarters = [

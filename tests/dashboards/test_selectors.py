@@ -153,11 +153,26 @@ def test_membership_draws_the_path_and_projects_the_trend(reported, programme):
     assert rows["2025Q2"].members == 300 and rows["2024Q4"].change is None
     assert data.baseline_assumed and data.baseline == 285  # first reported quarter stands in
     assert data.quarters[0].path is None and rows["2028Q4"].path == data.target
-    # The trend starts with the quarter of the reorganisation (1 July 2025 in this tree's
-    # history), read from the unit history.
-    assert data.projection_end is not None and data.projection_from == (2025, 2)
+    # The trend starts with the first quarter cut off on or after the reorganisation (1 July
+    # 2025 in this tree's history, read from the unit history) once two complete quarters
+    # follow it; here only 2025Q4 does, so the trend runs over the whole term.
+    assert data.projection_end is not None and data.projection_from == (2024, 4)
     assert data.reform is not None and data.reform.day == dt.date(2025, 7, 1)
     assert data.reform_band == ((2025, 2), (2025, 3))
+
+
+def test_membership_trend_starts_after_the_reorganisation_once_two_quarters_follow(
+    reported, programme
+):
+    """The quarter before the reorganisation still counts the members of the units it closed;
+    the trend is taken from the first quarter cut off after it."""
+    approved(reported.ward, programme, "2026Q1", members=95, workers_union_units=100)
+    approved(reported.d2, programme, "2026Q1", members=215, workers_union_units=230)
+    data = membership(programme, reported.province, today=dt.date(2026, 5, 1))
+    assert data.reform is not None and data.reform.day == dt.date(2025, 7, 1)
+    assert data.projection_from == (2025, 4)  # not 2025Q2, cut off before 1 July
+    rows = {q.code: q for q in data.quarters}
+    assert rows["2025Q2"].projected is None and rows["2025Q4"].projected is not None
 
 
 def test_reporting_units_below_follow_the_tree_of_the_quarter(reported, programme):
@@ -222,14 +237,14 @@ def test_a_quarter_with_reports_missing_is_shown_but_left_out_of_the_trend(repor
     complete = membership(programme, reported.province, today=TODAY)
     q4 = next(q for q in complete.quarters if q.code == "2025Q4")
     assert (q4.reports, q4.expected, q4.incomplete) == (2, 2, False)
-    assert complete.projection_from == (2025, 2)
+    assert complete.projection_from == (2024, 4)
     # A district federation expected from October 2025 that has not reported yet.
     make_unit("LATE", UnitKind.DISTRICT, reported.province, start=dt.date(2025, 10, 1))
     assignments_apply_proposal()
     partial = membership(programme, reported.province, today=TODAY)
     q4 = next(q for q in partial.quarters if q.code == "2025Q4")
     assert (q4.members, q4.reports, q4.expected, q4.incomplete) == (300, 2, 3, True)
-    # The trend now runs through the complete quarters only, so it starts earlier.
+    # The trend now runs through the complete quarters only (2025Q4 is left out).
     assert partial.projection_from == (2024, 4)
     assert partial.projection_end != complete.projection_end
     # Counted from raw values (totals not trusted), the quarters are the same.
