@@ -343,8 +343,13 @@ def _render_stale(
     report.refresh_from_db()
     ctx = report_form_context(report)
     merged = merged_form(ctx, form, request.POST, report.version)
+    who = ", ".join(sorted({e.actor.get_username() for e in stale.events if e.actor}))
     context = {
-        "stale_message": stale.messages[0],
+        "stale_message": _(
+            "%(who)s saved this report after you opened it. Nothing of yours is saved yet: "
+            "their changes are merged into your form below."
+        )
+        % {"who": who or _("someone")},
         "stale_events": event_rows(stale.events, field_labels()),
         "clashes": merged.clashes,
         "taken": merged.taken,

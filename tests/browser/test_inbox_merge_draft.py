@@ -172,3 +172,42 @@ def test_figures_typed_before_a_dropped_connection_are_offered_back(
         page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('chitieu-draft:'))") == []
     )
     context.close()
+
+
+def test_submitting_approving_and_reopening_in_the_browser_email_the_people_concerned(
+    browser, live_server, office_user, district_reporter, small_tree, programme
+):
+    from django.core import mail
+    from django.core.management import call_command
+
+    office_user.email = "vanphong@example.vn"
+    office_user.save()
+    district_reporter.email = "tamduong@example.vn"
+    district_reporter.save()
+    assignments_apply_proposal()
+    report = opened(small_tree.d2, period(programme, "2025Q3"))
+    context, page = _context(browser, live_server)
+    login(page, live_server, "reporter_d2")
+    page.goto(f"{live_server.url}/reports/{report.pk}/edit/")
+    page.fill("#id_v_members", "1.200")
+    with page.expect_navigation():
+        page.locator("button[name=submit]").click()
+    assert "gửi Văn phòng LĐLĐ tỉnh" in page.locator(".messages").inner_text()
+    call_command("send_notifications")
+    assert [m.to for m in mail.outbox] == [["vanphong@example.vn"]]
+    assert f"/reports/{report.pk}/" in mail.outbox[0].body
+    context.close()
+    context, page = _context(browser, live_server)
+    login(page, live_server, "office")
+    page.goto(f"{live_server.url}/reports/{report.pk}/")
+    with page.expect_navigation():
+        page.locator("#approve-button").click()
+    page.locator("#reopen-form summary").click()
+    page.fill("#id_reopen_reason", "Sửa số đoàn viên theo rà soát")
+    with page.expect_navigation():
+        page.locator("#reopen-form button[type=submit]").click()
+    call_command("send_notifications")
+    sent = [m for m in mail.outbox[1:] if m.to == ["tamduong@example.vn"]]
+    assert len(sent) == 2
+    assert any("Sửa số đoàn viên theo rà soát" in m.body for m in sent)
+    context.close()
