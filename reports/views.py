@@ -284,6 +284,12 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_save(request, report, user, submit="submit" in request.POST)
 
 
+def _to_saved_form(report: Report) -> HttpResponse:
+    """The form again after a save: `saved` tells its draft script (static/js/draft-*.js)
+    to forget what it kept of the typing."""
+    return redirect(reverse("reports:edit", args=[report.pk]) + "?saved=1")
+
+
 def _after_save(request: HttpRequest, report: Report, user: User, *, submit: bool) -> HttpResponse:
     pending = unconfirmed_warnings(report)
     if submit and pending:
@@ -296,7 +302,7 @@ def _after_save(request: HttpRequest, report: Report, user: User, *, submit: boo
             )
             % {"n": len(pending)},
         )
-        return redirect("reports:edit", pk=report.pk)
+        return _to_saved_form(report)
     if not submit:
         if pending:
             messages.warning(
@@ -309,15 +315,14 @@ def _after_save(request: HttpRequest, report: Report, user: User, *, submit: boo
                 )
                 % {"n": len(pending)},
             )
-            return redirect("reports:edit", pk=report.pk)
+            return _to_saved_form(report)
         messages.success(request, _("Draft saved."))
-        # `saved` tells the form's draft script to forget what it kept of the typing.
-        return redirect(reverse("reports:edit", args=[report.pk]) + "?saved=1")
+        return _to_saved_form(report)
     try:
         report_submit(report, version=report.version, actor=user)
     except WorkflowError as error:
         messages.error(request, error.messages[0])
-        return redirect("reports:edit", pk=report.pk)
+        return _to_saved_form(report)
     messages.success(request, _sent_message(report, user))
     return _to_detail(report)
 

@@ -10,6 +10,7 @@ from accounts.models import Role
 from reports.assignments import assignments_apply_proposal
 from reports.models import ReportStatus, Value
 from reports.numbers import Entry
+from tests.browser.test_accessibility import axe_violations
 from tests.conftest import approved, make_user, opened, period
 from tests.dashboards.conftest import login
 
@@ -20,8 +21,8 @@ pytestmark = [
 ]
 
 
-def _context(browser, live_server, width=1280):
-    context = browser.new_context(viewport={"width": width, "height": 900})
+def _context(browser, live_server, width=1280, *, bypass_csp=False):
+    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=bypass_csp)
     context.add_cookies([{"name": "django_language", "value": "vi", "url": live_server.url}])
     context.set_default_timeout(15000)
     return context, context.new_page()
@@ -91,7 +92,7 @@ def test_two_people_saving_the_same_report_merge_and_choose_where_both_changed(
     report = opened(small_tree.d2, period(programme, "2025Q3"))
     Value.objects.filter(report=report, field__code="members").update(state="number", number=1142)
     edit = f"{live_server.url}/reports/{report.pk}/edit/"
-    mine_ctx, mine = _context(browser, live_server)
+    mine_ctx, mine = _context(browser, live_server, bypass_csp=True)  # axe-core is injected
     theirs_ctx, theirs = _context(browser, live_server)
     login(mine, live_server, "reporter_d2")
     login(theirs, live_server, "office")
@@ -112,6 +113,7 @@ def test_two_people_saving_the_same_report_merge_and_choose_where_both_changed(
     assert mine.input_value("#id_v_enterprise_workers") == "7.700"
     assert mine.input_value("#id_v_informed_ytd") == "600"
     for width in (1280, 390):
+        assert axe_violations(mine) == []
         mine.set_viewport_size({"width": width, "height": 900})
         mine.locator("#stale-box").scroll_into_view_if_needed()
         mine.screenshot(path=str(screenshot_dir / f"conflict-{width}.png"), full_page=False)

@@ -106,3 +106,15 @@ def test_narratives_merge_like_figures(client, draft, district_reporter, office_
     assert saved.status_code == 302
     narrative = draft.narratives.get()
     assert (narrative.results, narrative.shortfalls) == ("Kết quả của tôi", "Hạn chế của Văn phòng")
+
+
+def test_the_form_loads_its_draft_script_and_is_told_when_a_save_succeeded(
+    client, draft, district_reporter
+):
+    client.force_login(district_reporter)
+    page = client.get(_edit(draft)).content.decode()
+    assert "/static/js/draft-1.0.0.js" in page and "<script>" not in page
+    assert f'data-draft-report="{draft.pk}"' in page and "data-draft-saved" not in page
+    saved = client.post(_edit(draft), {**form_data(client.get(_edit(draft))), "save": "1"})
+    assert saved["Location"].endswith("?saved=1")
+    assert 'data-draft-saved="1"' in client.get(saved["Location"]).content.decode()
