@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import User
 
 from .foureyes import four_eyes_on, last_figure_editors
-from .models import EventAction, Report, ReportEvent, ReportingPeriod, ReportStatus
+from .models import EventAction, Report, ReportEvent, ReportingPeriod, ReportStatus, ValueState
 from .tracking import reminders_pending
 
 SHOWN = 20
@@ -29,6 +29,7 @@ class InboxRow:
     reason: str = ""
     # Four eyes: the user reading the inbox changed the figures last and may not approve.
     barred: bool = False
+    blanks: int = 0  # fields sent as not reported (each with its reason)
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ def _rows(reports: list[Report], user: User | None) -> list[InboxRow]:
         by = getattr(r, "by_name", "") or getattr(r, "by_username", "") or ""
         barred = editor is not None and user is not None and editor.user_id == user.pk
         reason = getattr(r, "event_reason", "") or ""
-        rows.append(InboxRow(r, by, getattr(r, "event_at", None), reason, barred))
+        blanks = getattr(r, "blanks", 0) or 0
+        rows.append(InboxRow(r, by, getattr(r, "event_at", None), reason, barred, blanks))
     return rows
 
 
@@ -96,8 +98,13 @@ def office_inbox(user: User, today: dt.date) -> Inbox:
     latest = Report.objects.filter(is_latest=True).select_related("unit", "period")
     awaiting = latest.filter(status=ReportStatus.SUBMITTED)
     returned = latest.filter(status=ReportStatus.RETURNED)
+    # A report is sent only when every field it asks has a value or a reason: its blanks
+    # are its value rows left blank.
+    blanks = Count("values", filter=Q(values__state=ValueState.BLANK))
     awaiting_rows = list(
-        _with_actor(awaiting, EventAction.SUBMIT).order_by("submitted_at", "pk")[:SHOWN]
+        _with_actor(awaiting, EventAction.SUBMIT)
+        .annotate(blanks=blanks)
+        .order_by("submitted_at", "pk")[:SHOWN]
     )
     returned_rows = list(
         _with_actor(returned, EventAction.RETURN).order_by("updated_at", "pk")[:SHOWN]

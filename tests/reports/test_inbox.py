@@ -108,3 +108,15 @@ def test_an_approved_report_leaves_the_inbox(client, small_tree, assigned, offic
     approved(small_tree.d2, assigned, "2025Q3", members=100)
     inbox = office_inbox(office_user, dt.date(2026, 1, 1))
     assert inbox.awaiting_total == 0 and inbox.awaiting == []
+
+
+def test_each_report_awaiting_approval_says_how_many_fields_are_not_reported(
+    client, small_tree, assigned, office_user, district_reporter
+):
+    report = _sent(small_tree.d2, assigned, "2025Q3", district_reporter)
+    blanks = report.values.filter(state="blank").count()
+    assert blanks > 0
+    client.force_login(office_user)
+    response = client.get("/")
+    assert response.context["inbox"].awaiting[0].blanks == blanks
+    assert f"{blanks} fields not reported" in response.content.decode()
