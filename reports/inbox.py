@@ -8,6 +8,7 @@ and who last changed the figures (four eyes) from one query for the rows shown.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -70,7 +71,7 @@ def _with_actor(reports: QuerySet[Report], action: str) -> QuerySet[Report]:
     )
 
 
-def _rows(reports: list[Report], user: User | None) -> list[InboxRow]:
+def _rows(reports: Sequence[Report], user: User | None) -> list[InboxRow]:
     editors = last_figure_editors(r.pk for r in reports) if user and four_eyes_on() else {}
     rows = []
     for r in reports:
