@@ -48,6 +48,14 @@ def test_the_office_inbox_lists_the_report_awaiting_approval_and_leads_to_it(
         assert page.locator("#inbox-overdue a").get_attribute("href").endswith("?status=late")
         width_px = page.evaluate("document.documentElement.scrollWidth")
         assert width_px <= width
+        summary = page.locator("#inbox-summary")
+        if width == 390:  # summed up at the top, in full after the figures
+            assert "1 chờ duyệt" in summary.inner_text()
+            first_figure = page.locator("table.indicators tbody tr").first.bounding_box()
+            assert inbox.bounding_box()["y"] > first_figure["y"]
+        else:
+            assert summary.is_hidden()
+        page.screenshot(path=str(screenshot_dir / f"home-{width}.png"))
         inbox.screenshot(path=str(screenshot_dir / f"inbox-{width}.png"))
         if width == 1280:
             with page.expect_navigation():
