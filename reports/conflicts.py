@@ -27,7 +27,9 @@ class Merged:
 
 
 def _theirs(ctx: FormContext) -> dict[str, str]:
-    cells = {f.code: canonical(ctx.current.get(f.code)) for f in ctx.fields}
+    # What the form would show if opened now (a count the registry knows fills an empty field).
+    shown = ctx.initial_entries()
+    cells = {f.code: canonical(shown.get(f.code)) for f in ctx.fields}
     for group in ctx.task_groups:
         narrative = ctx.narratives.get(group.key)
         for part, _label in NARRATIVE_PARTS:

@@ -118,3 +118,22 @@ def test_the_form_loads_its_draft_script_and_is_told_when_a_save_succeeded(
     saved = client.post(_edit(draft), {**form_data(client.get(_edit(draft))), "save": "1"})
     assert saved["Location"].endswith("?saved=1")
     assert 'data-draft-saved="1"' in client.get(saved["Location"]).content.decode()
+
+
+def test_a_count_the_registry_fills_in_stays_in_the_merged_form(
+    client, small_tree, programme, district_reporter, office_user
+):
+    from reports.services import report_open
+
+    assignments_apply_proposal()
+    report = report_open(small_tree.d2, period(programme, "2025Q3"), None)  # nothing stored
+    client.force_login(district_reporter)
+    shown = client.get(_edit(report))
+    prefilled = shown.context["form"]["v_grassroots_total"].value()
+    assert prefilled  # the registry's count of the district's CĐCS
+    mine = form_data(shown, v_members="300")
+    report_save(report, ReportInput(values={"members": Entry.of(1)}), version=1, actor=office_user)
+    response = client.post(_edit(report), {**mine, "save": "1"})
+    assert response.status_code == 409
+    assert response.context["form"]["v_grassroots_total"].value() == prefilled
+    assert [c.key for c, _pick in response.context["clash_rows"]] == ["members"]
