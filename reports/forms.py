@@ -98,6 +98,13 @@ class ReportForm(forms.Form):
                 label=_("Not reported because"), required=False, max_length=300
             )
             self._merge_inputs(f.code)
+        self._narrative_inputs(task_groups)
+        # The inputs both this person and someone else changed, awaiting a choice.
+        self.fields["clashes"] = forms.CharField(
+            required=False, max_length=20000, widget=forms.HiddenInput
+        )
+
+    def _narrative_inputs(self, task_groups: list[TaskGroup]) -> None:
         for group in task_groups:
             for part, label in NARRATIVE_PARTS:
                 name = narrative_name(group.key, part)
@@ -108,10 +115,6 @@ class ReportForm(forms.Form):
                     widget=forms.Textarea(attrs={"rows": 3}),
                 )
                 self._merge_inputs(name)
-        # The inputs both this person and someone else changed, awaiting a choice.
-        self.fields["clashes"] = forms.CharField(
-            required=False, max_length=20000, widget=forms.HiddenInput
-        )
 
     def _merge_inputs(self, key: str) -> None:
         """What the person started from (`o_`), and their choice when both changed it."""

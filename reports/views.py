@@ -405,9 +405,13 @@ def _render_form(
         "draft_saved": request.method == "GET" and request.GET.get("saved") == "1",
         **(extra or {}),
     }
-    clashes = context.get("clashes") or pending_clashes(ctx, form)
-    context["clash_rows"] = [(c, form[f"pick_{c.key}"]) for c in clashes]
+    context["clash_rows"] = _clash_rows(ctx, form, context.get("clashes"))
     return render(request, "reports/form.html", context, status=status)
+
+
+def _clash_rows(ctx: FormContext, form: ReportForm, clashes: Any) -> list[tuple[Any, Any]]:
+    """Each input both people changed, with its choice (`reports.conflicts`)."""
+    return [(c, form[f"pick_{c.key}"]) for c in clashes or pending_clashes(ctx, form)]
 
 
 def _post_report(request: HttpRequest, pk: int) -> tuple[User, Report]:
