@@ -237,6 +237,8 @@ DJANGO_TABLES2_TEMPLATE = "portal/table.html"
 # The portal's address as people reach it, for links in emails (no trailing slash).
 PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000").rstrip("/")
 PORTAL_NAME = _("Programme targets portal")
+# Four eyes: whoever last changed a report's figures may not approve it (reports.foureyes).
+FOUR_EYES = env.bool("FOUR_EYES", default=True)
 
 if not DEBUG and not TESTING:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from accounts.models import User
+from reports.inbox import home_inbox
 from reports.periods import quarter_label
 from reports.selectors import reporter_todo
 from rollup.arithmetic import Status
@@ -125,6 +126,8 @@ def _unit_page(
         "statuses": list(Status),
         # A reporter's home is its unit's page: what waits on them comes first there.
         "todo": reporter_todo(user, today) if unit.pk == user.unit_id else None,
+        # The office's and the Standing Committee's home is the overview: their inbox on top.
+        "inbox": home_inbox(user, today) if overview else None,
     }
     return render(request, "dashboards/unit.html", context)
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from targets.models import Field, TaskGroup
 from unions.models import Unit
 
+from .merge import canonical, entry_of
 from .models import Report, ReportingPeriod, ReportStatus
 from .numbers import Entry, NumberError, parse_entry, thousands_mark
 from .services import ReportInput
@@ -96,14 +97,36 @@ class ReportForm(forms.Form):
             self.fields[f"nr_{f.code}"] = forms.CharField(
                 label=_("Not reported because"), required=False, max_length=300
             )
+            self._merge_inputs(f.code)
+        self._narrative_inputs(task_groups)
+        # The inputs both this person and someone else changed, awaiting a choice.
+        self.fields["clashes"] = forms.CharField(
+            required=False, max_length=20000, widget=forms.HiddenInput
+        )
+
+    def _narrative_inputs(self, task_groups: list[TaskGroup]) -> None:
         for group in task_groups:
             for part, label in NARRATIVE_PARTS:
-                self.fields[narrative_name(group.key, part)] = forms.CharField(
+                name = narrative_name(group.key, part)
+                self.fields[name] = forms.CharField(
                     label=label,
                     required=False,
                     max_length=10000,
                     widget=forms.Textarea(attrs={"rows": 3}),
                 )
+                self._merge_inputs(name)
+
+    def _merge_inputs(self, key: str) -> None:
+        """What the person started from (`o_`), and their choice when both changed it."""
+        self.fields[f"o_{key}"] = forms.CharField(
+            required=False, max_length=10000, strip=False, initial="", widget=forms.HiddenInput
+        )
+        self.fields[f"pick_{key}"] = forms.ChoiceField(
+            label=_("Keep which?"),
+            required=False,
+            choices=[("mine", _("Mine")), ("theirs", _("Theirs"))],
+            widget=forms.RadioSelect,
+        )
 
     @staticmethod
     def initial_for(
@@ -119,6 +142,7 @@ class ReportForm(forms.Form):
         language = language or get_language()
         initial: dict[str, Any] = {"version": version}
         for code, entry in entries.items():
+            initial[f"o_{code}"] = canonical(entry)
             initial[f"v_{code}"] = entry_text(entry, language)
             initial[f"na_{code}"] = entry.state == "na"
             initial[f"confirm_{code}"] = code in confirmed
@@ -127,6 +151,7 @@ class ReportForm(forms.Form):
         for code, narrative in narratives.items():
             for part, _label in NARRATIVE_PARTS:
                 initial[narrative_name(code, part)] = getattr(narrative, part)
+                initial[f"o_{narrative_name(code, part)}"] = getattr(narrative, part)
         return initial
 
     def clean(self) -> dict[str, Any]:
@@ -136,6 +161,7 @@ class ReportForm(forms.Form):
             entry = self._entry(f.code, cleaned)
             if entry is not None:
                 self.entries[f.code] = entry
+        self._apply_choices(cleaned)
         if self.errors:
             # The save stops here, before the service checks the report: check the pairs whose
             # two values were read now, so that one save tells of every problem. A form without
@@ -145,6 +171,26 @@ class ReportForm(forms.Form):
             for num_code, den_code, num, den in pairs_over(self.entries, self._pairs()):
                 self.add_error(f"v_{num_code}", pair_message(num, den, labels[den_code]))
         return cleaned
+
+    @property
+    def clash_keys(self) -> list[str]:
+        raw = self.data.get("clashes", "") if self.is_bound else self.initial.get("clashes", "")
+        return [key for key in str(raw or "").split(",") if f"pick_{key}" in self.fields]
+
+    def _apply_choices(self, cleaned: dict[str, Any]) -> None:
+        """Where both people changed an input, the person's explicit choice: theirs is what
+        the conflict screen started from (`o_`); without a choice nothing is saved."""
+        for key in self.clash_keys:
+            pick = cleaned.get(f"pick_{key}")
+            target = f"v_{key}" if f"v_{key}" in self.fields else key
+            if not pick:
+                self.add_error(f"pick_{key}", _("Choose your value or theirs."))
+            elif pick == "theirs":
+                theirs = cleaned.get(f"o_{key}") or ""
+                if target == key:
+                    cleaned[key] = theirs
+                else:
+                    self.entries[key] = entry_of(theirs)
 
     @property
     def number_help(self) -> str:

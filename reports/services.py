@@ -20,6 +20,7 @@ from targets.models import Display, Field, Indicator, RegistryCount, TaskGroup
 from targets.programmes import fields_in_force, programmes_in_force, task_groups_of
 from unions.models import Unit
 
+from .foureyes import approval_barred
 from .hooks import report_acted, report_approved
 from .models import (
     EventAction,
@@ -46,6 +47,10 @@ class StaleVersion(WorkflowError):
     def __init__(self, message: str, events: list[ReportEvent]) -> None:
         super().__init__(message)
         self.events = events
+
+
+class FourEyes(WorkflowError):
+    """The approver changed the figures of this revision last; another office account must."""
 
 
 class ReportInvalid(WorkflowError):
@@ -403,6 +408,13 @@ def report_approve(report: Report, *, actor: User | None) -> Report:
     report = _lock(report)
     if report.status != ReportStatus.SUBMITTED or not report.is_latest:
         raise WorkflowError(_("Only a submitted report can be approved."))
+    if actor is not None and approval_barred(report, actor):
+        raise FourEyes(
+            _(
+                "You changed this report's figures last, so another office account must "
+                "approve it (four eyes)."
+            )
+        )
     pending = unconfirmed_warnings(report)
     if pending:
         raise WorkflowError(

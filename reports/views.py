@@ -28,7 +28,9 @@ from unions.models import Unit
 
 from .access import can_edit, can_review, report_for_user, require_unit_reporter, visible_reports
 from .assignments import assignments_for
+from .conflicts import merged_form, pending_clashes
 from .forms import NARRATIVE_PARTS, ReasonForm, ReportFilter, ReportForm, narrative_name
+from .foureyes import approval_barred
 from .models import Report, ReportingPeriod, ReportStatus
 from .periods import parse_period
 from .selectors import (
@@ -186,6 +188,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if n.results or n.shortfalls or n.next_steps
     ]
     reason_event = last_reason(report) if report.is_editable else None
+    reviewable = can_review(user, report) and report.status == ReportStatus.SUBMITTED
+    barred = approval_barred(report, user) if reviewable else None
     context = {
         "report": report,
         "groups": [(label, rows) for label, rows in groups if rows],
@@ -196,7 +200,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_edit": can_edit(user, report),
         "may_submit": can_edit(user, report),
         "may_return": can_review(user, report) and report.status == ReportStatus.SUBMITTED,
-        "may_approve": can_review(user, report) and report.status == ReportStatus.SUBMITTED,
+        "may_approve": reviewable and barred is None,
+        "approval_barred": barred,
         "may_reopen": can_review(user, report) and report.status == ReportStatus.APPROVED,
         "warnings": _labelled(unconfirmed_warnings(report), fields) if user.is_office else [],
         "blanks": report_blanks(report),
@@ -269,7 +274,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             report, form.report_input(), version=form.cleaned_data["version"], actor=user
         )
     except StaleVersion as stale:
-        return _render_stale(request, report, ctx, stale)
+        return _render_stale(request, report, form, stale)
     except ReportInvalid as invalid:
         form.add_findings(invalid.findings.errors)
         return _render_form(request, report, ctx, form, invalid.findings.warnings)
@@ -277,6 +282,12 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.messages[0])
         return _to_detail(report)
     return _after_save(request, report, user, submit="submit" in request.POST)
+
+
+def _to_saved_form(report: Report) -> HttpResponse:
+    """The form again after a save: `saved` tells its draft script (static/js/draft-*.js)
+    to forget what it kept of the typing."""
+    return redirect(reverse("reports:edit", args=[report.pk]) + "?saved=1")
 
 
 def _after_save(request: HttpRequest, report: Report, user: User, *, submit: bool) -> HttpResponse:
@@ -291,7 +302,7 @@ def _after_save(request: HttpRequest, report: Report, user: User, *, submit: boo
             )
             % {"n": len(pending)},
         )
-        return redirect("reports:edit", pk=report.pk)
+        return _to_saved_form(report)
     if not submit:
         if pending:
             messages.warning(
@@ -304,31 +315,51 @@ def _after_save(request: HttpRequest, report: Report, user: User, *, submit: boo
                 )
                 % {"n": len(pending)},
             )
-            return redirect("reports:edit", pk=report.pk)
+            return _to_saved_form(report)
         messages.success(request, _("Draft saved."))
-        return redirect("reports:edit", pk=report.pk)
+        return _to_saved_form(report)
     try:
         report_submit(report, version=report.version, actor=user)
     except WorkflowError as error:
         messages.error(request, error.messages[0])
-        return redirect("reports:edit", pk=report.pk)
-    messages.success(request, _("Saved and submitted to the provincial office."))
+        return _to_saved_form(report)
+    messages.success(request, _sent_message(report, user))
     return _to_detail(report)
 
 
+def _sent_message(report: Report, user: User) -> str:
+    """A reporter sends to the office; the office, saving a unit's report, sends it for
+    approval, by someone else when it changed the figures (four eyes)."""
+    if not user.is_office:
+        return _("Saved and submitted to the provincial office.")
+    if approval_barred(report, user):
+        return _(
+            "Saved and submitted for approval. You changed its figures, so another office "
+            "account must approve it."
+        )
+    return _("Saved and submitted for approval.")
+
+
 def _render_stale(
-    request: HttpRequest, report: Report, ctx: FormContext, stale: StaleVersion
+    request: HttpRequest, report: Report, form: ReportForm, stale: StaleVersion
 ) -> HttpResponse:
+    """The form merged with the newer version: what the person did not touch takes the
+    stored values, what both changed waits for their choice (`reports.conflicts`)."""
     report.refresh_from_db()
-    data = request.POST.copy()
-    data["version"] = str(report.version)
-    form = ReportForm(data, fields=ctx.fields, task_groups=ctx.task_groups, pairs=ctx.pairs)
-    form.is_valid()
+    ctx = report_form_context(report)
+    merged = merged_form(ctx, form, request.POST, report.version)
+    who = ", ".join(sorted({e.actor.get_username() for e in stale.events if e.actor}))
     context = {
-        "stale_message": stale.messages[0],
+        "stale_message": _(
+            "%(who)s saved this report after you opened it. Nothing of yours is saved yet: "
+            "their changes are merged into your form below."
+        )
+        % {"who": who or _("someone")},
         "stale_events": event_rows(stale.events, field_labels()),
+        "clashes": merged.clashes,
+        "taken": merged.taken,
     }
-    return _render_form(request, report, ctx, form, {}, extra=context, status=409)
+    return _render_form(request, report, ctx, merged.form, {}, extra=context, status=409)
 
 
 def _render_form(
@@ -371,9 +402,16 @@ def _render_form(
         "previous": ctx.previous,
         "reason_event": last_reason(report) if report.is_editable else None,
         "warning_count": len(warnings),
+        "draft_saved": request.method == "GET" and request.GET.get("saved") == "1",
         **(extra or {}),
     }
+    context["clash_rows"] = _clash_rows(ctx, form, context.get("clashes"))
     return render(request, "reports/form.html", context, status=status)
+
+
+def _clash_rows(ctx: FormContext, form: ReportForm, clashes: Any) -> list[tuple[Any, Any]]:
+    """Each input both people changed, with its choice (`reports.conflicts`)."""
+    return [(c, form[f"pick_{c.key}"]) for c in clashes or pending_clashes(ctx, form)]
 
 
 def _post_report(request: HttpRequest, pk: int) -> tuple[User, Report]:

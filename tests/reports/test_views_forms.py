@@ -568,7 +568,7 @@ def test_a_sharp_jump_is_saved_but_must_be_confirmed_before_submitting(
     jumped.refresh_from_db()
     assert stored(jumped, "members") == Entry.of(300)
     assert jumped.status == ReportStatus.DRAFT
-    assert response["Location"] == url("edit", jumped)
+    assert response["Location"] == url("edit", jumped) + "?saved=1"  # saved: the draft goes
     shown = client.get(url("edit", jumped))
     assert 'id="warning-members"' in shown.content.decode()
     assert 'name="confirm_members"' in shown.content.decode()
