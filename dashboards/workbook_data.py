@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from reports.models import Narrative, Report, ReportingPeriod, ReportStatus
 from rollup import engine as rollup
 from rollup.engine import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec, Progress, progress
-from targets.models import FieldGroup, Indicator, IndicatorKind, Programme
+from targets.models import Indicator, IndicatorKind, Programme
 from unions.models import UPPER_KINDS, Unit, vi_sort_key
 
 from . import selectors as sel
@@ -145,12 +145,12 @@ def _delta(
 # --- breakdown by reporting unit --------------------------------------------------------
 
 GROUP_SHEETS = {
-    FieldGroup.MEMBERS: "ĐV, NLĐ theo đơn vị",
-    FieldGroup.GRASSROOTS: "CĐCS theo đơn vị",
-    FieldGroup.RATINGS: "Xếp loại theo đơn vị",
-    FieldGroup.FINANCE: "Tài chính theo đơn vị",
-    FieldGroup.LABOUR: "Quan hệ LĐ theo đơn vị",
-    FieldGroup.CULTURE: "Văn hóa theo đơn vị",
+    "members": "ĐV, NLĐ theo đơn vị",
+    "grassroots": "CĐCS theo đơn vị",
+    "ratings": "Xếp loại theo đơn vị",
+    "finance": "Tài chính theo đơn vị",
+    "labour": "Quan hệ LĐ theo đơn vị",
+    "culture": "Văn hóa theo đơn vị",
 }
 
 

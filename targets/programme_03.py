@@ -4,6 +4,16 @@ Loaded by `manage.py load_programme`; texts in Vietnamese are taken from the pro
 (`shared/programme/03-CTr-LDLD-2023.txt`, section II.2 and III).
 """
 
+# The report form's sections: code, label vi, label en.
+FIELD_GROUPS: list[tuple[str, str, str]] = [
+    ("members", "Đoàn viên, NLĐ", "Members and workers"),
+    ("grassroots", "CĐCS theo khu vực", "Grassroots unions by sector"),
+    ("ratings", "Xếp loại", "Ratings"),
+    ("finance", "Tài chính", "Finance"),
+    ("labour", "Quan hệ lao động", "Labour relations"),
+    ("culture", "Văn hóa", "Culture"),
+]
+
 # code, group, time kind, frequency, registry count, province only, label vi, label en
 FIELDS: list[tuple[str, str, str, str, str, bool, str, str]] = [
     ("members", "members", "stock", "quarterly", "", False,

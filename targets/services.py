@@ -10,11 +10,15 @@ from django.db import transaction
 from unions.models import Unit, UnitKind
 
 from . import programme_03
-from .models import Field, Indicator, Programme, Target, TaskGroup
+from .models import Field, FieldGroup, Indicator, Programme, ProgrammeStatus, Target, TaskGroup
 
 
 def fields_load() -> int:
-    """Creates or refreshes the data fields the programme's indicators use."""
+    """Creates or refreshes the data fields the programme's indicators use, and their groups."""
+    for order, (code, label_vi, label_en) in enumerate(programme_03.FIELD_GROUPS, start=1):
+        FieldGroup.objects.get_or_create(
+            code=code, defaults={"label_vi": label_vi, "label_en": label_en, "order": order * 10}
+        )
     for order, row in enumerate(programme_03.FIELDS, start=1):
         code, group, time_kind, frequency, registry, province_only, label_vi, label_en = row
         Field.objects.update_or_create(
@@ -50,6 +54,10 @@ def programme_03_load() -> Programme:
             "term_start": dt.date.fromisoformat(data["term_start"]),
             "term_end": dt.date.fromisoformat(data["term_end"]),
             "issuer": issuer,
+            "status": ProgrammeStatus.PUBLISHED,
+            "published_from": max(
+                dt.date.fromisoformat(data["term_start"]), dt.date.fromisoformat(data["issued_on"])
+            ),
         },
     )
     fields = {f.code: f for f in Field.objects.all()}

@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from .models import Field, FieldGroup, Indicator, Programme, Target
+from .models import Field, Indicator, Programme, Target, field_groups
 
 
 @login_required
@@ -40,7 +40,5 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def field_list(request: HttpRequest) -> HttpResponse:
     fields = list(Field.objects.all())
-    groups = [
-        (label, [f for f in fields if f.group == value]) for value, label in FieldGroup.choices
-    ]
+    groups = [(g.label, [f for f in fields if f.group == g.code]) for g in field_groups()]
     return render(request, "targets/field_list.html", {"groups": groups})
