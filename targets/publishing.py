@@ -125,13 +125,6 @@ def programme_mark_checked(programme: Programme) -> list[str]:
     return problems
 
 
-def programme_reopen(programme: Programme) -> None:
-    """A checked programme edited again goes back to draft (it must be checked again)."""
-    if programme.status == ProgrammeStatus.CHECKED:
-        programme.status = ProgrammeStatus.DRAFT
-        programme.save(update_fields=["status"])
-
-
 @transaction.atomic
 def programme_publish(programme: Programme, from_day: dt.date, today: dt.date) -> Programme:
     """Publishes a checked programme from the first day of a quarter (the current one or a
