@@ -195,3 +195,8 @@ class DayForm(forms.Form):
     def __init__(self, *args: Any, initial_day: dt.date, **kwargs: Any) -> None:
         kwargs["initial"] = {"day": initial_day}
         super().__init__(*args, **kwargs)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Programme definition file (.xlsx)"))
+    dry_run = forms.BooleanField(label=_("Check only; save nothing"), required=False)

@@ -17,13 +17,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fileread.reader import FileRefused, upload_bytes
 from unions.access import require_office
 
 from . import forms as f
+from .definition import definition_filename, definition_write
 from .editing import draft_touched, may_edit, programme_copy
+from .importing import definition_save
 from .models import Indicator, Programme, Target, TaskGroup
 from .programmes import quarter_days, quarter_of
 from .publishing import programme_close, programme_mark_checked, programme_publish
+from .services import programme_code_in
 
 PARTS: dict[str, tuple[type[Any], type[Any], Any]] = {
     "task-group": (TaskGroup, f.TaskGroupForm, "programme"),
@@ -185,3 +189,43 @@ def programme_status_view(request: HttpRequest, code: str, action: str) -> HttpR
             return redirect("targets:programme_detail", programme.code)
     words = _("Publish %(number)s") if action == "publish" else _("Close %(number)s early")
     return _page(request, form, words % {"number": programme.number}, programme)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_import(request: HttpRequest) -> HttpResponse:
+    """A definition file imported as a new draft, all or nothing; problems line by line."""
+    require_office(request.user)  # type: ignore[arg-type]
+    form = f.ImportForm(_data(request), request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        dry_run = form.cleaned_data["dry_run"]
+        try:
+            data = upload_bytes(form.cleaned_data["file"])
+            if (
+                programme_code_in(data)
+                and Programme.objects.filter(code=programme_code_in(data)).exists()
+            ):
+                raise FileRefused([_("A programme with this code already exists.")])
+            programme = definition_save(data, dry_run=dry_run)
+        except FileRefused as refused:
+            problems = list(refused.messages)
+        else:
+            if dry_run:
+                messages.success(request, _("The file is sound; nothing was saved."))
+                return redirect("targets:programme_import")
+            messages.success(request, _("Draft %(number)s created.") % {"number": programme.number})
+            return redirect("targets:programme_detail", programme.code)
+    context = {"form": form, "problems": problems, "title": _("Import a programme")}
+    return render(request, "targets/import.html", context)
+
+
+@login_required
+def programme_export(request: HttpRequest, code: str) -> HttpResponse:
+    programme = _office_programme(request, code)
+    response = HttpResponse(
+        definition_write(programme),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{definition_filename(programme)}"'
+    return response

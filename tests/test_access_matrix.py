@@ -140,6 +140,8 @@ RULES: dict[str, dict[str, str]] = {
     },
     # office staff prepare programmes; programme 03 is published, so only its targets change
     "targets:programme_new": {"": OFFICE, "POST": "login 200 200 403 403 403 403"},
+    "targets:programme_import": {"": OFFICE, "POST": "login 200 200 403 403 403 403"},
+    "targets:programme_export": {P03: OFFICE, "nope": "login 404 404 403 403 403 403"},
     "targets:programme_copy": {
         P03: OFFICE,
         f"POST {P03}": "login 200 200 403 403 403 403",
