@@ -163,3 +163,23 @@ def test_closing_early_refuses_a_draft_and_a_day_before_publication(programme):
     assert closed.status == ProgrammeStatus.CLOSED
     assert programmes_in_force(2027, 4) == [programme, closed]
     assert programmes_in_force(2028, 1) == [programme]
+
+
+def test_no_quarter_before_the_publication_is_made_so_none_is_ever_overdue(programme):
+    """A programme whose term began long before it was published asks nothing of the quarters
+    before its publication: they are not made for it (reports.periods_ensure follows the
+    publication), so no unit can be overdue for them."""
+    from reports.assignments import periods_ensure
+
+    periods_ensure()
+    first = ReportingPeriod.objects.order_by("year", "quarter").first()
+    draft = draft_2026()
+    Programme.objects.filter(pk=draft.pk).update(
+        term_start=dt.date(2020, 1, 1), issued_on=dt.date(2020, 1, 1)
+    )
+    draft.refresh_from_db()
+    assert programme_mark_checked(draft) == []
+    programme_publish(draft, dt.date(2026, 7, 1), TODAY)
+    assert ReportingPeriod.objects.order_by("year", "quarter").first() == first
+    assert (first.year, first.quarter) == (2023, 4)
+    assert ReportingPeriod.objects.filter(year=2031, quarter=4).exists()
