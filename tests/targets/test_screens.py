@@ -162,3 +162,20 @@ def test_a_new_data_field_and_a_duplicate_code(office, programme):
     again = office.post(url("field_new", made.code), typed)
     assert again.status_code == 200 and Field.objects.filter(code="volunteers").count() == 1
     assert 'value="Đoàn viên tham gia tình nguyện"' in again.text
+
+
+def test_the_admin_cannot_move_a_published_term(client, admin_user, programme):
+    client.force_login(admin_user)
+    page = client.get(f"/admin/targets/programme/{programme.pk}/change/").text
+    assert 'name="term_start"' not in page and 'name="status"' not in page
+    draft = Programme.objects.create(
+        code="d",
+        number="d",
+        title_vi="d",
+        title_en="d",
+        issued_on=dt.date(2026, 1, 1),
+        term_start=dt.date(2026, 1, 1),
+        term_end=dt.date(2030, 12, 31),
+    )
+    page = client.get(f"/admin/targets/programme/{draft.pk}/change/").text
+    assert 'name="term_start"' in page and 'name="status"' not in page
