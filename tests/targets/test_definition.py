@@ -143,3 +143,31 @@ def test_import_and_export_screens(client, office_user, programme):
         response = client.post("/programmes/import/", {"file": upload})
     assert response.status_code == 302
     assert Programme.objects.get(code="07-ctr-ldld-2026").indicators.count() == 2
+
+
+def test_a_new_field_group_gets_its_breakdown_sheet_in_the_workbook(small_tree, programme):
+    import datetime as dt
+
+    from dashboards.workbook import workbook_write
+    from dashboards.workbook_data import WorkbookRequest
+    from reports.assignments import assignments_apply_proposal
+    from targets.publishing import programme_mark_checked, programme_publish
+
+    second = definition_save(PROGRAMME_2.read_bytes())
+    assert programme_mark_checked(second) == []
+    programme_publish(second, dt.date(2026, 1, 1), dt.date(2025, 12, 1))
+    assignments_apply_proposal()
+    approved(
+        small_tree.d2,
+        programme,
+        "2026Q4",
+        members_in_hardship=40,
+        members_in_hardship_helped_ytd=30,
+        union_homes_built=2,
+    )
+    stream = io.BytesIO()
+    req = WorkbookRequest(programme=second, year=2026, today=dt.date(2027, 2, 1))
+    with translation.override("vi"):
+        workbook_write(req, stream)
+    book = load_workbook(io.BytesIO(stream.getvalue()))
+    assert "Chăm lo đời sống theo đơn vị" in book.sheetnames
