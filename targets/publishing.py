@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -89,7 +90,9 @@ def programme_check(programme: Programme) -> list[str]:
     """Every problem of the programme, in words (in the active language)."""
     problems = _texts_missing(_("The programme's title"), programme, ["title"])
     indicators = list(
-        programme.indicators.select_related("numerator", "denominator").prefetch_related("targets")
+        programme.indicators.select_related("numerator", "denominator")
+        .order_by("order", "code")
+        .prefetch_related(Prefetch("targets", queryset=Target.objects.order_by("pk")))
     )
     if not indicators:
         problems.append(_("The programme has no indicator."))
