@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from rollup.engine import AS_NOW, AS_WAS, PeriodSpec, progress
 from targets.models import Indicator, Programme, Target
-from targets.programmes import programme_default
+from targets.programmes import programme_default, programmes_shown
 from unions.access import unit_for_user, visible_q, visible_unit_ids
 from unions.models import Unit, UnitKind, UnitLink, active_on_q
 from unions.selectors import unit_history
@@ -37,7 +37,7 @@ def _programme(request: HttpRequest) -> Programme:
     that ended (`targets.programmes.programme_default`, as every page)."""
     code = _param(request, "programme")
     if code:
-        found = Programme.objects.filter(code=code).first()
+        found = programmes_shown().filter(code=code).first()
         if found is None:
             raise BadRequest(_("Unknown programme %(code)s.") % {"code": code})
         return found
@@ -174,12 +174,12 @@ def unit_detail(request: HttpRequest, user: User, code: str) -> dict[str, Any]:
 
 @api_endpoint
 def programme_list(request: HttpRequest, user: User) -> dict[str, Any]:
-    return {"programmes": [js.programme_summary(p) for p in Programme.objects.all()]}
+    return {"programmes": [js.programme_summary(p) for p in programmes_shown()]}
 
 
 @api_endpoint
 def programme_detail(request: HttpRequest, user: User, code: str) -> dict[str, Any]:
-    programme = get_object_or_404(Programme, code=code)
+    programme = get_object_or_404(programmes_shown(), code=code)
     targets = Prefetch(
         "targets", queryset=Target.objects.select_related("unit").order_by("year", "unit__code")
     )

@@ -106,7 +106,7 @@ def _rules() -> dict[type[models.Model], Rule]:
         ReportingPeriod,
         Value,
     )
-    from targets.models import Field, Indicator, Programme, Target, TaskGroup
+    from targets.models import Field, FieldGroup, Indicator, Programme, Target, TaskGroup
     from unions.models import Unit, UnitLink
 
     return {
@@ -122,6 +122,7 @@ def _rules() -> dict[type[models.Model], Rule]:
         Indicator: Rule(describe=lambda i: f"{i.code} {i.name_vi}"),
         Target: Rule(describe=lambda t: f"{_code(_related(t, 'indicator'))} {t.year or 'term'}"),
         TaskGroup: Rule(describe=lambda g: f"{g.code}. {g.title_vi}"),
+        FieldGroup: Rule(describe=lambda g: f"{g.code}: {g.label_vi}"),
         ReportingCalendar: Rule(describe=lambda c: str(c.get_cutoff_rule_display())),
         ReportingPeriod: Rule(describe=lambda p: p.code),
         Assignment: Rule(

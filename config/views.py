@@ -4,11 +4,12 @@ from django.shortcuts import render
 
 from dashboards.views import overview
 from targets.models import Programme
+from targets.programmes import programmes_shown
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """The province overview (a reporter is sent to its own unit's page)."""
-    if Programme.objects.exists():
+    if programmes_shown().exists():
         return overview(request)
     return render(request, "home.html", {"programmes": Programme.objects.none()})

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from reports.periods import quarter_label, quarter_of
 from rollup.engine import AS_NOW, AS_WAS
 from targets.models import Programme
+from targets.programmes import first_day, programmes_shown
 
 TREE_CHOICES = [
     (AS_WAS, _("as it was")),
@@ -71,12 +72,12 @@ class DashboardForm(forms.Form):
         super().__init__(merged)
         years = term_years(programme)
         self.shown_programme = programme
-        every = Programme.objects.order_by("-term_start", "code").values_list("code", "number")
+        every = programmes_shown().order_by("-term_start", "code").values_list("code", "number")
         self.fields["programme"].choices = list(every)  # type: ignore[attr-defined]
         self.fields["programme"].initial = programme.code
         self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
         # Quarters from the first one reported (the programme's issue), to the current one.
-        first = quarter_of(max(programme.term_start, programme.issued_on))
+        first = quarter_of(first_day(programme))
         # The value is the code the URL carries (2026Q3); the reader sees "Quý 3/2026".
         quarters = [
             (f"{y}Q{q}", quarter_label(y, q))

@@ -29,7 +29,6 @@ from rollup.engine import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec
 from rollup.series import Point, Quarterly, indicator_series
 from targets.models import (
     Display,
-    FieldGroup,
     Indicator,
     IndicatorKind,
     Programme,
@@ -192,7 +191,7 @@ def members_indicator(programme: Programme) -> Indicator | None:
             programme=programme,
             denominator__isnull=True,
             display=Display.COUNT,
-            numerator__group=FieldGroup.MEMBERS,
+            numerator__group="members",
             numerator__time_kind=TimeKind.STOCK,
         )
         .order_by("order", "code")

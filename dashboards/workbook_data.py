@@ -20,7 +20,7 @@ from briefing.selectors import NarrativeRow, unit_narratives, unit_order
 from reports.models import ReportingPeriod
 from rollup import engine as rollup
 from rollup.engine import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec, Progress, progress
-from targets.models import FieldGroup, Indicator, IndicatorKind, Programme
+from targets.models import FieldGroup, Indicator, IndicatorKind, Programme, field_groups
 from unions.models import Unit
 
 from . import selectors as sel
@@ -145,12 +145,12 @@ def _delta(
 # --- breakdown by reporting unit --------------------------------------------------------
 
 GROUP_SHEETS = {
-    FieldGroup.MEMBERS: "ĐV, NLĐ theo đơn vị",
-    FieldGroup.GRASSROOTS: "CĐCS theo đơn vị",
-    FieldGroup.RATINGS: "Xếp loại theo đơn vị",
-    FieldGroup.FINANCE: "Tài chính theo đơn vị",
-    FieldGroup.LABOUR: "Quan hệ LĐ theo đơn vị",
-    FieldGroup.CULTURE: "Văn hóa theo đơn vị",
+    "members": "ĐV, NLĐ theo đơn vị",
+    "grassroots": "CĐCS theo đơn vị",
+    "ratings": "Xếp loại theo đơn vị",
+    "finance": "Tài chính theo đơn vị",
+    "labour": "Quan hệ LĐ theo đơn vị",
+    "culture": "Văn hóa theo đơn vị",
 }
 
 
@@ -189,10 +189,19 @@ def group_breakdowns(contents: Contents) -> list[GroupBreakdown]:
                 today=req.today if annual else contents.term_today,
             )
     return [
-        _group(group, sheet, by_group[group], rows)
-        for group, sheet in GROUP_SHEETS.items()
-        if by_group.get(group)
+        _group(g.code, _sheet_name(g), by_group[g.code], rows)
+        for g in field_groups()
+        if by_group.get(g.code)
     ]
+
+
+def _sheet_name(group: FieldGroup) -> str:
+    """The sheet of a group's breakdown; a group added since (field groups are data) is named
+    from its Vietnamese label, within a sheet name's 31 characters."""
+    if group.code in GROUP_SHEETS:
+        return GROUP_SHEETS[group.code]
+    label = "".join(ch for ch in group.label_vi if ch not in "[]:*?/\\")[:18].strip()
+    return f"{label} theo đơn vị"
 
 
 def _group(

@@ -50,6 +50,11 @@ def _columns(group: GroupBreakdown) -> list[float]:
     return widths
 
 
+def _group_label(code: str) -> str:
+    found = FieldGroup.objects.filter(code=code).first()
+    return found.label if found is not None else code
+
+
 def breakdown_sheet(book: Workbook, contents: Contents, group: GroupBreakdown) -> None:
     widths = _columns(group)
     sheet = sheet_setup(
@@ -59,7 +64,7 @@ def breakdown_sheet(book: Workbook, contents: Contents, group: GroupBreakdown) -
     kinds = {i.kind for i in group.indicators}
     scopes = [labels.annual_scope(contents)] if IndicatorKind.ANNUAL in kinds else []
     scopes += [labels.term_scope(contents)] if IndicatorKind.TERM in kinds else []
-    heading = _("%(group)s: by reporting unit") % {"group": FieldGroup(group.group).label}
+    heading = _("%(group)s: by reporting unit") % {"group": _group_label(group.group)}
     sheet.title(heading.upper(), " · ".join([*scopes, labels.data_label(contents)]))
     province = {r.code: r for r in contents.annual.results if r.indicator.kind == "annual"}
     province |= {r.code: r for r in contents.term.results if r.indicator.kind == "term"}

@@ -19,7 +19,7 @@ from dashboards.views import home_unit, requested_programme
 from reports.access import report_for_user
 from reports.selectors import entries_of, is_province_report, time_wording
 from reports.services import report_fields
-from targets.models import FieldGroup
+from targets.models import field_groups
 from targets.programmes import programmes_in_force
 
 from .document import document_heading
@@ -36,14 +36,14 @@ def report_print(request: HttpRequest, pk: int) -> HttpResponse:
     fields = report_fields(report.period, province=is_province_report(report))
     entries = entries_of(report)
     groups = []
-    for value, label in FieldGroup.choices:
+    for group in field_groups():
         rows = [
             (f, time_wording(f, report.period), entries.get(f.code))
             for f in fields
-            if f.group == value
+            if f.group == group.code
         ]
         if rows:
-            groups.append((label, rows))
+            groups.append((group.label, rows))
     narratives = [
         n
         for n in report.narratives.select_related("task_group").order_by("task_group__order")

@@ -12,8 +12,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from targets.models import Field, FieldGroup, Programme, RegistryCount, TaskGroup, TimeKind
-from targets.programmes import covers
+from targets.models import Field, RegistryCount, TaskGroup, TimeKind, field_groups
+from targets.programmes import covers, programmes_shown
 from unions.models import UnitKind
 
 from .models import (
@@ -108,8 +108,9 @@ def report_form_context(report: Report) -> FormContext:
     values = list(
         report.values.values_list("field__code", "state", "number", "warning_confirmed", "reason")
     )
-    sections = [FieldSection(str(label)) for _value, label in FieldGroup.choices]
-    by_group = dict(zip(FieldGroup.values, sections, strict=True))
+    groups = field_groups()
+    sections = [FieldSection(g.label) for g in groups]
+    by_group = dict(zip([g.code for g in groups], sections, strict=True))
     for f in fields:
         by_group[f.group].rows.append(_row(f, report, before, counts))
     groups = report_task_groups(period)
@@ -165,7 +166,7 @@ def open_slots(user: User, today: dt.date) -> list[OpenSlot]:
         return []
     done = set(Report.objects.filter(unit_id=user.unit_id).values_list("period_id", flat=True))
     periods = ReportingPeriod.objects.order_by("-year", "-quarter")
-    every = list(Programme.objects.order_by("term_start", "pk"))
+    every = list(programmes_shown().order_by("term_start", "pk"))
     slots = []
     for period in periods:
         if period.cutoff > today or period.pk in done:

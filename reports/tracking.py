@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from targets.models import Programme
-from targets.programmes import covers
+from targets.programmes import covers, programmes_shown
 from unions.models import Unit
 
 from .assignments import assignments_for
@@ -269,7 +269,7 @@ class Asked:
 
 def _province_asks(period: ReportingPeriod, asked: Asked) -> bool:
     if asked.programmes is None:
-        asked.programmes = list(Programme.objects.all())
+        asked.programmes = list(programmes_shown())
     running = tuple(p.pk for p in asked.programmes if covers(p, period.year, period.quarter))
     key = (period.asks_annual_fields, running)
     if key not in asked.answers:

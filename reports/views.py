@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from targets.models import FieldGroup, Programme
-from targets.programmes import covers, programmes_in_force
+from targets.models import field_groups
+from targets.programmes import covers, programmes_in_force, programmes_shown
 from unions.access import unit_for_user
 from unions.models import Unit
 
@@ -95,7 +95,7 @@ class ReportTable(tables.Table):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Every programme, read once for the page: a quarter's report serves those in force.
-        self.programmes = list(Programme.objects.order_by("term_start", "pk"))
+        self.programmes = list(programmes_shown().order_by("term_start", "pk"))
 
     def render_period(self, record: Report) -> Any:
         from django.utils.html import format_html
@@ -173,14 +173,14 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entries = entries_of(report)
     groups = [
         (
-            label,
+            group.label,
             [
                 (f, time_wording(f, report.period), entries.get(f.code))
                 for f in fields
-                if f.group == value
+                if f.group == group.code
             ],
         )
-        for value, label in FieldGroup.choices
+        for group in field_groups()
     ]
     narratives = [
         n

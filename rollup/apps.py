@@ -22,6 +22,16 @@ def _totals_built_after_migrate(**kwargs: Any) -> None:
         totals_complete()
 
 
+def _totals_follow_programme(programme: object) -> None:
+    """A programme published: its indicators' fields and pairs are summed in the totals (a
+    rebuild in the publication's transaction when they lack some; nothing when never built)."""
+    from .models import RollupTotalsState
+    from .totals import totals_complete
+
+    if RollupTotalsState.objects.exists():
+        totals_complete()
+
+
 class RollupConfig(AppConfig):
     name = "rollup"
     verbose_name = _("Roll-up")
@@ -30,6 +40,7 @@ class RollupConfig(AppConfig):
         # The totals follow every reorganisation, approval and calendar change in its
         # transaction; the layers below must not import the roll-up, so they call back.
         from reports.hooks import approval_listen, calendar_listen
+        from targets.hooks import publish_listen
         from unions.closure import closure_listen
 
         from .totals import follow_calendar, follow_closure, totals_apply
@@ -37,4 +48,5 @@ class RollupConfig(AppConfig):
         closure_listen(follow_closure)
         approval_listen(totals_apply)
         calendar_listen(follow_calendar)
+        publish_listen(_totals_follow_programme)
         post_migrate.connect(_totals_built_after_migrate, sender=self)

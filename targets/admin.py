@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from .models import Field, Indicator, Programme, Target, TaskGroup
@@ -25,8 +27,15 @@ class TaskGroupInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("number", "title_vi", "term_start", "term_end")
+    list_display = ("number", "title_vi", "status", "term_start", "term_end")
     inlines = [IndicatorInline, TaskGroupInline]
+    # The status, dates and term change through the programme screens' services (the check,
+    # publication, early close), never by hand: a published term cannot move past its reports.
+    readonly_fields = ("status", "published_from", "closed_from")
+
+    def get_readonly_fields(self, request: Any, obj: Programme | None = None) -> Any:
+        fixed = ("issued_on", "term_start", "term_end") if obj and not obj.is_editable else ()
+        return (*self.readonly_fields, *fixed)
 
 
 class TargetInline(admin.TabularInline):  # type: ignore[type-arg]

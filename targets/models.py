@@ -6,6 +6,7 @@ Ratios are never stored: an indicator names a numerator field and a denominator 
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -24,13 +25,31 @@ class Frequency(models.TextChoices):
     ANNUAL = "annual", _("Once a year (fourth-quarter report)")
 
 
-class FieldGroup(models.TextChoices):
-    MEMBERS = "members", _("Members and workers")
-    GRASSROOTS = "grassroots", _("Grassroots unions by sector")
-    RATINGS = "ratings", _("Ratings")
-    FINANCE = "finance", _("Finance")
-    LABOUR = "labour", _("Labour relations")
-    CULTURE = "culture", _("Culture")
+class FieldGroup(models.Model):
+    """A section of the report form (members, grassroots unions, ratings, …): data, so a new
+    programme can bring a group of its own without a migration."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    label_vi = models.CharField(_("label (Vietnamese)"), max_length=200)
+    label_en = models.CharField(_("label (English)"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("field group")
+        verbose_name_plural = _("field groups")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return localized(self, "label")
+
+
+def field_groups() -> list[FieldGroup]:
+    """The report form's sections in order (one query)."""
+    return list(FieldGroup.objects.order_by("order", "code"))
 
 
 class RegistryCount(models.TextChoices):
@@ -52,7 +71,8 @@ class Field(models.Model):
     label_en = models.CharField(_("label (English)"), max_length=300)
     help_vi = models.TextField(_("explanation (Vietnamese)"), blank=True)
     help_en = models.TextField(_("explanation (English)"), blank=True)
-    group = models.CharField(_("group"), max_length=12, choices=FieldGroup.choices)
+    # The code of a `FieldGroup` row: a free value, validated against the table (`clean`).
+    group = models.CharField(_("group"), max_length=40)
     time_kind = models.CharField(_("time behaviour"), max_length=6, choices=TimeKind.choices)
     frequency = models.CharField(
         _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.QUARTERLY
@@ -82,16 +102,50 @@ class Field(models.Model):
                 condition=Q(frequency__in=Frequency.values), name="targets_field_frequency_valid"
             ),
             models.CheckConstraint(
-                condition=Q(group__in=FieldGroup.values), name="targets_field_group_valid"
-            ),
-            models.CheckConstraint(
                 condition=Q(registry_count__in=RegistryCount.values),
                 name="targets_field_registry_count_valid",
             ),
         ]
 
+    # What a field means: once reports hold values for it, none of these may change (a new
+    # meaning is a new field). Labels and explanations may be reworded.
+    MEANING = (
+        "code",
+        "time_kind",
+        "frequency",
+        "registry_count",
+        "counts_grassroots",
+        "province_only",
+    )
+
     def __str__(self) -> str:
         return f"{self.code}: {self.label}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        changed = self.meaning_changes()
+        if changed:
+            raise FieldMeaningLocked(self, changed)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.group and not FieldGroup.objects.filter(code=self.group).exists():
+            raise ValidationError(
+                {"group": _("There is no field group %(code)s.") % {"code": self.group}}
+            )
+
+    def meaning_changes(self) -> list[str]:
+        """The attributes of its meaning this unsaved version changes, if reports already hold
+        values for the field (else none: a field without values may still be corrected)."""
+        if self.pk is None:
+            return []
+        stored = Field.objects.filter(pk=self.pk).values(*self.MEANING).first()
+        if stored is None:
+            return []
+        changed = [name for name in self.MEANING if stored[name] != getattr(self, name)]
+        from .hooks import field_has_values
+
+        return changed if changed and field_has_values(self) else []
 
     @property
     def label(self) -> str:
@@ -100,6 +154,36 @@ class Field(models.Model):
     @property
     def help(self) -> str:
         return localized(self, "help")
+
+
+class ProgrammeStatus(models.TextChoices):
+    """A programme is prepared as a draft, checked, published from a date and may be closed
+    early from a date (DOMAIN.md §8). Only published and closed programmes are shown."""
+
+    DRAFT = "draft", _("Draft")
+    CHECKED = "checked", _("Checked")
+    PUBLISHED = "published", _("Published")
+    CLOSED = "closed", _("Closed early")
+
+
+SHOWN_STATUSES = (ProgrammeStatus.PUBLISHED, ProgrammeStatus.CLOSED)
+
+
+class FieldMeaningLocked(ValidationError):
+    """A field already holding values was to change its meaning."""
+
+    def __init__(self, field: Field, changed: list[str]) -> None:
+        names = ", ".join(
+            str(getattr(Field._meta.get_field(n), "verbose_name", n)) for n in changed
+        )
+        super().__init__(
+            _(
+                "Field %(code)s already has figures in reports: its %(what)s cannot change. "
+                "A new meaning is a new field."
+            )
+            % {"code": field.code, "what": names}
+        )
+        self.changed = changed
 
 
 class Programme(models.Model):
@@ -113,6 +197,21 @@ class Programme(models.Model):
     issued_on = models.DateField(_("issued on"))
     term_start = models.DateField(_("term starts"))
     term_end = models.DateField(_("term ends"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProgrammeStatus.choices, default=ProgrammeStatus.DRAFT
+    )
+    published_from = models.DateField(
+        _("reports ask for it from"),
+        null=True,
+        blank=True,
+        help_text=_("The first day of the first quarter whose reports ask for its fields."),
+    )
+    closed_from = models.DateField(
+        _("closed from"),
+        null=True,
+        blank=True,
+        help_text=_("From this day reports no longer ask for its fields; figures stay readable."),
+    )
 
     class Meta:
         verbose_name = _("programme")
@@ -122,7 +221,19 @@ class Programme(models.Model):
             models.CheckConstraint(
                 condition=Q(term_end__gt=models.F("term_start")),
                 name="targets_programme_term_in_order",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ProgrammeStatus.values),
+                name="targets_programme_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "checked"]) | Q(published_from__isnull=False),
+                name="targets_programme_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | Q(closed_from__isnull=False),
+                name="targets_programme_closed_has_date",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -131,6 +242,14 @@ class Programme(models.Model):
     @property
     def title(self) -> str:
         return localized(self, "title")
+
+    @property
+    def is_shown(self) -> bool:
+        return self.status in SHOWN_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (ProgrammeStatus.DRAFT, ProgrammeStatus.CHECKED)
 
 
 class TaskGroup(models.Model):

@@ -1,85 +1,50 @@
-"""Writes of programme reference data."""
+"""Writes of programme reference data: programme 03 is loaded from its definition file.
+
+`targets/programmes/03-CTr-LDLD-2023.xlsx` is the source of programme 03/CTr-LĐLĐ (fields,
+21 indicators, targets, task groups), in the format office staff export and import
+(`targets.definition`); it is edited like any programme file and loaded again.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
+from pathlib import Path
 
 from django.db import transaction
 
-from unions.models import Unit, UnitKind
+from fileread.reader import path_bytes
 
-from . import programme_03
-from .models import Field, Indicator, Programme, Target, TaskGroup
+from .definition import PROGRAMME, definition_read
+from .importing import definition_save
+from .models import Programme, ProgrammeStatus
+
+PROGRAMMES_DIR = Path(__file__).resolve().parent / "programmes"
+PROGRAMME_03_FILE = PROGRAMMES_DIR / "03-CTr-LDLD-2023.xlsx"
 
 
-def fields_load() -> int:
-    """Creates or refreshes the data fields the programme's indicators use."""
-    for order, row in enumerate(programme_03.FIELDS, start=1):
-        code, group, time_kind, frequency, registry, province_only, label_vi, label_en = row
-        Field.objects.update_or_create(
-            code=code,
-            defaults={
-                "group": group,
-                "time_kind": time_kind,
-                "frequency": frequency,
-                "registry_count": registry,
-                "province_only": province_only,
-                # Counts of CĐCS are bounded by the CĐCS in the subtree; counts of people
-                # (chairs) are not: they are checked against people.
-                "counts_grassroots": group == "grassroots" and "chairs" not in code,
-                "label_vi": label_vi,
-                "label_en": label_en,
-                "order": order * 10,
-            },
-        )
-    return len(programme_03.FIELDS)
+def programme_code_in(data: bytes) -> str | None:
+    rows = definition_read(data).sheets.get(PROGRAMME) or []
+    return str(rows[0][1].get("code") or "") or None if rows else None
 
 
 @transaction.atomic
-def programme_03_load() -> Programme:
-    """Loads programme 03/CTr-LĐLĐ; running it again updates texts and adds nothing twice."""
-    fields_load()
-    data = dict(programme_03.PROGRAMME)
-    issuer = Unit.objects.filter(kind=UnitKind.PROVINCE).order_by("valid_from").first()
-    programme, _ = Programme.objects.update_or_create(
-        code=data.pop("code"),
-        defaults={
-            **data,
-            "issued_on": dt.date.fromisoformat(data["issued_on"]),
-            "term_start": dt.date.fromisoformat(data["term_start"]),
-            "term_end": dt.date.fromisoformat(data["term_end"]),
-            "issuer": issuer,
-        },
-    )
-    fields = {f.code: f for f in Field.objects.all()}
-    for order, row in enumerate(programme_03.INDICATORS, start=1):
-        code, kind, num, den, display, comparison, target = row[:7]
-        name_vi, name_en, text_vi, text_en = row[7:]
-        indicator, _ = Indicator.objects.update_or_create(
-            programme=programme,
-            code=code,
-            defaults={
-                "kind": kind,
-                "numerator": fields[num],
-                "denominator": fields[den] if den else None,
-                "display": display,
-                "comparison": comparison,
-                "name_vi": name_vi,
-                "name_en": name_en,
-                "text_vi": text_vi,
-                "text_en": text_en,
-                "order": order * 10,
-            },
-        )
-        # The programme's own target is created once; staff may adjust it afterwards.
-        Target.objects.get_or_create(
-            indicator=indicator, year=None, unit=None, defaults={"value": Decimal(target)}
-        )
-    for order, (code, title_vi, title_en) in enumerate(programme_03.TASK_GROUPS, start=1):
-        TaskGroup.objects.update_or_create(
-            programme=programme,
-            code=code,
-            defaults={"title_vi": title_vi, "title_en": title_en, "order": order},
-        )
+def programme_load(path: Path, *, publish: bool = False, dry_run: bool = False) -> Programme:
+    """Loads a definition file as a new draft (FileRefused with every problem otherwise). A
+    programme whose code exists already is left as it is and returned (loading is
+    idempotent). With `publish` it is published from its first reporting day at once: for a
+    shipped programme whose reports exist already (programme 03), not for a new one, which is
+    checked and published on its screens (`targets.publishing`)."""
+    data = path_bytes(path)
+    existing = Programme.objects.filter(code=programme_code_in(data) or "").first()
+    if existing is not None:
+        return existing
+    programme = definition_save(data, dry_run=dry_run)
+    if publish and not dry_run:
+        programme.status = ProgrammeStatus.PUBLISHED
+        programme.published_from = max(programme.term_start, programme.issued_on)
+        programme.save(update_fields=["status", "published_from"])
     return programme
+
+
+def programme_03_load() -> Programme:
+    """Loads programme 03/CTr-LĐLĐ from its file, published; running it again adds nothing."""
+    return programme_load(PROGRAMME_03_FILE, publish=True)

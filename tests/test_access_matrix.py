@@ -72,6 +72,9 @@ OFFICE_ON_D2 = "login 200 200 403 403 404 404"
 OFFICE_ON_C11 = "login 200 200 403 404 403 403"
 PUBLIC = "200 200 200 200 200 200 200"
 API_EVERYONE = "401 200   200    200    200   200   200"
+P03 = "03-ctr-ldld-2023"
+# A published programme's definition is fixed: not found for office staff, refused to others.
+PUBLISHED_FIXED = "login 404 404 403 403 403 403"
 
 RULES: dict[str, dict[str, str]] = {
     # --- home and accounts ---
@@ -134,6 +137,35 @@ RULES: dict[str, dict[str, str]] = {
     "targets:programme_detail": {
         "03-ctr-ldld-2023": EVERYONE,
         "nope": "login 404 404 404 404 404 404",
+    },
+    # office staff prepare programmes; programme 03 is published, so only its targets change
+    "targets:programme_new": {"": OFFICE, "POST": "login 200 200 403 403 403 403"},
+    "targets:programme_import": {"": OFFICE, "POST": "login 200 200 403 403 403 403"},
+    "targets:programme_export": {P03: OFFICE, "nope": "login 404 404 403 403 403 403"},
+    "targets:programme_copy": {
+        P03: OFFICE,
+        f"POST {P03}": "login 200 200 403 403 403 403",
+    },
+    "targets:programme_edit": {P03: PUBLISHED_FIXED, f"POST {P03}": PUBLISHED_FIXED},
+    "targets:programme_check": {P03: POST_ONLY, f"POST {P03}": PUBLISHED_FIXED},
+    "targets:programme_publish": {P03: OFFICE, f"POST {P03}": "login 200 200 403 403 403 403"},
+    "targets:programme_close": {P03: OFFICE, f"POST {P03}": "login 200 200 403 403 403 403"},
+    "targets:field_new": {P03: PUBLISHED_FIXED, f"POST {P03}": PUBLISHED_FIXED},
+    "targets:part_new": {
+        f"{P03}/indicator": PUBLISHED_FIXED,
+        f"{P03}/target": OFFICE,
+        f"{P03}/nothing": "login 404 404 403 403 403 403",
+        f"POST {P03}/target": "login 200 200 403 403 403 403",
+    },
+    "targets:part_edit": {
+        f"{P03}/target/target_a01": OFFICE,
+        f"{P03}/indicator/indicator_a01": PUBLISHED_FIXED,
+        f"{P03}/target/missing": "login 404 404 403 403 403 403",
+        f"POST {P03}/target/target_a01": "login 200 200 403 403 403 403",
+    },
+    "targets:part_delete": {
+        f"{P03}/target/target_a01": POST_ONLY,
+        f"POST {P03}/target/target_a01": PUBLISHED_FIXED,
     },
     # --- reports ---
     "reports:list": {"": EVERYONE, "?status=approved": EVERYONE},
@@ -316,6 +348,9 @@ def _post_data(world: World, name: str, label: str) -> dict[str, Any]:
         "unions:move": {"parent": "P", "on": "2026-01-01"},
         "unions:move_children": {"move-parent": "P", "move-on": "2026-01-01"},
         "unions:dissolve": {"on": "2026-01-01"},
+        "targets:programme_edit": {"title_en": "Changed"},
+        "targets:part_edit": {"value": "1"},
+        "targets:part_new": {"value": "1"},
         "reports:open": {"unit": label.removeprefix("POST "), "period": "2025Q4"},
         "reports:edit": {**version, "v_members": "4321"},
         "reports:submit": version,
@@ -415,6 +450,8 @@ def world(
     world.pks["assignment"] = Assignment.objects.order_by("pk").values_list("pk", flat=True)[0]
     token, raw = token_create(district_reporter, "tests")
     world.pks["token_d2"] = token.pk
+    world.pks["target_a01"] = programme.indicators.get(code="A01").targets.get().pk
+    world.pks["indicator_a01"] = programme.indicators.get(code="A01").pk
     for name, user in users.items():
         if user is not None:
             world.tokens[name] = raw if name == "reporter_d2" else token_create(user, "t")[1]

@@ -137,6 +137,8 @@ def test_the_default_programme_is_the_one_in_force_else_the_last_that_ended(prog
         issued_on=dt.date(2026, 3, 1),
         term_start=dt.date(2026, 1, 1),
         term_end=dt.date(2030, 12, 31),
+        status="published",
+        published_from=dt.date(2026, 1, 1),
     )
     assert programme_default(dt.date(2025, 6, 1)) == programme
     assert programme_default(dt.date(2027, 6, 1)) == later  # both in force: the newer

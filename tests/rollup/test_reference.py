@@ -433,6 +433,8 @@ def test_two_programmes_read_the_same_members(small_tree, programme):
         issued_on=dt.date(2026, 1, 1),
         term_start=dt.date(2026, 1, 1),
         term_end=dt.date(2030, 12, 31),
+        status="published",
+        published_from=dt.date(2026, 1, 1),
     )
     members = Field.objects.get(code="members")
     Indicator.objects.create(

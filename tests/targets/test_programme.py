@@ -103,6 +103,8 @@ def test_a_second_programme_needs_no_code(programme):
         issued_on="2025-10-01",
         term_start="2025-01-01",
         term_end="2030-12-31",
+        status="published",
+        published_from="2025-10-01",
     )
     members = Field.objects.get(code="members")
     indicator = Indicator.objects.create(
