@@ -8,7 +8,7 @@ export DEBUG ?= true
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup translations lint typecheck check serve lock clean bench
+.PHONY: run test setup translations lint typecheck layers check serve lock clean bench
 
 $(STAMP): requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,7 +37,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy .
 
-check: lint typecheck
+# The layers between apps (.importlinter; CONTRIBUTING.md explains them).
+layers: $(STAMP)
+	$(BIN)/lint-imports --no-cache --no-logo
+
+check: lint typecheck layers
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # Production-style serving: gunicorn, static files through whitenoise, DEBUG off.

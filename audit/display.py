@@ -40,11 +40,8 @@ class DataFieldLabels:
 
     def text(self, code: str) -> str:
         if self._labels is None:
-            from targets.models import Field
-
-            self._labels = {
-                f.code: f.label for f in Field.objects.only("code", "label_vi", "label_en")
-            }
+            rows = _data_field_model().objects.only("code", "label_vi", "label_en")
+            self._labels = {f.code: f.label for f in rows}
         label = self._labels.get(code)
         return f"{label} ({code})" if label else code
 
@@ -139,10 +136,8 @@ def value_text(
 
 
 def _measured_value(text: str) -> str:
-    from reports.models import ValueState
-
-    if text == "NA":
-        return str(ValueState.NOT_APPLICABLE.label)
-    if text == "blank":
-        return str(ValueState.BLANK.label)
+    """A value as recorded ("NA", "blank", a number), named as the value's state is named."""
+    state = {"NA": "na", "blank": "blank"}.get(text)
+    if state is not None:
+        return _choice(_field("reports", "value", "state"), state)
     return _number(text) if text.isdigit() else text
