@@ -8,7 +8,8 @@ from targets.models import Programme
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The province overview (a reporter is sent to its own unit's page)."""
+    """The province overview (a reporter is sent to its own unit's page); before any programme
+    is loaded, how to load one."""
     if Programme.objects.exists():
         return overview(request)
-    return render(request, "home.html", {"programmes": Programme.objects.none()})
+    return render(request, "home.html")

@@ -148,10 +148,6 @@ def _assignment(
     )
 
 
-def _period_key(period: ReportingPeriod) -> tuple[int, int]:
-    return period.year, period.quarter
-
-
 def covering_q(period: ReportingPeriod) -> Q:
     """Assignments that cover `period` and whose unit exists at its cut-off, as a filter."""
     year, quarter = period.year, period.quarter
