@@ -48,6 +48,9 @@ class Rule:
     skip: frozenset[str] = frozenset()
     # Turns a stored row (attname -> value) into what the log compares and shows.
     project: Callable[[type[models.Model], Row], Row] | None = None
+    # Changes the rows themselves keep (a report event's values, recorded there only): read
+    # from them by primary key, for a page of entries at once, as (name, before, after) text.
+    kept_changes: Callable[[list[str]], dict[str, list[tuple[str, str, str]]]] | None = None
 
 
 def related(instance: models.Model, name: str) -> Any:
@@ -85,6 +88,14 @@ def audit_register(model: type[models.Model], rule: Rule | None = None) -> None:
 
 def audited_models() -> dict[type[models.Model], Rule]:
     return _RULES
+
+
+def rule_for(app_label: str, model_name: str) -> Rule | None:
+    """The rule of a model named as an entry names it, None if it is no longer audited."""
+    for model, rule in _RULES.items():
+        if (model._meta.app_label, model._meta.model_name) == (app_label, model_name):
+            return rule
+    return None
 
 
 @cache

@@ -1,4 +1,10 @@
-"""How the audit log records this app's models (registered by ReportsConfig.ready)."""
+"""How the audit log records this app's models (registered by ReportsConfig.ready).
+
+Report values are not logged one by one: a save records its changed values once, in its
+`ReportEvent.changes` (field, old, new), and the log records the event (who, when, which
+action) in one entry, whose page shows the values read from the event. Entries written per
+value before this change stay readable (`audit.display`).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from django.db import models
 from django.db.models.signals import post_save
 
 from audit.models import AuditAction
-from audit.recording import Row, Rule, audit_register, audit_write, code_of, related
+from audit.recording import Rule, audit_register, audit_write, code_of, related
 
 from .models import (
     Assignment,
@@ -20,22 +26,7 @@ from .models import (
     ReportingCalendar,
     ReportingPeriod,
     Value,
-    ValueState,
 )
-
-
-def _value_text(row: Row) -> str:
-    state = row.get("state")
-    if state == ValueState.NUMBER:
-        return str(row.get("number"))
-    return "NA" if state == ValueState.NOT_APPLICABLE else "blank"
-
-
-def _project_value(model: type[models.Model], row: Row) -> Row:
-    projected = {k: v for k, v in row.items() if k not in ("state", "number")}
-    if "state" in row or "number" in row:
-        projected["value"] = _value_text(row)
-    return projected
 
 
 def _describe_report(report: Any) -> str:
@@ -55,6 +46,26 @@ def _describe_in_report(name: str) -> Callable[[Any], str]:
 def _describe_assignment(a: Assignment) -> str:
     first, last = code_of(related(a, "first_period")), code_of(related(a, "last_period"))
     return f"{code_of(related(a, 'unit'))} {first}–{last or '…'}"
+
+
+def _describe_event(event: ReportEvent) -> str:
+    report = related(event, "report")
+    where = _describe_report(report) if report is not None else f"#{event.report_id}"
+    return f"{where} · {event.action}"
+
+
+def _event_changes(pks: list[str]) -> dict[str, list[tuple[str, str, str]]]:
+    """The values report events changed, as the events keep them (the only record of them);
+    a narrative's change is named by the log's own entry for it."""
+    rows = ReportEvent.objects.filter(pk__in=[int(pk) for pk in pks if pk.isdigit()])
+    return {
+        str(pk): [
+            (c["field"], c["old"], c["new"])
+            for c in changes or []
+            if not c["field"].startswith("narrative ")
+        ]
+        for pk, changes in rows.values_list("pk", "changes")
+    }
 
 
 def report_event_saved(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
@@ -89,6 +100,11 @@ def audit_connect() -> None:
             skip=frozenset({"created_at", "updated_at", "updated_by"}),
         ),
     )
-    audit_register(Value, Rule(describe=_describe_in_report("field"), project=_project_value))
+    # A value change is recorded once, in its report event (ReportEvent.changes): the log
+    # records the event, one entry per save, and its page reads the values from the event.
+    audit_register(
+        ReportEvent,
+        Rule(describe=_describe_event, skip=frozenset({"changes"}), kept_changes=_event_changes),
+    )
     audit_register(Narrative, Rule(describe=_describe_in_report("task_group")))
     post_save.connect(report_event_saved, sender=ReportEvent, dispatch_uid="audit:reopen")

@@ -294,7 +294,19 @@ def report_history(report: Report) -> list[EventRow]:
         .select_related("actor", "report")
         .order_by("at", "pk")
     )
-    return event_rows(events, field_labels())
+    return event_rows(_without_reopen_copies(events), field_labels())
+
+
+def _without_reopen_copies(events: list[ReportEvent]) -> list[ReportEvent]:
+    """Before 2026 a reopening was also recorded on the revision it reopened; the history is
+    append-only, so that copy stays in the table and is skipped here (the one on the new
+    revision, with the same reason, tells it)."""
+    reopens = {(e.report.revision, e.reason) for e in events if e.action == EventAction.REOPEN}
+    return [
+        e
+        for e in events
+        if e.action != EventAction.REOPEN or (e.report.revision + 1, e.reason) not in reopens
+    ]
 
 
 def last_reason(report: Report) -> ReportEvent | None:
