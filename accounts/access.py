@@ -3,6 +3,10 @@
 A foundation every layer may import (the import-linter contract says so): it imports no app.
 Checks that depend on where a unit sits live with the hierarchy (`unions.access`) and the
 reports (`reports.access`).
+
+The decorators log in first. A view that takes only some methods puts the method check between
+the login and the role (`@login_required`, `@require_POST`, `@office_required`), so a wrong
+method is 405 for everyone, as the access matrix (tests/test_access_matrix.py) says.
 """
 
 from __future__ import annotations
@@ -39,15 +43,27 @@ def user_of(request: HttpRequest) -> User:
     return user
 
 
+def _role_required(allowed: Callable[[User], bool]) -> Callable[[View[P]], View[P]]:
+    def decorator(view: View[P]) -> View[P]:
+        def checked(
+            request: AuthenticatedHttpRequest, /, *args: P.args, **kwargs: P.kwargs
+        ) -> HttpResponseBase:
+            if not allowed(user_of(request)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        update_wrapper(checked, view)
+        return login_required(checked)
+
+    return decorator
+
+
 def office_required(view: View[P]) -> View[P]:
     """Logged in, and office staff or an administrator; 403 for anyone else."""
+    return _role_required(lambda user: user.is_office)(view)
 
-    def checked(
-        request: AuthenticatedHttpRequest, /, *args: P.args, **kwargs: P.kwargs
-    ) -> HttpResponseBase:
-        if not user_of(request).is_office:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
 
-    update_wrapper(checked, view)
-    return login_required(checked)
+def province_reader_required(view: View[P]) -> View[P]:
+    """Logged in, and reading the whole province (office, administrators, the Standing
+    Committee); 403 for a unit's reporter."""
+    return _role_required(lambda user: user.sees_whole_province)(view)

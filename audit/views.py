@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -12,8 +13,9 @@ from .models import AuditEntry
 from .tables import AuditTable
 
 
-@office_required
+@login_required
 @require_GET
+@office_required
 def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every recorded change, newest first, for office staff."""
     filters = AuditFilter(request.GET or None, queryset=AuditEntry.objects.all())

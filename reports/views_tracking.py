@@ -7,18 +7,17 @@ readable by the Standing Committee. Every write is one call of a function in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from unions.access import require_office
+from accounts.access import AuthenticatedHttpRequest, office_required, province_reader_required
 from unions.models import Unit
 
 from .assignments import (
@@ -37,13 +36,6 @@ from .tracking import (
     tracking_grid,
 )
 
-if TYPE_CHECKING:
-    from accounts.models import User
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
 
 def _periods() -> list[ReportingPeriod]:
     return list(ReportingPeriod.objects.all())
@@ -52,10 +44,8 @@ def _periods() -> list[ReportingPeriod]:
 # --- views --------------------------------------------------------------------------------
 
 
-@login_required
-def tracking(request: HttpRequest) -> HttpResponse:
-    if not _user(request).sees_whole_province:
-        raise PermissionDenied
+@province_reader_required
+def tracking(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     periods = _periods()
     years = sorted({p.year for p in periods})
@@ -71,8 +61,8 @@ def tracking(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def calendar(request: HttpRequest) -> HttpResponse:
-    require_office(_user(request))
+@office_required
+def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CalendarForm(request.POST or None, instance=calendar_get())
     if request.method == "POST" and form.is_valid():
         calendar_save(form.instance)
@@ -115,17 +105,16 @@ def _proposal(period: ReportingPeriod) -> list[tuple[Unit, str]]:
     return [(p.unit, str(AssignmentScope(p.scope).label)) for p in assignment_proposal(period)]
 
 
-@login_required
-def assignments(request: HttpRequest) -> HttpResponse:
-    require_office(_user(request))
+@office_required
+def assignments(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = _assignments_context(request)
     return render(request, "reports/assignments_list.html", context)
 
 
 @login_required
 @require_POST
-def assignment_add(request: HttpRequest) -> HttpResponse:
-    require_office(_user(request))
+@office_required
+def assignment_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AssignmentAddForm(request.POST)
     if form.is_valid():
         assignment = form.save()
@@ -137,8 +126,8 @@ def assignment_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
-    require_office(_user(request))
+@office_required
+def assignment_end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assignment = get_object_or_404(Assignment.objects.select_related("first_period"), pk=pk)
     form = AssignmentEndForm(assignment, request.POST, prefix=f"end{pk}")
     if form.is_valid():
@@ -151,9 +140,9 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def assignments_apply(request: HttpRequest) -> HttpResponse:
+@office_required
+def assignments_apply(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Replaces every assignment with the proposal from the tree, after a confirmation."""
-    require_office(_user(request))
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         created = assignments_apply_proposal()
         messages.success(
