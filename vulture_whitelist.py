@@ -123,3 +123,4 @@ fk_name  # unused variable (unions/admin.py:8)
 can_delete  # unused variable (unions/admin.py:10)
 note_field  # DEAD: remove with this line once the branch that edits unions/forms.py is merged
 _.input_type  # unused attribute (unions/forms.py:135)
+unit_descendants  # the tree below a unit on a date: the tests' reference reader of the hierarchy

@@ -23,6 +23,17 @@ from .models import (
 )
 
 
+def unit_descendants(unit: Unit, on: dt.date, *, include_self: bool = False) -> list[Unit]:
+    """Units below `unit` on `on`, nearest first."""
+    rows = UnitClosure.objects.filter(active_on_q(on), ancestor=unit)
+    if not include_self:
+        rows = rows.filter(depth__gt=0)
+    return [
+        r.descendant
+        for r in rows.select_related("descendant").order_by("depth", "descendant__code")
+    ]
+
+
 def unit_children(unit: Unit, on: dt.date) -> list[Unit]:
     links = UnitLink.objects.filter(active_on_q(on), parent=unit).select_related("child")
     return sorted((link.child for link in links), key=lambda u: (u.kind, vi_sort_key(u.name)))
