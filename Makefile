@@ -8,7 +8,7 @@ export DEBUG ?= true
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup translations lint typecheck check serve lock clean bench
+.PHONY: run test setup translations lint typecheck layers deadcode check serve lock clean bench
 
 $(STAMP): requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,7 +37,26 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy .
 
-check: lint typecheck
+# The layers between apps (.importlinter; CONTRIBUTING.md explains them).
+layers: $(STAMP)
+	$(BIN)/lint-imports --no-cache --no-logo
+
+# Dead code. Django finds some names itself (Meta, handle, render_*, clean_*...): ignored by
+# name; the rest that only templates, settings or openpyxl read are in vulture_whitelist.py.
+APPS := accounts api audit bench config dashboards demo fileread lib notifications printing \
+	reports rollup targets unions
+VULTURE_IGNORE := Meta,add_arguments,handle,handle_*,ready,render_*,clean,clean_*,filter_*,get_*
+VULTURE_IGNORE := $(VULTURE_IGNORE),has_*_permission,app_name,urlpatterns,handler[0-9]*,db_for_*
+VULTURE_IGNORE := $(VULTURE_IGNORE),allow_*,*Config,*Middleware,*Admin,application,form_class
+VULTURE_IGNORE := $(VULTURE_IGNORE),success_url,template_name,fields,model,widgets,labels,ordering
+VULTURE_IGNORE := $(VULTURE_IGNORE),verbose_name*,constraints,indexes,list_display,list_filter
+VULTURE_IGNORE := $(VULTURE_IGNORE),search_fields,readonly_fields,autocomplete_fields,orderable
+VULTURE_IGNORE := $(VULTURE_IGNORE),field_order,exclude,attrs,default_auto_field,help,inlines
+deadcode: $(STAMP)
+	$(BIN)/vulture $(APPS) vulture_whitelist.py $(VULTURE_ARGS) --exclude "*/migrations/*,config/settings.py,config/formats/" \
+	  --ignore-names "$(VULTURE_IGNORE)"
+
+check: lint typecheck layers deadcode
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # Production-style serving: gunicorn, static files through whitenoise, DEBUG off.

@@ -9,6 +9,7 @@ each see their own words, and a label corrected later shows in old entries too.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
@@ -21,7 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .recording import PASSWORD_CHANGED, PASSWORD_SET
+from .recording import PASSWORD_CHANGED, PASSWORD_SET, rule_for
 
 # Names the recorder writes that are not model fields; every audited field is labelled by its
 # model's verbose_name. Keyed by (app label, model name, name as recorded).
@@ -40,11 +41,8 @@ class DataFieldLabels:
 
     def text(self, code: str) -> str:
         if self._labels is None:
-            from targets.models import Field
-
-            self._labels = {
-                f.code: f.label for f in Field.objects.only("code", "label_vi", "label_en")
-            }
+            rows = _data_field_model().objects.only("code", "label_vi", "label_en")
+            self._labels = {f.code: f.label for f in rows}
         label = self._labels.get(code)
         return f"{label} ({code})" if label else code
 
@@ -139,10 +137,44 @@ def value_text(
 
 
 def _measured_value(text: str) -> str:
-    from reports.models import ValueState
-
-    if text == "NA":
-        return str(ValueState.NOT_APPLICABLE.label)
-    if text == "blank":
-        return str(ValueState.BLANK.label)
+    """A value as recorded ("NA", "blank" or "", a number), named as the value's state is."""
+    state = {"NA": "na", "blank": "blank", "": "blank"}.get(text)
+    if state is not None:
+        return _choice(_field("reports", "value", "state"), state)
     return _number(text) if text.isdigit() else text
+
+
+class KeptChanges:
+    """The value changes recorded rows keep themselves (a report event's), in the reader's
+    words, read for a whole page of entries in one query per kind of row."""
+
+    def __init__(self, entries: Callable[[], Iterable[Any]] | None = None) -> None:
+        self._entries = entries
+        self._rows: dict[tuple[str, str, str], list[tuple[str, str, str]]] = {}
+        self._read: set[tuple[str, str]] = set()
+
+    def rows(
+        self, app_label: str, model_name: str, pk: str, fields: DataFieldLabels
+    ) -> list[tuple[str, str | None, str | None]]:
+        rule = rule_for(app_label, model_name)
+        if rule is None or rule.kept_changes is None:
+            return []
+        if (app_label, model_name, pk) not in self._rows:
+            self._load(app_label, model_name, pk, rule.kept_changes)
+        return [
+            (fields.text(code), _measured_value(old), _measured_value(new))
+            for code, old, new in self._rows.get((app_label, model_name, pk), [])
+        ]
+
+    def _load(self, app_label: str, model_name: str, pk: str, read: Any) -> None:
+        pks = {pk}
+        if self._entries is not None and (app_label, model_name) not in self._read:
+            entries = self._entries()
+            pks |= {
+                e.object_pk for e in entries if (e.app_label, e.model) == (app_label, model_name)
+            }
+        self._read.add((app_label, model_name))
+        for key, rows in read(sorted(pks)).items():
+            self._rows[(app_label, model_name, key)] = rows
+        for key in pks:
+            self._rows.setdefault((app_label, model_name, key), [])

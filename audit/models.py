@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from .display import DataFieldLabels
+    from .display import DataFieldLabels, KeptChanges
 
 
 class AuditLogIsAppendOnly(Exception):
@@ -116,12 +116,12 @@ class AuditEntry(models.Model):
         _refuse()
 
     def changes(
-        self, fields: DataFieldLabels | None = None
+        self, fields: DataFieldLabels | None = None, kept: KeptChanges | None = None
     ) -> list[tuple[str, str | None, str | None]]:
         """(field label, before, after) for every field the entry mentions, in a stable order,
         in the reader's language (see audit.display); `fields` names data fields once for a
         page of entries."""
-        from .display import DataFieldLabels, value_text
+        from .display import DataFieldLabels, KeptChanges, value_text
 
         before, after = self.before or {}, self.after or {}
         names = list(before) + [name for name in after if name not in before]
@@ -134,7 +134,7 @@ class AuditEntry(models.Model):
                 value_text(*where, name, after.get(name), fields),
             )
             for name in names
-        ]
+        ] + (kept or KeptChanges()).rows(self.app_label, self.model, self.object_pk, fields)
 
     def field_label(self, name: str) -> str:
         """The field's label today in the reader's language, else the name as recorded."""

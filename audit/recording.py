@@ -8,7 +8,10 @@ records only the fields that really changed, with their old and new values as te
 Not itemised: rows written by QuerySet.update() or bulk_create(), which send no signals. The
 services that bulk-create or bulk-update call `audit_bulk_created` or `audit_bulk_updated`
 (one entry per row all the same, written in one statement); a reopened report's copied values and
-narratives are counted in one entry (see `report_event_saved`).
+narratives are counted in one entry (`reports.audited`, through `audit_write`).
+
+Which models are audited, and how each is described, is said by its own app: its AppConfig.ready
+calls `audit_register`, so this app imports none of them.
 """
 
 from __future__ import annotations
@@ -45,109 +48,54 @@ class Rule:
     skip: frozenset[str] = frozenset()
     # Turns a stored row (attname -> value) into what the log compares and shows.
     project: Callable[[type[models.Model], Row], Row] | None = None
+    # Changes the rows themselves keep (a report event's values, recorded there only): read
+    # from them by primary key, for a page of entries at once, as (name, before, after) text.
+    kept_changes: Callable[[list[str]], dict[str, list[tuple[str, str, str]]]] | None = None
 
 
-def _related(instance: models.Model, name: str) -> Any:
+def related(instance: models.Model, name: str) -> Any:
+    """The related object `name` of `instance`, None if it is gone."""
     try:
         return getattr(instance, name)
     except ObjectDoesNotExist:
         return None
 
 
-def _code(obj: Any) -> str:
+def code_of(obj: Any) -> str:
+    """How the log names a related object: its code, username or description."""
     if obj is None:
         return ""
     for attr in ("code", "username"):
         value = getattr(obj, attr, None)
         if value:
             return str(value)
-    rule = audited_models().get(type(obj))
+    rule = _RULES.get(type(obj))
     return rule.describe(obj) if rule is not None else str(obj)
 
 
-def _value_text(row: Row) -> str:
-    from reports.models import ValueState
-
-    state = row.get("state")
-    if state == ValueState.NUMBER:
-        return str(row.get("number"))
-    return "NA" if state == ValueState.NOT_APPLICABLE else "blank"
+# Filled by each app's AppConfig.ready (`audit_register`): the audit app imports none of them.
+_RULES: dict[type[models.Model], Rule] = {}
 
 
-def _project_value(model: type[models.Model], row: Row) -> Row:
-    projected = {k: v for k, v in row.items() if k not in ("state", "number")}
-    if "state" in row or "number" in row:
-        projected["value"] = _value_text(row)
-    return projected
+def audit_register(model: type[models.Model], rule: Rule | None = None) -> None:
+    """Records every save and delete of `model` from now on, as `rule` says."""
+    _RULES[model] = rule or Rule()
+    uid = f"audit:{model._meta.label}"
+    pre_save.connect(before_saved, sender=model, dispatch_uid=uid)
+    post_save.connect(saved, sender=model, dispatch_uid=uid)
+    post_delete.connect(deleted, sender=model, dispatch_uid=uid)
 
 
-def _describe_report(report: Any) -> str:
-    unit, period = _related(report, "unit"), _related(report, "period")
-    return f"{_code(unit)} {_code(period)} r{report.revision}"
-
-
-def _describe_in_report(name: str) -> Callable[[Any], str]:
-    def describe(instance: Any) -> str:
-        report = _related(instance, "report")
-        where = _describe_report(report) if report is not None else f"#{instance.report_id}"
-        return f"{where} · {_code(_related(instance, name))}"
-
-    return describe
-
-
-def _rules() -> dict[type[models.Model], Rule]:
-    from accounts.models import User
-    from briefing.models import Synthesis
-    from reports.models import (
-        Assignment,
-        Narrative,
-        Report,
-        ReportingCalendar,
-        ReportingPeriod,
-        Value,
-    )
-    from targets.models import Field, FieldGroup, Indicator, Programme, Target, TaskGroup
-    from unions.models import Unit, UnitLink
-
-    return {
-        Unit: Rule(skip=frozenset({"search_key"})),  # derived from code and name
-        UnitLink: Rule(
-            describe=lambda link: (
-                f"{_code(_related(link, 'child'))} → {_code(_related(link, 'parent'))}"
-                f" {_text(link.valid_from)}"
-            )
-        ),
-        Programme: Rule(describe=lambda p: f"{p.number} ({p.code})"),
-        Field: Rule(describe=lambda f: f"{f.code}: {f.label_vi}"),
-        Indicator: Rule(describe=lambda i: f"{i.code} {i.name_vi}"),
-        Target: Rule(describe=lambda t: f"{_code(_related(t, 'indicator'))} {t.year or 'term'}"),
-        TaskGroup: Rule(describe=lambda g: f"{g.code}. {g.title_vi}"),
-        FieldGroup: Rule(describe=lambda g: f"{g.code}: {g.label_vi}"),
-        ReportingCalendar: Rule(describe=lambda c: str(c.get_cutoff_rule_display())),
-        ReportingPeriod: Rule(describe=lambda p: p.code),
-        Assignment: Rule(
-            describe=lambda a: (
-                f"{_code(_related(a, 'unit'))} {_code(_related(a, 'first_period'))}"
-                f"–{_code(_related(a, 'last_period')) or '…'}"
-            )
-        ),
-        Report: Rule(
-            describe=_describe_report,
-            skip=frozenset({"created_at", "updated_at", "updated_by"}),
-        ),
-        Value: Rule(describe=_describe_in_report("field"), project=_project_value),
-        Narrative: Rule(describe=_describe_in_report("task_group")),
-        User: Rule(describe=lambda u: u.get_username(), skip=frozenset({"last_login"})),
-        Synthesis: Rule(
-            describe=lambda s: f"{_code(_related(s, 'task_group'))} {_code(_related(s, 'period'))}",
-            skip=frozenset({"updated_at"}),
-        ),
-    }
-
-
-@cache
 def audited_models() -> dict[type[models.Model], Rule]:
-    return _rules()
+    return _RULES
+
+
+def rule_for(app_label: str, model_name: str) -> Rule | None:
+    """The rule of a model named as an entry names it, None if it is no longer audited."""
+    for model, rule in _RULES.items():
+        if (model._meta.app_label, model._meta.model_name) == (app_label, model_name):
+            return rule
+    return None
 
 
 @cache
@@ -156,7 +104,8 @@ def _fields(model: type[models.Model]) -> tuple[models.Field[Any, Any], ...]:
     return tuple(f for f in model._meta.concrete_fields if not f.primary_key and f.name not in skip)
 
 
-def _text(value: Any) -> str:
+def text(value: Any) -> str:
+    """A value as the log keeps it: dates as dd/mm/yyyy, whatever the reader's language."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -203,13 +152,13 @@ def _shown(model: type[models.Model], name: str, value: Any, instance: models.Mo
     try:
         f = model._meta.get_field(name)
     except Exception:  # a projected name such as Value's "value"
-        return _text(value)
+        return text(value)
     if f.is_relation and value is not None:
         if instance is not None:
-            return _code(_related(instance, name))
-        related = f.related_model._base_manager.filter(pk=value).first()  # type: ignore[union-attr]
-        return _code(related) if related is not None else f"#{value}"
-    return _text(value)
+            return code_of(related(instance, name))
+        stored = f.related_model._base_manager.filter(pk=value).first()  # type: ignore[union-attr]
+        return code_of(stored) if stored is not None else f"#{value}"
+    return text(value)
 
 
 def _write(instance: models.Model, action: str, before: Row, after: Row) -> AuditEntry:
@@ -311,35 +260,6 @@ def audit_bulk_updated(changes: Sequence[tuple[models.Model, Row]]) -> None:
     entries_append([e for e in entries if e is not None])
 
 
-def report_event_saved(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
-    """A reopened report's new revision starts with copies made by bulk_create: count them."""
-    from reports.models import EventAction, Narrative, Value
-
-    if kwargs.get("raw") or not kwargs.get("created") or instance.action != EventAction.REOPEN:
-        return
-    report = instance.report
-    if not report.is_latest:
-        return
-    copied_from = f"r{report.revision - 1}"
-    values = Value.objects.filter(report=report).count()
-    narratives = Narrative.objects.filter(report=report).count()
-    _write(
-        report,
-        AuditAction.UPDATE,
-        {"values": "0", "narratives": "0"},
-        {
-            "values": f"{values} copied from {copied_from}",
-            "narratives": f"{narratives} copied from {copied_from}",
-        },
-    )
-
-
-def connect() -> None:
-    from reports.models import ReportEvent
-
-    for model in audited_models():
-        uid = f"audit:{model._meta.label}"
-        pre_save.connect(before_saved, sender=model, dispatch_uid=uid)
-        post_save.connect(saved, sender=model, dispatch_uid=uid)
-        post_delete.connect(deleted, sender=model, dispatch_uid=uid)
-    post_save.connect(report_event_saved, sender=ReportEvent, dispatch_uid="audit:reopen")
+def audit_write(instance: models.Model, action: str, before: Row, after: Row) -> AuditEntry:
+    """An entry written by hand, for a change no save of `instance` shows (copied rows)."""
+    return _write(instance, action, before, after)

@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .display import DataFieldLabels
+from .display import DataFieldLabels, KeptChanges
 from .filters import model_labels
 from .models import AuditEntry
 
@@ -39,9 +39,14 @@ class AuditTable(tables.Table):  # type: ignore[misc]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.data_fields = DataFieldLabels()  # read once, for the whole page
+        self.kept = KeptChanges(self._page_entries)
+
+    def _page_entries(self) -> list[AuditEntry]:
+        rows = self.page.object_list if hasattr(self, "page") else []
+        return [row.record for row in rows]
 
     def render_changes(self, record: AuditEntry) -> Any:
-        changes = record.changes(self.data_fields)
+        changes = record.changes(self.data_fields, self.kept)
         return render_to_string("audit/_changes.html", {"changes": changes})
 
     def render_object_repr(self, record: AuditEntry) -> Any:

@@ -2,12 +2,11 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.models import User
-from unions.access import require_office
+from accounts.access import AuthenticatedHttpRequest, office_required
 
 from .filters import AuditFilter
 from .models import AuditEntry
@@ -16,11 +15,9 @@ from .tables import AuditTable
 
 @login_required
 @require_GET
-def audit_list(request: HttpRequest) -> HttpResponse:
+@office_required
+def audit_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every recorded change, newest first, for office staff."""
-    user = request.user
-    assert isinstance(user, User)
-    require_office(user)
     filters = AuditFilter(request.GET or None, queryset=AuditEntry.objects.all())
     table = AuditTable(filters.qs)
     tables.RequestConfig(request, paginate={"per_page": 50}).configure(table)

@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reports.periods import quarter_label
+from lib.formats import quarter_label
 
 # URL names of the pages that write, and what a person did there.
 DEEDS: dict[str, Promise] = {

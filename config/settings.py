@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "audit",
     "printing",
     "notifications",
+    # Demo data (make setup) and the benchmark's synthetic data: above every other app.
+    "demo",
+    "bench",
 ]
 
 MIDDLEWARE = [

@@ -3,13 +3,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from dashboards.views import overview
-from targets.models import Programme
 from targets.programmes import programmes_shown
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The province overview (a reporter is sent to its own unit's page)."""
+    """The province overview (a reporter is sent to its own unit's page); before any programme
+    is published, how to load one."""
     if programmes_shown().exists():
         return overview(request)
-    return render(request, "home.html", {"programmes": Programme.objects.none()})
+    return render(request, "home.html")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
-
 from accounts.models import User
 
 from .models import Preference
@@ -15,12 +13,6 @@ def preference_for(account: User) -> Preference:
     """The account's choices; an unsaved row (everything on) when it never chose."""
     found = Preference.objects.filter(account=account).first()
     return found or Preference(account=account)
-
-
-class PreferenceForm(forms.ModelForm):  # type: ignore[type-arg]
-    class Meta:
-        model = Preference
-        fields = list(CHOICES)
 
 
 def preference_fields(account: User) -> list[str]:

@@ -14,6 +14,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Quarterly reports")
 
     def ready(self) -> None:
+        from .audited import audit_connect
+
+        audit_connect()
         # A field's meaning is locked once reports hold values for it: `targets` asks here.
         from targets.hooks import publish_listen, values_listen
 

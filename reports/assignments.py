@@ -10,8 +10,10 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from audit.recording import audit_bulk_created
 from targets.programmes import reporting_span
@@ -133,6 +135,30 @@ def assignments_apply_proposal() -> int:
     return len(created)
 
 
+def _check_order(first: ReportingPeriod, last: ReportingPeriod | None) -> None:
+    if last is not None and (last.year, last.quarter) < (first.year, first.quarter):
+        raise ValidationError(_("The last quarter comes before the first."))
+
+
+@transaction.atomic
+def assignment_add(
+    unit: Unit, scope: str, first: ReportingPeriod, last: ReportingPeriod | None
+) -> Assignment:
+    """`unit` reports for `scope` from `first` to `last` (None: until further notice)."""
+    _check_order(first, last)
+    return Assignment.objects.create(unit=unit, scope=scope, first_period=first, last_period=last)
+
+
+@transaction.atomic
+def assignment_end(assignment: Assignment, last: ReportingPeriod) -> Assignment:
+    """The assignment's last quarter is `last` (its audit entry is written with it)."""
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    _check_order(assignment.first_period, last)
+    assignment.last_period = last
+    assignment.save(update_fields=["last_period"])
+    return assignment
+
+
 def _assignment(
     key: tuple[int, str],
     run: list[ReportingPeriod],
@@ -146,10 +172,6 @@ def _assignment(
         first_period=run[0],
         last_period=run[-1] if end_index is not None else None,
     )
-
-
-def _period_key(period: ReportingPeriod) -> tuple[int, int]:
-    return period.year, period.quarter
 
 
 def covering_q(period: ReportingPeriod) -> Q:

@@ -10,8 +10,9 @@ import calendar
 import datetime as dt
 import re
 
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+# How a quarter is named lives with the other formats; imported from here by older code.
+from lib.formats import quarter_label as quarter_label
+from lib.formats import quarter_short as quarter_short
 
 PERIOD_RE = re.compile(r"^(?P<year>\d{4})(?:Q(?P<quarter>[1-4]))?$")
 
@@ -52,13 +53,3 @@ def quarters_between(first: tuple[int, int], last: tuple[int, int]) -> list[tupl
         out.append((year, quarter))
         year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
     return out
-
-
-def quarter_label(year: int, quarter: int) -> str:
-    """A quarter in the reader's words: "Quý 3/2024", "Quarter 3/2024"."""
-    return _("Quarter %(q)s/%(y)s") % {"q": quarter, "y": year}
-
-
-def quarter_short(year: int, quarter: int) -> str:
-    """The same where space is tight (a chart's axis): "Q3/2024"."""
-    return pgettext("quarter, short", "Q%(q)s/%(y)s") % {"q": quarter, "y": year}

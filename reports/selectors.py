@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from lib import formats
 from targets.models import Field, RegistryCount, TaskGroup, TimeKind, field_groups
 from targets.programmes import covers, programmes_shown
 from unions.models import UnitKind
@@ -44,9 +45,7 @@ def entries_of(report: Report | None) -> dict[str, Entry]:
 def time_wording(field: Field, period: ReportingPeriod) -> str:
     """How the form says which moment or stretch of time a number covers."""
     if field.time_kind == TimeKind.STOCK:
-        return _("as of %(date)s") % {
-            "date": formats.date_format(period.cutoff, "SHORT_DATE_FORMAT")
-        }
+        return _("as of %(date)s") % {"date": formats.day(period.cutoff)}
     if field.time_kind == TimeKind.YTD:
         return _("cumulative since 1 January")
     return _("in this quarter")
@@ -135,10 +134,10 @@ def _row(f: Field, report: Report, before: dict[str, Entry], counts: dict[str, i
     if f.registry_count:
         row.registry = counts.get(f.registry_count, 0)
         row.registry_note = _("From the registry on %(date)s: %(n)s (%(what)s of %(unit)s).") % {
-            "n": formats.number_format(row.registry, force_grouping=True),
+            "n": formats.num(row.registry),
             "what": RegistryCount(f.registry_count).label,
             "unit": report.unit.name,
-            "date": formats.date_format(report.period.cutoff, "SHORT_DATE_FORMAT"),
+            "date": formats.day(report.period.cutoff),
         }
     return row
 
@@ -274,7 +273,7 @@ def _shown(raw: str) -> str:
     if raw == "NA":
         return _("not applicable")
     if raw.isdigit():
-        return formats.number_format(int(raw), force_grouping=True)
+        return formats.num(int(raw))
     return raw
 
 
@@ -295,7 +294,19 @@ def report_history(report: Report) -> list[EventRow]:
         .select_related("actor", "report")
         .order_by("at", "pk")
     )
-    return event_rows(events, field_labels())
+    return event_rows(_without_reopen_copies(events), field_labels())
+
+
+def _without_reopen_copies(events: list[ReportEvent]) -> list[ReportEvent]:
+    """Before 2026 a reopening was also recorded on the revision it reopened; the history is
+    append-only, so that copy stays in the table and is skipped here (the one on the new
+    revision, with the same reason, tells it)."""
+    reopens = {(e.report.revision, e.reason) for e in events if e.action == EventAction.REOPEN}
+    return [
+        e
+        for e in events
+        if e.action != EventAction.REOPEN or (e.report.revision + 1, e.reason) not in reopens
+    ]
 
 
 def last_reason(report: Report) -> ReportEvent | None:

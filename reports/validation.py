@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from dashboards.templatetags.figures import num as _shown
+from lib.formats import num as _shown
 
 from .models import ValueState
 from .numbers import Entry

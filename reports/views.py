@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.access import user_of
 from accounts.models import User
 from targets.models import field_groups
 from targets.programmes import covers, programmes_in_force, programmes_shown
@@ -63,12 +64,6 @@ from .services import (
     report_submit,
     unconfirmed_warnings,
 )
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 class ReportTable(tables.Table):  # type: ignore[misc]
@@ -115,7 +110,7 @@ class ReportTable(tables.Table):  # type: ignore[misc]
 
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     reports = (
         visible_reports(user)
         .filter(is_latest=True)
@@ -139,7 +134,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def report_open_view(request: HttpRequest) -> HttpResponse:
     """Opens (creates if needed) the unit's report for a period given by its code (2024Q3)."""
-    user = _user(request)
+    user = user_of(request)
     unit = unit_for_user(user, request.POST.get("unit", ""))
     require_unit_reporter(user, unit.pk)
     period = _expected_period(unit, request.POST.get("period", ""))
@@ -167,7 +162,7 @@ def _expected_period(unit: Unit, code: str) -> ReportingPeriod | None:
 
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     report = report_for_user(user, pk)
     fields = report_fields(report.period, province=is_province_report(report))
     entries = entries_of(report)
@@ -230,7 +225,7 @@ def _require_unit_editor(user: User, report: Report) -> None:
 
 @login_required
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     report = report_for_user(user, pk)
     _require_unit_editor(user, report)
     if not can_edit(user, report):
@@ -415,7 +410,7 @@ def _clash_rows(ctx: FormContext, form: ReportForm, clashes: Any) -> list[tuple[
 
 
 def _post_report(request: HttpRequest, pk: int) -> tuple[User, Report]:
-    user = _user(request)
+    user = user_of(request)
     return user, report_for_user(user, pk)
 
 
@@ -493,7 +488,7 @@ def _transition(request: HttpRequest, report: Report, action: Any) -> HttpRespon
 
 @login_required
 def report_diff_view(request: HttpRequest, pk: int) -> HttpResponse:
-    report = report_for_user(_user(request), pk)
+    report = report_for_user(user_of(request), pk)
     previous = previous_approved_revision(report)
     rows = report_diff(previous, report) if previous else []
     return render(

@@ -5,7 +5,7 @@ sees its own unit and every unit that was ever below it. Outside that scope the 
 so a reporter cannot even learn that another district's unit exists.
 
 Access also follows dates: a unit's *figures* are the reporter's only for the time the unit
-sat below the reporter's unit (`below_on_q`, `unit_below_on`). A district dissolved on
+sat below the reporter's unit (`below_on_q`). A district dissolved on
 1 July 2025 keeps reading its CĐCS' reports up to the dissolution, and none of their later
 ones, although it may still open the CĐCS' page to read its history.
 
@@ -16,13 +16,11 @@ cost 15–22 ms; the database joins them in a fraction of that.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import Unit, UnitClosure
@@ -97,11 +95,6 @@ def require_office(user: User) -> None:
         raise PermissionDenied
 
 
-def require_visible(user: User, unit: Unit) -> None:
-    if not can_see(user, unit.pk):
-        raise Http404
-
-
 def below_on_q(user: User, unit_ref: str, on_ref: str) -> Q:
     """A filter: the row's unit (`unit_ref`) sat at or below the user's unit on the row's date.
 
@@ -120,17 +113,3 @@ def below_on_q(user: User, unit_ref: str, on_ref: str) -> Q:
         valid_from__lte=on,
     )
     return Q(Exists(below))
-
-
-def unit_below_on(user: User, unit_id: int, on: dt.date) -> bool:
-    """Whether the user may read the unit's figures of `on` (its unit held it that day)."""
-    if user.sees_whole_province:
-        return True
-    if user.unit_id is None:
-        return False
-    return UnitClosure.objects.filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=on),
-        ancestor_id=user.unit_id,
-        descendant_id=unit_id,
-        valid_from__lte=on,
-    ).exists()

@@ -78,9 +78,6 @@ class UnitQuerySet(models.QuerySet["Unit"]):
     def grassroots(self) -> UnitQuerySet:
         return self.filter(kind__in=GRASSROOTS_KINDS)
 
-    def upper_level(self) -> UnitQuerySet:
-        return self.filter(kind__in=UPPER_KINDS)
-
     def search(self, text: str) -> UnitQuerySet:
         """Units whose code or name contains `text`, ignoring case and accents."""
         key = folded(text)
@@ -241,14 +238,6 @@ class Unit(models.Model):
     @property
     def is_grassroots(self) -> bool:
         return self.kind in GRASSROOTS_KINDS
-
-    @property
-    def is_upper_level(self) -> bool:
-        return self.kind in UPPER_KINDS
-
-    @property
-    def is_state(self) -> bool:
-        return self.sector in STATE_SECTORS
 
     @property
     def last_day(self) -> dt.date | None:

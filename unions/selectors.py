@@ -34,13 +34,6 @@ def unit_descendants(unit: Unit, on: dt.date, *, include_self: bool = False) -> 
     ]
 
 
-def unit_descendant_ids(unit_id: int, on: dt.date, *, include_self: bool = True) -> set[int]:
-    rows = UnitClosure.objects.filter(active_on_q(on), ancestor_id=unit_id)
-    if not include_self:
-        rows = rows.filter(depth__gt=0)
-    return set(rows.values_list("descendant_id", flat=True))
-
-
 def unit_children(unit: Unit, on: dt.date) -> list[Unit]:
     links = UnitLink.objects.filter(active_on_q(on), parent=unit).select_related("child")
     return sorted((link.child for link in links), key=lambda u: (u.kind, vi_sort_key(u.name)))

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.recording import audit_bulk_created, audit_bulk_updated
+from lib import formats
 
 from .closure import closure_rebuild
 from .identifiers import code_problem, look_alike
@@ -36,7 +36,7 @@ class ReorgError(ValidationError):
 
 
 def _d(day: dt.date) -> str:
-    return date_format(day, "SHORT_DATE_FORMAT")
+    return formats.day(day)
 
 
 # An application-wide key for PostgreSQL's advisory lock ("LC", then 1: the hierarchy).

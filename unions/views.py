@@ -20,6 +20,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.access import user_of
+
 from .access import require_office, unit_for_user, visible_among, visible_units
 from .forms import (
     MoveChildrenForm,
@@ -67,10 +69,6 @@ def quick_days() -> list[tuple[dt.date, str]]:
     return shown
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _linkable(user: User, units: Iterable[Unit | None]) -> Callable[[Unit | None], bool]:
     """Whether a page may link to one of `units`: only to units the user can open (one query
     about these units, not a load of the user's whole scope)."""
@@ -96,7 +94,7 @@ def tree(request: HttpRequest) -> HttpResponse:
     """The tree on a day, one level at a time: the units directly under one unit, each with
     what lies below it and a link that opens its own level. Plain links, no script; each
     level costs a few queries whatever the size of the tree."""
-    user = _user(request)
+    user = user_of(request)
     form = TreeDateForm(request.GET)
     on = form.day()
     focus = _level_unit(request, user)
@@ -144,7 +142,7 @@ def _parents_on(units: Iterable[Unit], on: dt.date) -> dict[int, Unit]:
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     unit_filter = UnitFilter(request.GET, queryset=visible_units(user).order_by("code"))
     page = Paginator(unit_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     on = unit_filter.day()
@@ -188,7 +186,7 @@ def _detail_day(request: HttpRequest, unit: Unit) -> tuple[TreeDateForm, dt.date
 
 @login_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
-    user = _user(request)
+    user = user_of(request)
     unit = unit_for_user(user, code)
     form, on = _detail_day(request, unit)
     children = unit_children(unit, on)
@@ -253,7 +251,7 @@ def _form_page(
 
 def _office_unit(request: HttpRequest, code: str) -> Unit:
     """404 outside the user's scope (as everywhere), then 403 for anyone but office staff."""
-    user = _user(request)
+    user = user_of(request)
     unit = unit_for_user(user, code)
     require_office(user)
     return unit
@@ -266,7 +264,7 @@ def _data(request: HttpRequest) -> Any:
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_new(request: HttpRequest) -> HttpResponse:
-    require_office(_user(request))
+    require_office(user_of(request))
     initial = {"parent": request.GET.get("parent", ""), "valid_from": timezone.localdate()}
     if request.GET.get("kind") in UnitKind.values:
         initial["kind"] = request.GET["kind"]
@@ -332,7 +330,7 @@ def unit_dissolve_view(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def unit_merge_view(request: HttpRequest) -> HttpResponse:
-    require_office(_user(request))
+    require_office(user_of(request))
     initial = {"into": request.GET.get("into", ""), "units": request.GET.get("units", "")}
     form = UnitMergeForm(_data(request), initial=initial)
     return _form_page(

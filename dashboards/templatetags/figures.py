@@ -10,18 +10,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
-from django.utils.formats import get_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from reports.periods import quarter_label
+from lib.formats import DASH as DASH
+from lib.formats import num as num
+from lib.formats import pct as pct
+from lib.formats import quarter_label
 from rollup.arithmetic import Status
 
 register = template.Library()
 
-DASH = "–"
 COMPARISON = {"gte": "≥", "gt": ">"}
 STATUS_SYMBOL = {
     Status.ACHIEVED: "✓",
@@ -53,49 +54,8 @@ def status_word(status: str) -> str:
     return _(word) if word is not None else str(status)
 
 
-def _fmt(value: Any, places: int) -> str:
-    # Half up, as on paper (85,25 → 85,3), not the banker's rounding of Decimal.
-    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    separators = _separators(get_language())
-    if separators is None:
-        return number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
-    if not rounded:
-        rounded = abs(rounded)  # −0,0 is written 0,0
-    # A page writes a few hundred figures: Python's own grouping, then the language's marks,
-    # gives what number_format gives (a test compares them) at a tenth of the cost.
-    return f"{rounded:,f}".translate(separators)
-
-
-_SEPARATORS: dict[str | None, dict[int, str] | None] = {}
-
-
-def _separators(language: str | None) -> dict[int, str] | None:
-    """The translation of Python's "," and "." into the language's marks, when the language
-    groups digits by three (None otherwise: number_format does the uncommon groupings)."""
-    if language not in _SEPARATORS:
-        grouping = get_format("NUMBER_GROUPING", language, use_l10n=True)
-        decimal = get_format("DECIMAL_SEPARATOR", language, use_l10n=True)
-        thousand = get_format("THOUSAND_SEPARATOR", language, use_l10n=True)
-        _SEPARATORS[language] = (
-            str.maketrans({",": thousand, ".": decimal}) if grouping == 3 else None
-        )
-    return _SEPARATORS[language]
-
-
-@register.filter
-def num(value: Any, places: int = 0) -> str:
-    """A whole number or a decimal with grouping: 24.500 (vi), 24,500 (en)."""
-    if value is None or value == "":
-        return DASH
-    return _fmt(value, int(places))
-
-
-@register.filter
-def pct(value: Any, places: int = 1) -> str:
-    """A percentage already scaled to 0–100: 85,3%."""
-    if value is None:
-        return DASH
-    return f"{_fmt(value, int(places))}%"
+register.filter("num", num)
+register.filter("pct", pct)
 
 
 def in_unit(value: Decimal | None, display: str) -> str:

@@ -100,13 +100,13 @@ def test_filters_by_model_action_actor_dates_and_object_text(client, office_user
     ours = {
         _entry(actor_username="tamduong"): "tamduong",
         _entry(action="delete", object_repr="Old union"): "deleted",
-        _entry(model="value", app_label="reports"): "value",
+        _entry(model="reportevent", app_label="reports"): "event",
     }
     named = {name: entry for entry, name in ours.items()}
     today = timezone.localdate()
     yesterday = (today - dt.timedelta(days=1)).strftime("%d/%m/%Y")
     cases = [
-        ({"model": "value"}, ["value"]),
+        ({"model": "reportevent"}, ["event"]),
         ({"action": "delete"}, ["deleted"]),
         ({"actor": "TAMD"}, ["tamduong"]),
         ({"since": today.strftime("%d/%m/%Y"), "q": "old un"}, ["deleted"]),

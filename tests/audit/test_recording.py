@@ -9,12 +9,19 @@ from decimal import Decimal
 import pytest
 from django.core import serializers
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import Role, User
 from audit.context import audit_as
 from audit.models import AuditAction, AuditEntry, AuditVia
 from reports.assignments import assignments_apply_proposal
-from reports.models import Assignment, Report, ReportingCalendar, ReportingPeriod, Value
+from reports.models import (
+    Assignment,
+    Report,
+    ReportEvent,
+    ReportingCalendar,
+    ReportingPeriod,
+)
 from reports.numbers import Entry
 from reports.services import (
     ReportInput,
@@ -51,7 +58,7 @@ def test_editing_a_unit_in_its_page_records_who_changed_which_fields(
     assert entry.object_repr == "CĐCS renamed (C21)"
 
 
-def test_saving_a_report_form_records_each_changed_value_with_its_field_code(
+def test_saving_a_report_form_records_its_changed_values_once_in_its_event(
     client, small_tree, programme, district_reporter
 ):
     assignments_apply_proposal()
@@ -63,11 +70,16 @@ def test_saving_a_report_form_records_each_changed_value_with_its_field_code(
     data["n_3_1_results"] = "Held 3 meetings"
     assert client.post(edit, data).status_code == 302
 
-    value = Value.objects.get(report=draft, field__code="members")
-    entry = last("value", value.pk)
-    assert (entry.actor_username, entry.via, entry.action) == ("reporter_d2", "web", "update")
-    assert entry.object_repr == "D2 2024Q3 r1 · members"
-    assert (entry.before, entry.after) == ({"value": "1000"}, {"value": "1500"})
+    event = ReportEvent.objects.filter(report=draft).latest("pk")
+    assert {"field": "members", "old": "1000", "new": "1500"} in event.changes
+    entry = last("reportevent", event.pk)
+    assert (entry.actor_username, entry.via, entry.action) == ("reporter_d2", "web", "create")
+    assert entry.object_repr == "D2 2024Q3 r1 · save" and "changes" not in entry.after
+    assert not entries("value")  # no entry per value: the event is their record
+    members = Field.objects.get(code="members")
+    with translation.override("en"):
+        shown = [row for row in entry.changes() if row[0].endswith("(members)")]
+    assert shown == [(f"{members.label_en} (members)", "1,000", "1,500")]
     narrative = last("narrative", action="create")
     assert narrative.actor_username == "reporter_d2"
     assert narrative.after["results"] == "Held 3 meetings"
@@ -197,8 +209,9 @@ def test_the_workflow_and_a_reopen_are_recorded_with_the_copied_values_counted(
     copied = last("report", new.pk, AuditAction.UPDATE)
     count = q2.values.count()  # the two saved and the fields marked not reported
     assert copied.after == {"values": f"{count} copied from r1", "narratives": "0 copied from r1"}
-    na = last("value", Value.objects.get(report=q2, field__code="enterprise_workers").pk)
-    assert na.after["value"] == "NA"
+    saved = ReportEvent.objects.get(report=q2, action="save")
+    assert {"field": "enterprise_workers", "old": "", "new": "NA"} in saved.changes
+    assert last("reportevent", saved.pk).object_repr == "D2 2024Q2 r1 · save"
 
 
 def test_accounts_role_unit_and_deactivation_are_recorded_but_never_a_password(small_tree):

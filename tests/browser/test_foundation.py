@@ -2,9 +2,9 @@
 
 import pytest
 
-from accounts.demo import demo_accounts_load
+from demo.accounts import demo_accounts_load
+from demo.hierarchy import demo_hierarchy_load
 from tests.conftest import login
-from unions.demo import demo_hierarchy_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

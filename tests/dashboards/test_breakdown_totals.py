@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports.synthetic import generate
+from bench.synthetic import generate
 from rollup import totals
 from rollup.breakdown import breakdowns, indicator_breakdown
 from rollup.engine import AS_NOW, AS_WAS, PeriodSpec, reads_for

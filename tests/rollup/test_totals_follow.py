@@ -31,7 +31,7 @@ from rollup import totals
 from rollup.models import RollupTotal, RollupTotalsState
 from targets.models import Field, Programme
 from tests.conftest import SmallTree, approved, make_unit, period
-from tests.test_generate_data import assert_same, raw_and_totals, stored
+from tests.demo.test_generate_data import assert_same, raw_and_totals, stored
 from unions.closure import closure_rebuild, listeners
 from unions.models import Unit, UnitKind
 from unions.services import unit_dissolve, unit_merge, unit_move

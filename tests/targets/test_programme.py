@@ -129,7 +129,7 @@ def test_the_command_builds_the_totals_that_approvals_then_keep(small_tree):
     from rollup import totals
     from rollup.models import RollupTotalsState
     from tests.conftest import approved
-    from tests.test_generate_data import raw_and_totals, stored
+    from tests.demo.test_generate_data import raw_and_totals, stored
 
     out = StringIO()
     call_command("load_programme", stdout=out)

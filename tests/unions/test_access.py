@@ -1,13 +1,10 @@
 """The access helpers answer from the closure in the database, whatever the scope's size."""
 
-import pytest
 from django.db import connection
-from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from unions.access import (
     can_see,
-    require_visible,
     visible_among,
     visible_unit_ids,
     visible_units,
@@ -41,12 +38,6 @@ def test_office_staff_see_everything_without_a_query(small_tree, office_user):
         assert can_see(office_user, small_tree.c11.pk)
     assert len(queries) == 0
     assert visible_units(office_user).count() == len(ids)
-
-
-def test_require_visible_answers_404_outside_the_scope(small_tree, district_reporter):
-    require_visible(district_reporter, small_tree.c22)
-    with pytest.raises(Http404):
-        require_visible(district_reporter, small_tree.c11)
 
 
 def test_a_reporters_scope_is_a_subquery_not_a_list_of_ids(small_tree, district_reporter):

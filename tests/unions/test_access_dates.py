@@ -7,16 +7,13 @@ account reads C11's reports from the move on and none before.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.http import Http404
 
 from reports.access import report_for_user, visible_reports
 from reports.assignments import assignments_apply_proposal
 from reports.services import report_open
-from tests.conftest import REFORM, period
-from unions.access import unit_below_on
+from tests.conftest import period
 
 
 @pytest.fixture
@@ -74,19 +71,3 @@ def test_dissolved_districts_account_gets_404_on_the_later_report_page(
     before = client.get(f"/reports/{c11_reports['c11_before'].pk}/")
     assert after.status_code == 404
     assert before.status_code == 200
-
-
-def test_unit_below_on_follows_the_dates(
-    small_tree, office_user, other_district_reporter, ward_reporter
-):
-    c11 = small_tree.c11.pk
-    day_before = REFORM - dt.timedelta(days=1)
-    assert unit_below_on(other_district_reporter, c11, day_before)
-    assert not unit_below_on(other_district_reporter, c11, REFORM)
-    assert not unit_below_on(ward_reporter, c11, day_before)
-    assert unit_below_on(ward_reporter, c11, REFORM)
-    assert unit_below_on(office_user, c11, dt.date(2000, 1, 1))
-    # its own unit: up to the dissolution and not after
-    d1 = small_tree.d1.pk
-    assert unit_below_on(other_district_reporter, d1, day_before)
-    assert not unit_below_on(other_district_reporter, d1, REFORM)

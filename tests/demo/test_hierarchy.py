@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.db import transaction
 
-from accounts.demo import demo_accounts_load
 from accounts.models import User
-from unions.demo import PROVINCE_CODE, TAN_PHONG, demo_hierarchy_load
+from demo.accounts import demo_accounts_load
+from demo.hierarchy import PROVINCE_CODE, TAN_PHONG, demo_hierarchy_load
 from unions.models import Unit, UnitKind
 from unions.selectors import unit_children, unit_descendants
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from reports.models import ReportingPeriod
+from rollup.engine import PeriodSpec, progress
 from targets.models import Programme, Target
 from targets.programmes import covers
 from unions.models import Unit, UnitKind
-
-from .engine import PeriodSpec, progress
 
 
 def demo_baseline_set(programme: Programme) -> Target | None:

@@ -4,10 +4,10 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from accounts.demo import DEMO_PASSWORD, demo_accounts_load
-from rollup.demo import demo_baseline_set
+from demo.accounts import DEMO_PASSWORD, demo_accounts_load
+from demo.baseline import demo_baseline_set
+from demo.hierarchy import demo_hierarchy_load
 from targets.models import Programme
-from unions.demo import demo_hierarchy_load
 from unions.models import DEMO_CACHE_KEY
 
 

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reports.synthetic import SCALES, GeneratorRefused, generate
+from bench.synthetic import SCALES, GeneratorRefused, generate
 
 
 class Command(BaseCommand):

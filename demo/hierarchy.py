@@ -15,8 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 from vietnam_provinces import Ward
 
-from .models import Sector, Unit, UnitKind
-from .services import UnitData, unit_create, unit_dissolve, unit_move
+from unions.models import Sector, Unit, UnitKind
+from unions.services import UnitData, unit_create, unit_dissolve, unit_move
 
 PROVINCE_CODE = "LDLD-LC"
 BUDGET_DISSOLUTION = dt.date(2025, 6, 15)

@@ -3,7 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from reports.demo import demo_reports_load
+from demo.reports import demo_reports_load
 from unions.models import Unit
 
 

@@ -1,4 +1,4 @@
-"""Demo quarterly reports for the demo hierarchy (`unions.demo`), from 2024Q1 to the last
+"""Demo quarterly reports for the demo hierarchy (`demo.hierarchy`), from 2024Q1 to the last
 quarter whose cut-off has passed.
 
 Every report is written through the report services (open, save, submit, return, approve), so
@@ -21,9 +21,31 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from reports.assignments import assignments_apply_proposal, periods_ensure
+from reports.models import (
+    Assignment,
+    AssignmentScope,
+    EventAction,
+    Report,
+    ReportEvent,
+    ReportingPeriod,
+    ValueState,
+)
+from reports.numbers import Entry
+from reports.registry import registry_counts
+from reports.services import (
+    ReportInput,
+    report_approve,
+    report_fields,
+    report_open,
+    report_return,
+    report_save,
+    report_submit,
+    unreported_rest,
+)
+from reports.tracking import expected_assignments
 from targets.models import Field, Programme, TaskGroup
 from targets.programmes import covers
-from unions.demo import DOAN_KET, TAN_PHONG
 from unions.models import (
     ENTERPRISE_SECTORS,
     GRASSROOTS_KINDS,
@@ -34,29 +56,7 @@ from unions.models import (
     active_on_q,
 )
 
-from .assignments import assignments_apply_proposal, periods_ensure
-from .models import (
-    Assignment,
-    AssignmentScope,
-    EventAction,
-    Report,
-    ReportEvent,
-    ReportingPeriod,
-    ValueState,
-)
-from .numbers import Entry
-from .registry import registry_counts
-from .services import (
-    ReportInput,
-    report_approve,
-    report_fields,
-    report_open,
-    report_return,
-    report_save,
-    report_submit,
-    unreported_rest,
-)
-from .tracking import expected_assignments
+from .hierarchy import DOAN_KET, TAN_PHONG
 
 PROGRAMME_CODE = "03-ctr-ldld-2023"
 FIRST = (2024, 1)

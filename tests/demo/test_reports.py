@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from reports.demo import demo_reports_load
+from demo.reports import demo_reports_load
 from reports.models import EventAction, Report, ReportEvent, ReportStatus, Value
 
 TODAY = dt.date(2025, 11, 25)  # the last finished quarter is 2025Q3

@@ -2,7 +2,7 @@
 
 Not a user path: units, links, the closure, assignments, reports, values and one event per
 report are written with `bulk_create` in batches, every report approved and in force. The
-figures come from the demo's per-CĐCS model (`reports.demo.quarter_values`), so they are
+figures come from the demo's per-CĐCS model (`demo.reports.quarter_values`), so they are
 consistent (numerators below denominators, stocks that grow slowly, year-to-date counts that
 rise through the year), with a few blanks and "not applicable" cells sprinkled in.
 
@@ -37,6 +37,22 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from demo.reports import Cdcs, Traits, province_values, quarter_values
+from reports.assignments import periods_ensure
+from reports.models import (
+    Assignment,
+    AssignmentScope,
+    EventAction,
+    Narrative,
+    Reminder,
+    Report,
+    ReportEvent,
+    ReportingPeriod,
+    ReportStatus,
+    Value,
+    ValueState,
+)
+from reports.services import report_fields
 from targets.models import Field, Programme, Target
 from targets.services import programme_03_load
 from unions.closure import OPEN, closure_objects, compute_spans, lifetimes_read
@@ -50,23 +66,6 @@ from unions.models import (
     UnitLink,
     search_key,
 )
-
-from .assignments import periods_ensure
-from .demo import Cdcs, Traits, province_values, quarter_values
-from .models import (
-    Assignment,
-    AssignmentScope,
-    EventAction,
-    Narrative,
-    Reminder,
-    Report,
-    ReportEvent,
-    ReportingPeriod,
-    ReportStatus,
-    Value,
-    ValueState,
-)
-from .services import report_fields
 
 START = dt.date(2020, 1, 1)
 BUDGET_DISSOLVED = dt.date(2025, 6, 15)  # state-budget CĐCS dissolved (letter 4173/TLĐ-ToC)

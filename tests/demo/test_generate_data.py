@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.management import CommandError, call_command
 
+from bench.synthetic import generate
 from reports.assignments import assignments_apply_proposal
 from reports.models import Assignment, Report, ReportEvent, Value
 from reports.numbers import Entry
@@ -16,7 +17,6 @@ from reports.services import (
     report_save,
     report_submit,
 )
-from reports.synthetic import generate
 from rollup import totals
 from rollup.engine import AS_NOW, AS_WAS, PeriodSpec, progress
 from rollup.models import RollupTotal, RollupTotalsState

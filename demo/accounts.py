@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from unions.demo import PROVINCE_CODE, TAN_PHONG
+from accounts.models import Role, User
+from demo.hierarchy import PROVINCE_CODE, TAN_PHONG
 from unions.models import Unit
-
-from .models import Role, User
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo login, created only with demo data
 

@@ -1,0 +1,120 @@
+"""The forms of the office's tracking pages: calendar, assignments, the tracking grid's filter.
+
+They validate what was typed; every write is one call of a service in `reports.assignments`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy
+
+from unions.models import Unit
+
+from .assignments import assignment_add, assignment_end, period_by_code
+from .models import Assignment, AssignmentScope, ReportingCalendar, ReportingPeriod
+from .tracking import STATUS_LABELS, CellStatus
+
+
+class CalendarForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = ReportingCalendar
+        fields = ["cutoff_rule", "due_days"]
+        widgets = {"cutoff_rule": forms.RadioSelect}
+
+    def clean_due_days(self) -> int:
+        days: int = self.cleaned_data["due_days"]
+        if days > 90:
+            raise forms.ValidationError(gettext_lazy("At most 90 days."))
+        return days
+
+
+class PeriodCodeField(forms.CharField):
+    """A quarter of the reporting calendar typed as 2025Q3."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", gettext_lazy("As 2025Q3."))
+        super().__init__(max_length=6, **kwargs)
+
+    def clean(self, value: Any) -> ReportingPeriod | None:
+        text = super().clean(value)
+        if not text:
+            return None
+        period = period_by_code(text)
+        if period is None or "Q" not in text.upper():
+            raise forms.ValidationError(
+                gettext_lazy("Not a quarter of the reporting calendar (write 2025Q3).")
+            )
+        return period
+
+
+def _key(period: ReportingPeriod) -> tuple[int, int]:
+    return period.year, period.quarter
+
+
+class AssignmentAddForm(forms.Form):
+    unit = forms.CharField(label=gettext_lazy("Unit code"), max_length=32)
+    scope = forms.ChoiceField(label=gettext_lazy("Scope"), choices=AssignmentScope.choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["first"] = PeriodCodeField(label=gettext_lazy("First quarter"))
+        self.fields["last"] = PeriodCodeField(
+            label=gettext_lazy("Last quarter"),
+            required=False,
+            help_text=gettext_lazy("Empty: until further notice."),
+        )
+
+    def clean_unit(self) -> Unit:
+        code = self.cleaned_data["unit"].strip()
+        unit = Unit.objects.filter(code__iexact=code).first()
+        if unit is None:
+            raise forms.ValidationError(gettext_lazy("No unit has this code."))
+        return unit
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, last = data.get("first"), data.get("last")
+        if first and last and _key(last) < _key(first):
+            self.add_error("last", gettext_lazy("The last quarter comes before the first."))
+        return data
+
+    def save(self) -> Assignment:
+        data = self.cleaned_data
+        return assignment_add(data["unit"], data["scope"], data["first"], data["last"])
+
+
+class AssignmentEndForm(forms.Form):
+    def __init__(self, assignment: Assignment, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.assignment = assignment
+        self.fields["last"] = PeriodCodeField(label=gettext_lazy("Last quarter"))
+
+    def clean_last(self) -> ReportingPeriod:
+        last: ReportingPeriod = self.cleaned_data["last"]
+        if _key(last) < _key(self.assignment.first_period):
+            raise forms.ValidationError(gettext_lazy("The last quarter comes before the first."))
+        return last
+
+    def save(self) -> Assignment:
+        return assignment_end(self.assignment, self.cleaned_data["last"])
+
+
+STATUS_FILTER = [
+    ("", gettext_lazy("All")),
+    *[(s.value, STATUS_LABELS[s]) for s in CellStatus if s != CellStatus.NOT_EXPECTED],
+    ("late", gettext_lazy("late or overdue")),
+]
+
+
+class TrackingFilter(forms.Form):
+    year = forms.TypedChoiceField(
+        label=gettext_lazy("Year"), coerce=int, required=False, empty_value=None
+    )
+    status = forms.ChoiceField(label=gettext_lazy("Status"), choices=STATUS_FILTER, required=False)
+
+    def __init__(self, years: list[int], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", gettext_lazy("Latest four quarters"))]
+        self.fields["year"].choices = choices + [(y, str(y)) for y in years]  # type: ignore[attr-defined]
