@@ -124,3 +124,23 @@ can_delete  # unused variable (unions/admin.py:10)
 note_field  # DEAD: remove with this line once the branch that edits unions/forms.py is merged
 _.input_type  # unused attribute (unions/forms.py:135)
 unit_descendants  # the tree below a unit on a date: the tests' reference reader of the hierarchy
+# Model fields read by the programme definition file (targets.definition, by column name) and
+# by templates through the language of the page.
+label_en  # unused variable (targets/models.py)
+name_en  # unused variable (targets/models.py)
+text_vi  # unused variable (targets/models.py)
+text_en  # unused variable (targets/models.py)
+# python-docx reads the layout set as attributes (page size, margins, spacing); templates read the inbox's counts.
+_.autofit  # unused attribute
+_.awaiting_more  # unused property
+_.bottom_margin  # unused attribute
+_.first_line_indent  # unused attribute
+_.left_margin  # unused attribute
+_.page_height  # unused attribute
+_.page_width  # unused attribute
+_.returned_more  # unused property
+_.right_margin  # unused attribute
+_.space_after  # unused attribute
+_.space_before  # unused attribute
+_.top_margin  # unused attribute
+_.underline  # unused attribute

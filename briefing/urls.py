@@ -6,5 +6,4 @@ app_name = "briefing"
 
 urlpatterns = [
     path("narratives/", views.narratives, name="narratives"),
-    path("annual-report/", views.annual_report, name="annual_report"),
 ]

@@ -5,8 +5,6 @@ unit's texts and the synthesis; a unit's reporter reads its own unit's texts onl
 
 from __future__ import annotations
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -18,13 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
-from dashboards.workbook_data import WorkbookError
 from reports.models import ReportingPeriod
 from targets.models import Programme, TaskGroup
 from targets.programmes import covers, programme_chosen
 from unions.access import unit_for_user
 
-from . import annual_report as annual
 from . import selectors
 from .forms import SynthesisForm
 from .services import synthesis_save
@@ -122,40 +118,3 @@ def _synthesis_form(
 
 def _links(programme: Programme, period: ReportingPeriod) -> str:
     return urlencode({"programme": programme.code, "period": period.code})
-
-
-@login_required
-@require_http_methods(["GET"])
-def annual_report(request: HttpRequest) -> HttpResponse:
-    """The annual report as a DOCX for the office to edit and sign (?year=YYYY)."""
-    user: User = request.user  # type: ignore[assignment]
-    if not user.is_office:
-        raise PermissionDenied
-    programme = _programme(request)
-    if "year" not in request.GET:
-        return _annual_page(request, programme, "", "")
-    text = request.GET.get("year", "").strip()[:10]
-    if not text.isdigit():
-        return _annual_page(request, programme, text, _("Give the year as four digits, e.g. 2025."))
-    try:
-        report = annual.annual_report(programme, int(text), timezone.localdate())
-    except WorkbookError as error:
-        return _annual_page(request, programme, text, str(error))
-    stream = io.BytesIO()
-    annual.annual_report_write(report, stream)
-    response = HttpResponse(stream.getvalue(), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="{annual.annual_filename(report)}"'
-    return response
-
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _annual_page(request: HttpRequest, programme: Programme, year: str, error: str) -> HttpResponse:
-    """The button's page: the year to report on, and why a year typed was refused."""
-    years = range(
-        programme.term_start.year, min(programme.term_end.year, timezone.localdate().year) + 1
-    )
-    shown = year or (str(years[-1]) if years else "")
-    context = {"programme": programme, "years": years, "year": shown, "error": error}
-    return render(request, "briefing/annual_report.html", context, status=400 if error else 200)

@@ -107,9 +107,9 @@ def report_form_context(report: Report) -> FormContext:
     values = list(
         report.values.values_list("field__code", "state", "number", "warning_confirmed", "reason")
     )
-    groups = field_groups()
-    sections = [FieldSection(g.label) for g in groups]
-    by_group = dict(zip([g.code for g in groups], sections, strict=True))
+    kinds = field_groups()
+    sections = [FieldSection(g.label) for g in kinds]
+    by_group = dict(zip([g.code for g in kinds], sections, strict=True))
     for f in fields:
         by_group[f.group].rows.append(_row(f, report, before, counts))
     groups = report_task_groups(period)

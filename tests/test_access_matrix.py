@@ -294,7 +294,7 @@ RULES: dict[str, dict[str, str]] = {
         "?group=9.9": "login 404 404 404 404 404 404",
         "POST": "login 302 302 403 403 403 403",
     },
-    "briefing:annual_report": {
+    "printing:annual_report": {
         "": OFFICE,
         "?year=2025": OFFICE,
         "?year=abc": "login 400 400 403 403 403 403",

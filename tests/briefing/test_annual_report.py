@@ -11,15 +11,15 @@ from django.core.management import call_command
 from django.utils import translation
 from docx import Document
 
-from briefing.annual_report import annual_report, annual_report_write
 from briefing.models import Synthesis
 from dashboards.templatetags.figures import in_unit, num, status_word, symbol
+from printing.annual_report import annual_report, annual_report_write
 from reports.assignments import assignments_apply_proposal
 from reports.models import ReportingPeriod
 from targets.models import TaskGroup
 from tests.conftest import approved
 
-URL = "/briefing/annual-report/"
+URL = "/print/annual-report/"
 PROGRESS = "/api/v1/progress/"
 
 

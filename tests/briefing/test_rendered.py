@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from briefing.annual_report import annual_report, annual_report_write
 from dashboards.workbook import workbook_write
 from dashboards.workbook_data import WorkbookRequest
+from printing.annual_report import annual_report, annual_report_write
 from tests.briefing.test_annual_report import year_data  # noqa: F401 - the same reports
 
 SOFFICE, PDFTOTEXT, PDFINFO = (shutil.which(n) or "" for n in ("soffice", "pdftotext", "pdfinfo"))

@@ -29,7 +29,7 @@ PROGRAMME_2 = Path(__file__).resolve().parent.parent / "data" / "programme-2.xls
 NEW_FIELDS = {"members_in_hardship": 40, "members_in_hardship_helped_ytd": 30}
 
 
-def _figures(programme: Programme, unit, period: str) -> list[tuple]:
+def _figures(programme: Programme, unit, period: str) -> list[tuple[object, ...]]:
     result = progress(programme, unit, PeriodSpec.parse(period))
     return [(r.code, r.numerator, r.denominator, r.value) for r in result.results]
 

@@ -16,17 +16,17 @@ from typing import IO
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from briefing.models import Synthesis
+from briefing.selectors import syntheses
 from dashboards.workbook_cells import demo_words
 from dashboards.workbook_data import Contents, WorkbookRequest, workbook_contents
-from printing.document import Heading, document_heading
 from reports.models import ReportingPeriod
 from rollup.arithmetic import Status
 from targets.models import Programme, TaskGroup
 from unions.models import demo_data_loaded
 
 from . import annual_docx as docx
-from .models import Synthesis
-from .selectors import syntheses
+from .document import Heading, document_heading
 
 MISSED = (Status.NOT_ACHIEVED, Status.AT_RISK)
 

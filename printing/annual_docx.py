@@ -20,8 +20,9 @@ from docx.shared import Mm, Pt
 
 from dashboards.templatetags.figures import in_unit, num, status_word, symbol, target
 from dashboards.workbook_data import Contents
-from printing.document import Heading
 from rollup.engine import IndicatorResult
+
+from .document import Heading
 
 __all__ = ["Document"]
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from briefing.annual_report import annual_filename, annual_report, annual_report_write
 from dashboards.workbook_data import WorkbookError
+from printing.annual_report import annual_filename, annual_report, annual_report_write
 from targets.programmes import programme_chosen
 
 
