@@ -1,7 +1,6 @@
 """Writes tests/data/programme-2.xlsx: programme 07/CTr-LĐLĐ, typed by hand from the made-up
 programme text tests/data/programme-2.txt. Run from the repository root to write it again."""
 
-
 from openpyxl import Workbook
 
 SHEETS = {
