@@ -180,22 +180,27 @@ def _next_page(request: HttpRequest, offset: int, limit: int) -> str:
 )
 def unit_list(
     request: HttpRequest,
+    *,
     on: QueryEx[Day | None, P(description="Date, YYYY-MM-DD (default today).")] = None,
     q: QueryEx[
         str, P(description="Part of a code or name, in any case, with or without accents.")
     ] = "",
     kind: QueryEx[UnitKind | None, P(description="Only units of this kind.")] = None,
-    limit: QueryEx[WholeNumber, P(ge=1, le=UNIT_PAGE_MAX, description="Units a page.")] = (
-        UNIT_PAGE_DEFAULT
-    ),
+    # The defaults of these two sit in P(): ninja loses a signature default when the type is
+    # itself Annotated (WholeNumber), so they have none in the signature.
+    limit: QueryEx[
+        WholeNumber,
+        P(default=UNIT_PAGE_DEFAULT, ge=1, le=UNIT_PAGE_MAX, description="Units a page."),
+    ],
     offset: QueryEx[
         WholeNumber,
         P(
+            default=0,
             ge=0,
             le=UNIT_OFFSET_MAX,
             description="Units to skip, in order of code; `next` gives the next page.",
         ),
-    ] = 0,
+    ],
 ) -> dict[str, Any]:
     day = on or timezone.localdate()
     # The caller's scope is a subquery on the closure, not a list of ids.

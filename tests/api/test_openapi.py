@@ -74,6 +74,16 @@ def test_parameters_state_exactly_what_is_accepted():
             assert parameter["schema"].get("type") != "null", parameter["name"]
 
 
+def test_only_unit_and_period_are_required():
+    required = {
+        (path, p["name"])
+        for path, item in openapi_document()["paths"].items()
+        for p in item["get"].get("parameters", [])
+        if p["in"] == "query" and p["required"]
+    }
+    assert required == {(f"{BASE}/progress/", "unit"), (f"{BASE}/progress/", "period")}
+
+
 def test_figures_are_documented_with_the_decimals_the_api_gives():
     schemas = openapi_document()["components"]["schemas"]
     for name, key in [("IndicatorResult", "value"), ("Target", "value")]:

@@ -22,13 +22,20 @@ EXAMPLES_OF = {"unit": "P", "period": "2025", "code": "03-ctr-ldld-2023"}
 CONFIG = {
     "seed": SEED,
     "generation": {"max-examples": EXAMPLES, "mode": "all"},
-    "checks": {
-        "enabled": True,
-        # A well-formed request may still be refused for what only the data can tell: a period
-        # outside the programme's term, a programme code that does not exist (both 400, and
-        # documented so); an unknown unit is a 404.
-        "positive_data_acceptance": {"expected-statuses": ["2xx", "400", "401", "403", "404"]},
-    },
+    "checks": {"enabled": True},
+    "operations": [
+        {
+            # A well-formed progress request may still be refused for what only the data can
+            # tell: a year outside the programme's term, or a programme code that does not
+            # exist (a 400, documented so). Every other operation accepts every valid request.
+            "include-operation-id": "progress",
+            "checks": {
+                "positive_data_acceptance": {
+                    "expected-statuses": ["2xx", "400", "401", "403", "404"]
+                }
+            },
+        }
+    ],
 }
 
 
