@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, WithJsonSchema
 
 from rollup.arithmetic import Status
 from targets.models import Comparison, Display, IndicatorKind
@@ -23,6 +23,10 @@ ROUNDING = (
 )
 
 Figure = int | float
+# Inline (not a separate component), as the document has always given it.
+StatusInline = Annotated[
+    Status, WithJsonSchema({"type": "string", "enum": [status.value for status in Status]})
+]
 
 
 class Closed(Schema):
@@ -133,7 +137,7 @@ class IndicatorResult(Closed):
     expected_now: Figure | None = Field(
         description="Where the value should stand now on the path to target."
     )
-    status: Status = Field(
+    status: StatusInline = Field(
         description="nothing_to_measure: the reports gave a denominator of 0 (0 of 0), so there "
         "is no share to judge; no_data: no report gave a number."
     )

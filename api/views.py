@@ -159,12 +159,19 @@ def progress_view(
     return {"as_of": as_of, **js.progress_json(figures)}
 
 
+def _parent_codes(units: list[Unit], day: dt.date) -> dict[int, str]:
+    links = UnitLink.objects.filter(active_on_q(day), child__in=[u.pk for u in units])
+    return dict(links.values_list("child_id", "parent__code"))
+
+
 def _next_page(request: HttpRequest, offset: int, limit: int) -> str:
     query = request.GET.copy()
     query["offset"], query["limit"] = str(offset + limit), str(limit)
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
+# The defaults of limit and offset sit in P(): ninja loses a signature default when the type
+# is itself Annotated (WholeNumber), so they have none in the signature.
 @api.get(
     "/units/",
     response={200: s.UnitList, 400: s.Error, 401: s.Error},
@@ -186,8 +193,6 @@ def unit_list(
         str, P(description="Part of a code or name, in any case, with or without accents.")
     ] = "",
     kind: QueryEx[UnitKind | None, P(description="Only units of this kind.")] = None,
-    # The defaults of these two sit in P(): ninja loses a signature default when the type is
-    # itself Annotated (WholeNumber), so they have none in the signature.
     limit: QueryEx[
         WholeNumber,
         P(default=UNIT_PAGE_DEFAULT, ge=1, le=UNIT_PAGE_MAX, description="Units a page."),
@@ -209,11 +214,7 @@ def unit_list(
         units = units.filter(kind=kind)
     count = units.count()
     rows = list(units.order_by("code")[offset : offset + limit]) if offset < count else []
-    parents = dict(
-        UnitLink.objects.filter(active_on_q(day), child__in=[u.pk for u in rows]).values_list(
-            "child_id", "parent__code"
-        )
-    )
+    parents = _parent_codes(rows, day)
     more = offset + len(rows) < count
     return {
         "on": js.day(day),
