@@ -6,6 +6,8 @@ A fixed seed and a bounded number of examples keep it repeatable and under a min
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import schemathesis
 from django.core.wsgi import get_wsgi_application
@@ -39,7 +41,7 @@ CONFIG = {
 }
 
 
-def _with_examples(document: dict) -> dict:
+def _with_examples(document: dict[str, Any]) -> dict[str, Any]:
     for item in document["paths"].values():
         for parameter in item["get"].get("parameters", []):
             if parameter["name"] in EXAMPLES_OF:
