@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
@@ -60,6 +62,17 @@ def _schema():
 schema = _schema()
 
 
+@pytest.fixture
+def connection_kept():
+    """The WSGI handler closes the database connection after each request, as a server should;
+    inside a test that rolls back it must stay open (Django's test client does the same)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES,
@@ -68,7 +81,7 @@ schema = _schema()
     suppress_health_check=list(HealthCheck),
 )
 @pytest.mark.django_db
-def test_the_api_passes_every_schemathesis_check(case, reported, office_token):
+def test_the_api_passes_every_schemathesis_check(case, reported, office_token, connection_kept):
     # identity: the WSGI transport does not undo the portal's gzip
     headers = {"Authorization": f"Bearer {office_token}", "Accept-Encoding": "identity"}
     case.call_and_validate(headers=headers)
