@@ -20,7 +20,11 @@ __all__ = ["q3", "report"]  # fixtures
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("accounts", "api", "audit", "config", "dashboards", "reports", "targets", "unions")
-EXTRA_PARAMS = ("next", "language", "tree", "as_of", "format", "sort", "field", "indicator")
+# Names read by typed parameters (the API's, through django-ninja) rather than GET.get.
+EXTRA_PARAMS = (
+    "next", "language", "tree", "as_of", "format", "sort", "field", "indicator",
+    "include", "on", "q", "limit", "offset", "period", "unit", "programme",
+)  # fmt: skip
 # Path values by converter: a plausible one first, then hostile ones.
 PATH_VALUES = {
     "int": ["1", "0", "99999999999999999999", "1%00"],
