@@ -66,4 +66,4 @@ def inbox_approve(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Tick at least one report to approve."))
     else:
         _tell(request, approve_checked(user, checked))
-    return redirect(reverse("home") + "#inbox")
+    return redirect(reverse("home"))  # the result message is at the top of the page
