@@ -71,3 +71,28 @@ def test_the_office_approves_two_checked_reports_at_once_and_reads_the_refusal(
         assert page.locator(".messages").bounding_box()["y"] < 900  # seen without scrolling
         page.screenshot(path=str(screenshot_dir / "inbox-approved-1280.png"))
         context.close()
+
+
+def test_a_reporter_chooses_which_emails_to_receive_on_the_account_page(
+    browser, live_server, district_reporter, screenshot_dir
+):
+    from notifications.models import Preference
+
+    for width in (390, 1280):  # saving last
+        context, page = _context(browser, live_server, width)
+        login(page, live_server, "reporter_d2")
+        page.goto(f"{live_server.url}/accounts/me/")
+        choices = page.locator("#email-choices")
+        assert choices.locator("input[type=checkbox]").count() == 4
+        assert page.locator("#pref-approved").is_checked()  # everything on until chosen
+        assert axe_violations(page) == []
+        choices.screenshot(path=str(screenshot_dir / f"account-email-choices-{width}.png"))
+        if width == 1280:
+            page.locator("#pref-approved").uncheck()
+            with page.expect_navigation():
+                choices.locator("button[type=submit]").click()
+            assert not page.locator("#pref-approved").is_checked()
+            assert page.locator("#pref-returned").is_checked()
+            saved = Preference.objects.get(account=district_reporter)
+            assert saved.returned and not saved.approved
+        context.close()
