@@ -11,12 +11,16 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 
+from .access import can_review, visible_reports
 from .foureyes import four_eyes_on, last_figure_editors
 from .models import EventAction, Report, ReportEvent, ReportingPeriod, ReportStatus, ValueState
+from .services import WorkflowError, report_approve
 from .tracking import reminders_pending
 
 SHOWN = 20
@@ -31,6 +35,7 @@ class InboxRow:
     # Four eyes: the user reading the inbox changed the figures last and may not approve.
     barred: bool = False
     blanks: int = 0  # fields sent as not reported (each with its reason)
+    warnings: int = 0  # sharp jumps the reporter confirmed (validation warnings)
 
 
 @dataclass(frozen=True)
@@ -80,7 +85,9 @@ def _rows(reports: Sequence[Report], user: User | None) -> list[InboxRow]:
         barred = editor is not None and user is not None and editor.user_id == user.pk
         reason = getattr(r, "event_reason", "") or ""
         blanks = getattr(r, "blanks", 0) or 0
-        rows.append(InboxRow(r, by, getattr(r, "event_at", None), reason, barred, blanks))
+        warnings = getattr(r, "warnings", 0) or 0
+        at = getattr(r, "event_at", None)
+        rows.append(InboxRow(r, by, at, reason, barred, blanks, warnings))
     return rows
 
 
@@ -102,9 +109,12 @@ def office_inbox(user: User, today: dt.date) -> Inbox:
     # A report is sent only when every field it asks has a value or a reason: its blanks
     # are its value rows left blank.
     blanks = Count("values", filter=Q(values__state=ValueState.BLANK))
+    # Its warnings are the sharp jumps the reporter confirmed (a save keeps the flag only on a
+    # field whose value is a warning now; an unconfirmed one blocks the approval).
+    warnings = Count("values", filter=Q(values__warning_confirmed=True))
     awaiting_rows = list(
         _with_actor(awaiting, EventAction.SUBMIT)
-        .annotate(blanks=blanks)
+        .annotate(blanks=blanks, warnings=warnings)
         .order_by("submitted_at", "pk")[:SHOWN]
     )
     returned_rows = list(
@@ -138,3 +148,60 @@ def home_inbox(user: User, today: dt.date) -> Inbox | None:
     if user.sees_whole_province:
         return committee_status(today)
     return None
+
+
+# Approval of several checked reports at once ------------------------------------------------
+
+MAX_CHECKED = 100
+
+
+@dataclass(frozen=True)
+class Refusal:
+    label: str  # the unit and quarter, or the number sent when no such report is in reach
+    reason: str
+
+
+@dataclass
+class BulkApproval:
+    approved: list[Report] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+
+
+def _label(report: Report) -> str:
+    return f"{report.unit.name} · {report.period.label}"
+
+
+def _approve_one(user: User, report: Report, version: int | None) -> Report:
+    """Approve one report as shown at `version`, in the caller's transaction."""
+    locked = Report.objects.select_for_update().select_related("unit", "period").get(pk=report.pk)
+    if not can_review(user, locked) or locked.status != ReportStatus.SUBMITTED:
+        raise WorkflowError(
+            _("It is no longer awaiting approval (now %(status)s).")
+            % {"status": locked.get_status_display().lower()}
+        )
+    if version is None or locked.version != version:
+        raise WorkflowError(
+            _("It changed after the page was shown; open it and check it before approving.")
+        )
+    return report_approve(locked, actor=user)
+
+
+def approve_checked(user: User, checked: Sequence[tuple[int, int | None]]) -> BulkApproval:
+    """Approve each checked report (id, version shown) through `report_approve`, each in its own
+    transaction: a refusal (four eyes, an unconfirmed sharp jump, a report changed or no longer
+    submitted, one out of the account's reach) leaves the others approved."""
+    result = BulkApproval()
+    checked = checked[:MAX_CHECKED]
+    reachable = visible_reports(user).in_bulk([pk for pk, _version in checked])
+    for pk, version in checked:
+        report = reachable.get(pk)
+        if report is None:
+            reason = _("No such report is within your access.")
+            result.refused.append(Refusal(_("Report no. %(pk)d") % {"pk": pk}, reason))
+            continue
+        try:
+            with transaction.atomic():
+                result.approved.append(_approve_one(user, report, version))
+        except WorkflowError as error:
+            result.refused.append(Refusal(_label(report), error.messages[0]))
+    return result

@@ -348,6 +348,20 @@ class ToDo:
     def __bool__(self) -> bool:
         return bool(self.returned or self.drafts or self.slots)
 
+    @property
+    def reopened(self) -> list[Waiting]:
+        """Drafts of a quarter the office reopened (a reopening makes a new revision)."""
+        return [w for w in self.drafts if w.report.revision > 1]
+
+    @property
+    def unsent(self) -> list[Waiting]:
+        """First drafts not sent yet: due, with the quarters that have no report at all."""
+        return [w for w in self.drafts if w.report.revision == 1]
+
+    @property
+    def due_count(self) -> int:
+        return len(self.unsent) + len(self.slots)
+
 
 def reporter_todo(user: User, today: dt.date) -> ToDo:
     """What a reporter has to do now, for the top of their home page: reports returned to

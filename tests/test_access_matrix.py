@@ -202,6 +202,8 @@ RULES: dict[str, dict[str, str]] = {
         "d2_submitted": POST_ONLY,
         "POST d2_submitted": "login 302 302 403 403 404 404",
     },
+    # Office staff approve checked reports from their inbox (each checked again).
+    "reports:inbox_approve": {"": POST_ONLY, "POST": "login 302 302 403 403 403 403"},
     "reports:approve": {
         "d2_submitted": POST_ONLY,
         "POST d2_submitted": "login 302 302 403 403 404 404",
@@ -342,6 +344,10 @@ def _post_data(world: World, name: str, label: str) -> dict[str, Any]:
         "accounts:password_change": {"old_password": "wrong", "new_password1": "x"},
         "accounts:password_reset": {"email": "nobody@example.invalid"},
         "notifications:remind": {"unit": "D2", "period": world.pks["period"]},
+        "reports:inbox_approve": {
+            "approve": str(world.pks["d2_submitted"]),
+            f"version-{world.pks['d2_submitted']}": str(world.reports["d2_submitted"].version),
+        },
         "unions:new": {"code": "X9", "name": "Intruder", "kind": "district"},
         "unions:merge": {"into": "D2", "units": "C21"},
         "unions:edit": {"name": "Renamed"},
