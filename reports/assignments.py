@@ -25,7 +25,7 @@ from unions.models import (
     active_on_q,
 )
 
-from .hooks import calendar_changed
+from .hooks import assignments_changing, calendar_changed
 from .models import Assignment, AssignmentScope, ReportingCalendar, ReportingPeriod
 from .periods import cutoff_date, due_date, quarters_between
 
@@ -115,6 +115,11 @@ def assignments_apply_proposal() -> int:
 
     Consecutive quarters with the same unit and scope become one assignment.
     """
+    with assignments_changing(None):
+        return _proposal_apply()
+
+
+def _proposal_apply() -> int:
     Assignment.objects.all().delete()
     runs: dict[tuple[int, str], list[ReportingPeriod]] = {}
     created: list[Assignment] = []

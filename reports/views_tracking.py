@@ -32,6 +32,7 @@ from .assignments import (
     period_by_code,
     today_period,
 )
+from .hooks import assignments_changing
 from .models import Assignment, AssignmentScope, ReportingCalendar, ReportingPeriod
 from .tracking import (
     STATUS_LABELS,
@@ -120,12 +121,13 @@ class AssignmentAddForm(forms.Form):
 
     def save(self) -> Assignment:
         data = self.cleaned_data
-        return Assignment.objects.create(
-            unit=data["unit"],
-            scope=data["scope"],
-            first_period=data["first"],
-            last_period=data["last"],
-        )
+        with assignments_changing([data["unit"].pk]):
+            return Assignment.objects.create(
+                unit=data["unit"],
+                scope=data["scope"],
+                first_period=data["first"],
+                last_period=data["last"],
+            )
 
 
 class AssignmentEndForm(forms.Form):
@@ -142,7 +144,8 @@ class AssignmentEndForm(forms.Form):
 
     def save(self) -> Assignment:
         self.assignment.last_period = self.cleaned_data["last"]
-        self.assignment.save(update_fields=["last_period"])
+        with assignments_changing([self.assignment.unit_id]):
+            self.assignment.save(update_fields=["last_period"])
         return self.assignment
 
 

@@ -346,13 +346,15 @@ def reads_for(
     indicators = _indicators(programme)
     # Approved figures along the tree as it was come pre-summed per ancestor (rollup.totals).
     table = None if provisional or tree != AS_WAS else totals.totals_read(unit, periods, indicators)
+    # The totals keep the expected counts along the tree as it was (no count on each request).
+    kept = table.expected if table is not None else None
     return Reads(
         periods,
         indicators,
         # Explicit orders: the models' default ones join the programme (and the indicator) in
         # only to sort by them, which costs more than the read itself on every page.
         list(Target.objects.filter(indicator__programme=programme).order_by("pk")),
-        _expected(unit, periods, tree, today),
+        _expected(unit, periods, tree, today) if kept is None else kept,
         table,
     )
 
