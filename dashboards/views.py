@@ -18,6 +18,7 @@ from reports.periods import quarter_label
 from reports.selectors import reporter_todo
 from rollup.arithmetic import Status
 from rollup.engine import PeriodSpec, progress, reads_for
+from rollup.freshness import figures_as_of
 from targets.models import Indicator, IndicatorKind, Programme
 from unions.access import unit_for_user, visible_among
 from unions.models import Unit
@@ -126,6 +127,7 @@ def _unit_page(
         # A reporter's home is its unit's page: what waits on them comes first there.
         "todo": reporter_todo(user, today) if unit.pk == user.unit_id else None,
     }
+    context["as_of"] = figures_as_of()  # "Số liệu tính đến HH:MM", local time
     return render(request, "dashboards/unit.html", context)
 
 
@@ -247,6 +249,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
         "points": points,
         "chart": _indicator_chart(found, points, result),
     }
+    context["as_of"] = figures_as_of()  # "Số liệu tính đến HH:MM", local time
     return render(request, "dashboards/indicator.html", context)
 
 
@@ -305,4 +308,5 @@ def membership(request: HttpRequest) -> HttpResponse:
         "shown": [q for q in data.quarters if q.cutoff <= today or q.cutoff == programme.term_end],
         "unit_param": request.GET.get("unit", ""),
     }
+    context["as_of"] = figures_as_of()  # "Số liệu tính đến HH:MM", local time
     return render(request, "dashboards/membership.html", context)
