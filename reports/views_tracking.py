@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -161,6 +162,9 @@ class TrackingFilter(forms.Form):
         label=gettext_lazy("Year"), coerce=int, required=False, empty_value=None
     )
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=STATUS_FILTER, required=False)
+    unit = forms.CharField(
+        label=gettext_lazy("Unit (code or name)"), max_length=100, required=False, strip=True
+    )
 
     def __init__(self, years: list[int], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -169,6 +173,8 @@ class TrackingFilter(forms.Form):
 
 
 # --- views --------------------------------------------------------------------------------
+
+TRACKING_PAGE_SIZE = 100  # rows of the grid a page (a national grid has thousands)
 
 
 @login_required
@@ -180,12 +186,25 @@ def tracking(request: HttpRequest) -> HttpResponse:
     years = sorted({p.year for p in periods})
     form = TrackingFilter(years, request.GET or None)
     year = status = None
+    text = ""
     if form.is_valid():
         year, status = form.cleaned_data["year"], form.cleaned_data["status"]
+        text = form.cleaned_data["unit"]
     shown = [p for p in periods if p.year == year] if year else latest_cut_quarters(periods, today)
     grid = tracking_grid(shown, today, status or "")
-    context = {"form": form, "grid": grid, "today": today}
+    # A national grid has thousands of rows: a page at a time, optionally one unit's name.
+    rows = [r for r in grid.rows if _named(r.unit, text)] if text else grid.rows
+    page = Paginator(rows, TRACKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    context = {"form": form, "grid": grid, "page": page, "query": kept.urlencode(), "today": today}
     return render(request, "reports/tracking_grid.html", context)
+
+
+def _named(unit: Unit, text: str) -> bool:
+    """The unit's code or name holds `text` (case and Vietnamese accents as typed)."""
+    wanted = text.casefold()
+    return wanted in unit.code.casefold() or wanted in unit.name.casefold()
 
 
 @login_required
