@@ -164,7 +164,7 @@ def breakdowns(
         # The totals of the root were read for every ended quarter when they can be trusted
         # (never for provisional data or today's tree), so for the quarters of `spec` too.
         periods = rollup._select(reads.periods, spec)
-        read = reads.table
+        read = reads.table if tree == AS_WAS else None  # today's tree has no stored totals
     if not periods:
         return {i.code: [] for i in indicators}
     if read is not None:

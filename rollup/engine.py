@@ -34,6 +34,7 @@ from unions.models import Unit, UnitClosure, UnitKind, UnitLink, active_on_q
 from . import arithmetic as ar
 from . import totals
 from .today import below_today_q, expected_today
+from .today_sums import table_today
 
 AS_WAS, AS_NOW = "as_was", "as_now"
 
@@ -330,6 +331,9 @@ def reads_for(
     indicators = _indicators(programme)
     # Approved figures along the tree as it was come pre-summed per ancestor (rollup.totals).
     table = None if provisional or tree != AS_WAS else totals.totals_read(unit, periods, indicators)
+    if not provisional and tree == AS_NOW and periods:
+        # Along today's tree: the same sums, aggregated in the database (`rollup.today_sums`).
+        table = table_today(unit, periods, indicators, fields_of(indicators), today)
     # The totals keep the expected counts along the tree as it was (no count on each request).
     kept = table.expected if table is not None else None
     return Reads(

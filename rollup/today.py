@@ -60,6 +60,11 @@ def below_today_q(unit: Unit, today: dt.date, path: str) -> Q:
     open_below = UnitClosure.objects.filter(
         active_on_q(today), ancestor=unit, descendant=OuterRef(path)
     )
+    return Q(Exists(open_below)) | Q(**{f"{path}__in": followed_below(unit, today)})
+
+
+def followed_below(unit: Unit, today: dt.date) -> list[int]:
+    """The units closed by today whose values belong below `unit` today."""
     places = closed_places(today)
     under: set[int] = set()
     wanted = {p for p in places.values() if p is not None}
@@ -69,8 +74,7 @@ def below_today_q(unit: Unit, today: dt.date, path: str) -> Q:
                 active_on_q(today), ancestor=unit, descendant_id__in=chunk
             ).values_list("descendant_id", flat=True)
         )
-    followed = [pk for pk, place in places.items() if place in under]
-    return Q(Exists(open_below)) | Q(**{f"{path}__in": followed})
+    return [pk for pk, place in places.items() if place in under]
 
 
 def expected_today(
