@@ -128,11 +128,6 @@ def expected_follow(unit_ids: Iterable[int]) -> Callable[[], None]:
     return follow
 
 
-def expected_kept() -> bool:
-    """Whether the counts are kept (built once, then followed)."""
-    return RollupTotalsState.objects.filter(expected=True).exists()
-
-
 def expected_read(unit_ids: list[int], periods: list[ReportingPeriod]) -> Counts:
     """The stored counts of the units for the quarters (one query)."""
     quarters = {p.pk: (p.year, p.quarter) for p in periods}
