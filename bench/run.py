@@ -10,6 +10,12 @@ For each scale: a database of its own (chitieu_bench_<scale>, dropped and create
   SQL each page needs, and the ratio of page time to that SQL;
 - the workbook export's time and peak memory (`manage.py export_workbook`, if it exists);
 - throughput and errors of concurrent report saves (reporters posting the report form);
+- both trees and provisional figures (the overview, indicator, unit and API pages along
+  today's tree and with submitted reports), the long lists (the unit tree, /api/v1/units/,
+  the tracking grid), each page against the floor and its own SQL (page ≤ 2 × (floor + SQL));
+- a mixed load: savers and dashboard readers at once (requests/s, p95, errors);
+- reorganisations (`bench/reorg.py`: 1,000 CĐCS moved, a commune union dissolved, two
+  provinces merged; national size only, where a province lies below the root);
 - the bytes of the overview's first load (HTML, CSS, JS, images).
 
 Prints a table and writes bench-results.json. Only 127.0.0.1 is contacted; every loop is
@@ -46,7 +52,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 HOST = "127.0.0.1"
-BUDGET_MS = 300
+BUDGET_MS = 150  # every page's p95 at national size (issue 14)
 NICE = shutil.which("nice") or "/usr/bin/nice"
 
 
@@ -340,6 +346,7 @@ class SaveStats:
     saves: int = 0
     errors: int = 0
     messages: list[str] = field(default_factory=list)
+    reads: list[float] = field(default_factory=list)  # ms of each read of the mixed load
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -368,10 +375,33 @@ def saver(reporter: dict[str, Any], password: str, until: float, stats: SaveStat
                     stats.messages.append(f"{reporter['username']}: HTTP {status}")
 
 
-def concurrent_saves(setup: dict[str, Any]) -> dict[str, Any]:
-    reporters = setup["reporters"][:SAVERS]
-    if not reporters:
+def reader(username: str, password: str, paths: list[str], until: float, stats: SaveStats) -> None:
+    """A dashboard reader of the mixed load: the pages in turn until `until`."""
+    session = Session()
+    session.login(username, password)
+    i = 0
+    while time.monotonic() < until:
+        started = time.perf_counter()
+        status, _body, _ = session.request("GET", paths[i % len(paths)])
+        elapsed = (time.perf_counter() - started) * 1000
+        i += 1
+        with stats.lock:
+            stats.reads.append(elapsed)
+            if status != 200:
+                stats.errors += 1
+                if len(stats.messages) < 5:
+                    stats.messages.append(f"{paths[i % len(paths)]}: HTTP {status}")
+
+
+def concurrent_saves(
+    setup: dict[str, Any], readers: list[str] | None = None, office: str = ""
+) -> dict[str, Any]:
+    """Reporters saving at once; with `readers`, half the clients read those dashboard pages
+    instead (the mixed load)."""
+    clients = setup["reporters"][:SAVERS]
+    if not clients:
         return {"skipped": "no reporting unit with a valid latest report"}
+    reporters = clients[: len(clients) // 2] if readers else clients
     stats = SaveStats()
     started = time.monotonic()
     until = started + SAVE_SECONDS
@@ -379,19 +409,31 @@ def concurrent_saves(setup: dict[str, Any]) -> dict[str, Any]:
         threading.Thread(target=saver, args=(r, setup["password"], until, stats), daemon=True)
         for r in reporters
     ]
+    threads += [
+        threading.Thread(
+            target=reader, args=(office, setup["password"], readers, until, stats), daemon=True
+        )
+        for _ in range(len(clients) - len(reporters) if readers else 0)
+    ]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=SAVE_SECONDS + REQUEST_TIMEOUT + 30)
     elapsed = time.monotonic() - started
-    return {
-        "clients": len(reporters),
+    found = {
+        "clients": len(clients),
         "seconds": round(elapsed, 1),
         "saves": stats.saves,
         "saves_per_second": round(stats.saves / elapsed, 1),
         "errors": stats.errors,
         "error_samples": stats.messages,
     }
+    if readers:
+        reads = sorted(stats.reads)
+        found["reads"] = len(reads)
+        found["requests_per_second"] = round((stats.saves + len(reads)) / elapsed, 1)
+        found["read_p95_ms"] = round(reads[round(0.95 * (len(reads) - 1))], 1) if reads else None
+    return found
 
 
 # Workbook --------------------------------------------------------------------------------------
@@ -496,6 +538,7 @@ def bench_scale(scale: str) -> dict[str, Any]:
         province = setup["province"]
         pages["indicator_province"] = f"{pages['indicator']}?unit={province}"
         pages["api_province"] = f"/api/v1/progress/?unit={province}&period={period}"
+    pages.update(extra_pages(pages))
     counts = django_side(env, "queries", *pages.values())
     sql = django_side(
         env,
@@ -510,6 +553,8 @@ def bench_scale(scale: str) -> dict[str, Any]:
         "api_province": sql["province"]["year"],
         "indicator_province": sql["province"]["indicator"],
     }
+    # Along today's tree and with submitted reports a page needs the same sums.
+    bare.update({f"{k}_{mode}": bare[k] for k in list(bare) for mode in ("now", "provisional")})
     server = start_server(env)
     try:
         session = Session()
@@ -522,14 +567,21 @@ def bench_scale(scale: str) -> dict[str, Any]:
         for name, path in pages.items():
             timing = timed(session, path, REQUESTS)
             timing["queries"] = counts[path]
-            timing["bare_sql_ms"] = bare[name]
-            timing["page_to_sql"] = round(timing["median_ms"] / max(bare[name], 0.01), 1)
+            own = bare.get(name)
+            timing["bare_sql_ms"] = own
+            timing["page_to_sql"] = round(timing["median_ms"] / max(own, 0.01), 1) if own else None
+            # Against the floor and the page's own SQL (budget: ≤ 2).
+            floor = result["floor"]["median_ms"]
+            timing["page_to_floor_sql"] = round(timing["median_ms"] / (floor + (own or 0)), 1)
             timing["url"] = path
             result["pages"][name] = timing
             print(f"  {name}: {timing}", flush=True)
         result["first_load"] = first_load_bytes(session, pages["overview"])
         result["saves"] = concurrent_saves(setup)
         print(f"  saves: {result['saves']}", flush=True)
+        readers = [pages[k] for k in ("overview", "indicator", "unit", "api")]
+        result["mixed"] = concurrent_saves(setup, readers=readers, office=setup["office"])
+        print(f"  mixed load: {result['mixed']}", flush=True)
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -537,19 +589,48 @@ def bench_scale(scale: str) -> dict[str, Any]:
         except subprocess.TimeoutExpired:
             server.kill()
     result["workbook"] = workbook(env, setup)
+    result["reorganisations"] = reorganisations(env) if scale == "national" else {}
+    print(f"  reorganisations: {result['reorganisations']}", flush=True)
     return result
+
+
+def extra_pages(pages: dict[str, str]) -> dict[str, str]:
+    """Today's tree and provisional figures of the main pages, and the long lists."""
+    extra = {}
+    for name in ("overview", "indicator", "unit", "api"):
+        path = pages[name]
+        sep = "&" if "?" in path else "?"
+        extra[f"{name}_now"] = f"{path}{sep}tree=as_now"
+        extra[f"{name}_provisional"] = f"{path}{sep}provisional=1"
+    extra["units_tree"] = "/units/"
+    extra["api_units"] = "/api/v1/units/"
+    extra["tracking"] = "/reports/tracking/"
+    return extra
+
+
+def reorganisations(env: dict[str, str]) -> dict[str, Any]:
+    """`bench/reorg.py` (each reorganisation rolled back): seconds and queries."""
+    done = subprocess.run(  # noqa: S603 - our own script
+        [PYTHON, str(ROOT / "bench" / "reorg.py")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800,
+    )  # fmt: skip
+    if done.returncode != 0:
+        return {"error": done.stderr[-500:]}
+    found: dict[str, Any] = json.loads(done.stdout)
+    return found
 
 
 def table(results: list[dict[str, Any]]) -> str:
     lines = [
-        f"{'scale':9} {'page':18} {'median ms':>9} {'p95 ms':>8} {'queries':>7} "
-        f"{'bare SQL ms':>11} {'page/SQL':>8}"
+        f"{'scale':9} {'page':22} {'median ms':>9} {'p95 ms':>8} {'queries':>7} "
+        f"{'bare SQL ms':>11} {'page/SQL':>8} {'page/(floor+SQL)':>16}"
     ]
     for r in results:
         for name, p in r["pages"].items():
             lines.append(
-                f"{r['scale']:9} {name:18} {p['median_ms']:>9} {p['p95_ms']:>8} "
-                f"{p['queries']:>7} {p['bare_sql_ms']:>11} {p['page_to_sql']:>8}"
+                f"{r['scale']:9} {name:22} {p['median_ms']:>9} {p['p95_ms']:>8} "
+                f"{p['queries']:>7} {p['bare_sql_ms'] or '–':>11} {p['page_to_sql'] or '–':>8} "
+                f"{p['page_to_floor_sql']:>16}"
             )
     lines.append("")
     if len(results) > 1:
@@ -580,6 +661,16 @@ def table(results: list[dict[str, Any]]) -> str:
             else s.get("skipped")
         )
         book = f"{w['seconds']} s, {w['peak_mb']} MB" if "seconds" in w else w.get("skipped")
+        m = r.get("mixed", {})
+        if "reads" in m:
+            lines.append(
+                f"{r['scale']}: mixed load {m['clients']} clients: {m['requests_per_second']} "
+                f"requests/s, read p95 {m['read_p95_ms']} ms, {m['errors']} errors"
+            )
+        for name, reorg in (r.get("reorganisations") or {}).items():
+            if isinstance(reorg, dict) and "seconds" in reorg:
+                lines.append(f"{r['scale']}: {name} ({reorg['units']} units) "
+                             f"{reorg['seconds']} s, {reorg['queries']} queries")  # fmt: skip
         lines.append(f"{r['scale']}: saves {saves}; workbook {book}; "
                      f"overview first load {f['bytes'] / 1024:.1f} KiB ({f['assets']} files); "
                      f"data {r['data']}")  # fmt: skip
@@ -590,10 +681,12 @@ def budgets(results: list[dict[str, Any]]) -> dict[str, bool]:
     national = next((r for r in results if r["scale"] == "national"), None)
     checks: dict[str, bool] = {}
     if national:
-        for page in ("overview", "api"):
-            checks[f"national {page} p95 < {BUDGET_MS} ms"] = (
-                national["pages"][page]["p95_ms"] < BUDGET_MS
-            )
+        for page, p in national["pages"].items():
+            checks[f"national {page} p95 ≤ {BUDGET_MS} ms"] = p["p95_ms"] <= BUDGET_MS
+        reorgs = national.get("reorganisations") or {}
+        for name, limit in (("move_cdcs", 5), ("dissolve_commune", 1)):
+            if isinstance(reorgs.get(name), dict):
+                checks[f"national {name} ≤ {limit} s"] = reorgs[name]["seconds"] <= limit
         w = national["workbook"]
         if "seconds" in w:
             checks["national workbook < 20 s and < 300 MB"] = bool(
@@ -605,9 +698,11 @@ def budgets(results: list[dict[str, Any]]) -> dict[str, bool]:
             first[p]["queries"] == last[p]["queries"] for p in first if p in last
         )
     for r in results:
-        checks[f"{r['scale']} pages ≤ 3× bare SQL"] = all(
-            p["page_to_sql"] <= 3 for p in r["pages"].values()
+        checks[f"{r['scale']} pages ≤ 2 × (floor + own SQL)"] = all(
+            p["page_to_floor_sql"] <= 2 for p in r["pages"].values()
         )
+        if "reads" in r.get("mixed", {}):
+            checks[f"{r['scale']} zero errors under the mixed load"] = r["mixed"]["errors"] == 0
         if "errors" in r["saves"]:
             checks[f"{r['scale']} zero errors under concurrent saves"] = r["saves"]["errors"] == 0
     return checks

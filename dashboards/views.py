@@ -19,6 +19,7 @@ from reports.periods import quarter_label
 from reports.selectors import reporter_todo
 from rollup.arithmetic import Status
 from rollup.engine import PeriodSpec, progress, reads_for
+from rollup.freshness import figures_as_of
 from targets.models import Indicator, IndicatorKind, Programme
 from unions.access import unit_for_user, visible_among
 from unions.models import Unit
@@ -129,6 +130,7 @@ def _unit_page(
         # The office's and the Standing Committee's home is the overview: their inbox on top.
         "inbox": home_inbox(user, today) if overview else None,
     }
+    context["as_of"] = figures_as_of()  # "Số liệu tính đến HH:MM", local time
     return render(request, "dashboards/unit.html", context)
 
 
@@ -250,6 +252,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
         "points": points,
         "chart": _indicator_chart(found, points, result),
     }
+    context["as_of"] = figures_as_of()  # "Số liệu tính đến HH:MM", local time
     return render(request, "dashboards/indicator.html", context)
 
 
@@ -308,4 +311,5 @@ def membership(request: HttpRequest) -> HttpResponse:
         "shown": [q for q in data.quarters if q.cutoff <= today or q.cutoff == programme.term_end],
         "unit_param": request.GET.get("unit", ""),
     }
+    context["as_of"] = figures_as_of()  # "Số liệu tính đến HH:MM", local time
     return render(request, "dashboards/membership.html", context)

@@ -27,7 +27,7 @@ from unions.models import (
     active_on_q,
 )
 
-from .hooks import calendar_changed
+from .hooks import assignments_changing, calendar_changed
 from .models import Assignment, AssignmentScope, ReportingCalendar, ReportingPeriod
 from .periods import cutoff_date, due_date, quarters_between
 
@@ -117,6 +117,11 @@ def assignments_apply_proposal() -> int:
 
     Consecutive quarters with the same unit and scope become one assignment.
     """
+    with assignments_changing(None):
+        return _proposal_apply()
+
+
+def _proposal_apply() -> int:
     Assignment.objects.all().delete()
     runs: dict[tuple[int, str], list[ReportingPeriod]] = {}
     created: list[Assignment] = []
@@ -146,7 +151,10 @@ def assignment_add(
 ) -> Assignment:
     """`unit` reports for `scope` from `first` to `last` (None: until further notice)."""
     _check_order(first, last)
-    return Assignment.objects.create(unit=unit, scope=scope, first_period=first, last_period=last)
+    with assignments_changing([unit.pk]):
+        return Assignment.objects.create(
+            unit=unit, scope=scope, first_period=first, last_period=last
+        )
 
 
 @transaction.atomic
@@ -155,7 +163,8 @@ def assignment_end(assignment: Assignment, last: ReportingPeriod) -> Assignment:
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     _check_order(assignment.first_period, last)
     assignment.last_period = last
-    assignment.save(update_fields=["last_period"])
+    with assignments_changing([assignment.unit_id]):
+        assignment.save(update_fields=["last_period"])
     return assignment
 
 

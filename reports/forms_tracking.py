@@ -113,6 +113,9 @@ class TrackingFilter(forms.Form):
         label=gettext_lazy("Year"), coerce=int, required=False, empty_value=None
     )
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=STATUS_FILTER, required=False)
+    unit = forms.CharField(
+        label=gettext_lazy("Unit (code or name)"), max_length=100, required=False, strip=True
+    )
 
     def __init__(self, years: list[int], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

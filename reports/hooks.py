@@ -8,8 +8,11 @@ are ready, and the services call every listener inside the transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
+
+from django.db import transaction
 
 if TYPE_CHECKING:
     from .models import Report
@@ -17,10 +20,31 @@ if TYPE_CHECKING:
 ApprovalListener = Callable[..., None]  # (report, *, replaced: list[int]) -> None
 CalendarListener = Callable[[], int]
 ActionListener = Callable[..., object]  # (report, action, *, actor, reason="") -> Any
+# Told the units whose assignments are about to change (None: every assignment) while the old
+# ones are still there; what it returns (if anything) is called after the change.
+AssignmentListener = Callable[[frozenset[int] | None], Callable[[], None] | None]
 
 approval_listeners: list[ApprovalListener] = []
 calendar_listeners: list[CalendarListener] = []
 action_listeners: list[ActionListener] = []
+assignment_listeners: list[AssignmentListener] = []
+
+
+def assignment_listen(listener: AssignmentListener) -> None:
+    if listener not in assignment_listeners:
+        assignment_listeners.append(listener)
+
+
+@contextmanager
+def assignments_changing(unit_ids: Iterable[int] | None) -> Iterator[None]:
+    """Wraps a change to the assignments of the units (of every unit when None) in one
+    transaction with what follows from it above (the expected-report counts)."""
+    units = None if unit_ids is None else frozenset(unit_ids)
+    with transaction.atomic():
+        followers = [f for listener in assignment_listeners if (f := listener(units))]
+        yield
+        for follow in followers:
+            follow()
 
 
 def action_listen(listener: ActionListener) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -43,6 +44,8 @@ def _periods() -> list[ReportingPeriod]:
 
 # --- views --------------------------------------------------------------------------------
 
+TRACKING_PAGE_SIZE = 100  # rows of the grid a page (a national grid has thousands)
+
 
 @province_reader_required
 def tracking(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -51,12 +54,25 @@ def tracking(request: AuthenticatedHttpRequest) -> HttpResponse:
     years = sorted({p.year for p in periods})
     form = TrackingFilter(years, request.GET or None)
     year = status = None
+    text = ""
     if form.is_valid():
         year, status = form.cleaned_data["year"], form.cleaned_data["status"]
+        text = form.cleaned_data["unit"]
     shown = [p for p in periods if p.year == year] if year else latest_cut_quarters(periods, today)
     grid = tracking_grid(shown, today, status or "")
-    context = {"form": form, "grid": grid, "today": today}
+    # A national grid has thousands of rows: a page at a time, optionally one unit's name.
+    rows = [r for r in grid.rows if _named(r.unit, text)] if text else grid.rows
+    page = Paginator(rows, TRACKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    context = {"form": form, "grid": grid, "page": page, "query": kept.urlencode(), "today": today}
     return render(request, "reports/tracking_grid.html", context)
+
+
+def _named(unit: Unit, text: str) -> bool:
+    """The unit's code or name holds `text` (case and Vietnamese accents as typed)."""
+    wanted = text.casefold()
+    return wanted in unit.code.casefold() or wanted in unit.name.casefold()
 
 
 @login_required

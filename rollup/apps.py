@@ -39,13 +39,15 @@ class RollupConfig(AppConfig):
     def ready(self) -> None:
         # The totals follow every reorganisation, approval and calendar change in its
         # transaction; the layers below must not import the roll-up, so they call back.
-        from reports.hooks import approval_listen, calendar_listen
+        from reports.hooks import approval_listen, assignment_listen, calendar_listen
         from targets.hooks import publish_listen
         from unions.closure import closure_listen
 
+        from .expected import follow_assignments
         from .totals import follow_calendar, follow_closure, totals_apply
 
         closure_listen(follow_closure)
+        assignment_listen(follow_assignments)
         approval_listen(totals_apply)
         calendar_listen(follow_calendar)
         publish_listen(_totals_follow_programme)

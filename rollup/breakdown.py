@@ -34,6 +34,7 @@ from . import arithmetic as ar
 from . import engine as rollup
 from . import totals
 from .engine import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec
+from .expected import expected_read
 from .models import RollupTotal
 
 STATUS_ORDER = [
@@ -154,22 +155,24 @@ def breakdowns(
     the totals' state and the targets again."""
     if reads is None:
         periods = rollup._periods_for(programme, spec, today)
-        trusted = (
-            not provisional
-            and tree == AS_WAS
-            and bool(periods)
-            and totals.totals_read(root, periods, indicators) is not None
+        read = (
+            totals.totals_read(root, periods, indicators)
+            if not provisional and tree == AS_WAS and periods
+            else None
         )
     else:
         # The totals of the root were read for every ended quarter when they can be trusted
         # (never for provisional data or today's tree), so for the quarters of `spec` too.
         periods = rollup._select(reads.periods, spec)
-        trusted = reads.table is not None
+        read = reads.table if tree == AS_WAS else None  # today's tree has no stored totals
     if not periods:
         return {i.code: [] for i in indicators}
-    if trusted:
+    if read is not None:
         targets = None if reads is None else reads.targets
-        return _from_totals(programme, list(indicators), spec, root, periods, today, targets)
+        kept = read.expected is not None  # the totals keep the expected counts
+        return _from_totals(
+            programme, list(indicators), spec, root, periods, today, targets, kept=kept
+        )
     return {
         i.code: _from_values(programme, i, spec, root, periods, tree, provisional, today)
         for i in indicators
@@ -214,6 +217,8 @@ def _from_totals(
     periods: list[ReportingPeriod],
     today: dt.date,
     targets: list[Target] | None = None,
+    *,
+    kept: bool = False,
 ) -> dict[str, list[BreakdownRow]]:
     last = periods[-1]
     current = {u.pk: u for u in reporting_below(root, last)}
@@ -245,7 +250,9 @@ def _from_totals(
     units = dict(current)
     units.update(Unit.objects.in_bulk(list(closed_ids)))
     tables = _tables(list(units), periods, indicators)
-    expected = totals.expected_counts_below(list(units), periods)
+    # Kept with the totals: one indexed read instead of counting every assignment below.
+    count = expected_read if kept else totals.expected_counts_below
+    expected = count(list(units), periods)
     if targets is None:
         targets = list(Target.objects.filter(indicator__in=indicators))
     found: dict[str, list[BreakdownRow]] = {}

@@ -33,6 +33,8 @@ from unions.models import Unit, UnitClosure, UnitKind, UnitLink, active_on_q
 
 from . import arithmetic as ar
 from . import totals
+from .today import below_today_q, expected_today
+from .today_sums import table_today
 
 AS_WAS, AS_NOW = "as_was", "as_now"
 
@@ -168,9 +170,9 @@ def _cells(
             valid_from__lte=OuterRef("report__period__cutoff"),
         ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("report__period__cutoff")))
         values = values.filter(Exists(in_subtree))
-        allowed: set[int] | None = None
     else:
-        allowed = _as_now_members(unit, today)
+        # Along today's tree, decided in the database (`rollup.today`).
+        values = values.filter(below_today_q(unit, today, "report__unit"))
     rows = values.values_list(
         "report_id",
         "report__unit_id",
@@ -185,8 +187,6 @@ def _cells(
     chosen: dict[tuple[int, int, int], tuple[int, str]] = {}
     raw = []
     for report_id, unit_id, year, quarter, status, in_force, field_id, state, number in rows:
-        if allowed is not None and unit_id not in allowed:
-            continue
         key = (unit_id, year, quarter)
         # With provisional data, a submitted revision replaces the approved one it corrects.
         previous = chosen.get(key)
@@ -202,21 +202,6 @@ def _cells(
         if status != ReportStatus.APPROVED:
             provisional_reports.add(report_id)
     return by_field, provisional_reports
-
-
-def _as_now_members(unit: Unit, today: dt.date) -> set[int]:
-    """Units whose values belong to `unit`'s subtree along today's tree.
-
-    Each unit is placed where it stands today; a dissolved or merged unit follows its
-    successor, and one closed without a successor follows the parent it last had.
-    """
-    today_members = set(
-        UnitClosure.objects.filter(active_on_q(today), ancestor=unit).values_list(
-            "descendant_id", flat=True
-        )
-    )
-    places = places_today(today)
-    return {pk for pk, place in places.items() if place is not None and place in today_members}
 
 
 def places_today(today: dt.date) -> dict[int, int | None]:
@@ -259,7 +244,7 @@ def _expected(
     below the unit today, as `_cells` places them), so that completeness never exceeds 100%."""
     if tree == AS_WAS or today is None:
         return totals.expected_counts(unit, periods)
-    return expected_now_below([unit.pk], periods, today)[unit.pk]
+    return expected_today(unit, periods, today)
 
 
 def expected_now_below(
@@ -346,13 +331,18 @@ def reads_for(
     indicators = _indicators(programme)
     # Approved figures along the tree as it was come pre-summed per ancestor (rollup.totals).
     table = None if provisional or tree != AS_WAS else totals.totals_read(unit, periods, indicators)
+    if not provisional and tree == AS_NOW and periods:
+        # Along today's tree: the same sums, aggregated in the database (`rollup.today_sums`).
+        table = table_today(unit, periods, indicators, fields_of(indicators), today)
+    # The totals keep the expected counts along the tree as it was (no count on each request).
+    kept = table.expected if table is not None else None
     return Reads(
         periods,
         indicators,
         # Explicit orders: the models' default ones join the programme (and the indicator) in
         # only to sort by them, which costs more than the read itself on every page.
         list(Target.objects.filter(indicator__programme=programme).order_by("pk")),
-        _expected(unit, periods, tree, today),
+        _expected(unit, periods, tree, today) if kept is None else kept,
         table,
     )
 

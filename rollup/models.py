@@ -15,13 +15,16 @@ class RollupTotal(models.Model):
     `field` (item = field id): numbers given, blanks, "not applicable", and the sum of numbers;
     `pair` (item = indicator id): reports that gave both numerator and denominator (`numbers`)
     and the sums of each (`total`, `denominator`), so a blank numerator never pairs;
-    `received` (item 0): reports with at least one figure the roll-up counts as received.
+    `received` (item 0): reports with at least one figure the roll-up counts as received;
+    `expected` (item 1 for the province's own report, 0 for the others): the reports expected
+    in the quarter below the unit (`numbers`), from the assignments along the tree as it was.
     """
 
     class Kind(models.TextChoices):
         FIELD = "field", "field"
         PAIR = "pair", "pair"
         RECEIVED = "received", "received"
+        EXPECTED = "expected", "expected"
 
     ancestor = models.ForeignKey("unions.Unit", on_delete=models.CASCADE, related_name="+")
     period = models.ForeignKey(
@@ -41,7 +44,7 @@ class RollupTotal(models.Model):
                 fields=["ancestor", "period", "kind", "item"], name="rollup_rolluptotal_unique"
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["field", "pair", "received"]),
+                condition=Q(kind__in=["field", "pair", "received", "expected"]),
                 name="rollup_rolluptotal_kind_valid",
             ),
         ]
@@ -71,6 +74,9 @@ class RollupTotalsState(models.Model):
     # Ids of the fields whose sums were built (a field an indicator reads for the first time
     # is read from raw values until a rebuild).
     fields = models.JSONField(default=list)
+    # Whether the expected-report counts were built (totals from before they were kept have
+    # none: the roll-up counts assignments until `totals_complete` builds them).
+    expected = models.BooleanField(default=False)
     built_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

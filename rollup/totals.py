@@ -38,6 +38,7 @@ from targets.models import Field, Frequency, Indicator
 from unions.models import Unit, UnitClosure
 
 from . import arithmetic as ar
+from .expected import EXPECTED, expected_follow, expected_rebuild
 from .models import RollupTotal, RollupTotalsState
 
 Quarter = tuple[int, int]
@@ -90,6 +91,8 @@ class Table:
     fields: dict[int, dict[Quarter, FieldSum]] = field(default_factory=lambda: defaultdict(dict))
     pairs: dict[int, dict[Quarter, PairSum]] = field(default_factory=lambda: defaultdict(dict))
     received: dict[Quarter, int] = field(default_factory=dict)
+    # Expected reports per (year, quarter, province report?), when the totals keep them.
+    expected: dict[tuple[int, int, bool], int] | None = None
 
     def figures(self, indicator: Indicator, window: Iterable[Quarter] | None = None) -> Figures:
         """The indicator over the given quarters (all read quarters when None)."""
@@ -161,7 +164,7 @@ def totals_read(
     if any(state.cutoffs.get(str(p.pk)) != p.cutoff.isoformat() for p in periods):
         return None  # the calendar changed since the totals were built
     quarters = {p.pk: (p.year, p.quarter) for p in periods}
-    table = Table()
+    table = Table(expected={} if state.expected else None)
     rows = RollupTotal.objects.filter(ancestor=unit, period_id__in=list(quarters)).values_list(
         "period_id", "kind", "item", "numbers", "blanks", "not_applicable", "total", "denominator"
     )
@@ -171,6 +174,9 @@ def totals_read(
             table.fields[item][q] = FieldSum(numbers, blanks, na, total)
         elif kind == PAIR:
             table.pairs[item][q] = PairSum(numbers, total, den)
+        elif kind == EXPECTED:
+            if table.expected is not None:
+                table.expected[(*q, bool(item))] = numbers
         else:
             table.received[q] = numbers
     return table
@@ -275,16 +281,17 @@ def totals_rebuild(periods: Iterable[ReportingPeriod] | None = None) -> int:
         )
         cursor.execute(pair_rows, [number, number, *period_ids, *annual, *annual])
         cursor.execute(received_rows, [*period_ids, *counted])
+    expected_rebuild(period_ids)
     cutoffs = {str(p.pk): p.cutoff.isoformat() for p in chosen}
     pairs = [list(p) for p in built_pairs()]
     summed = [f.pk for f in fields]
     if state is None:
         RollupTotalsState.objects.create(
-            closure_mark=closure_mark(), cutoffs=cutoffs, pairs=pairs, fields=summed
+            closure_mark=closure_mark(), cutoffs=cutoffs, pairs=pairs, fields=summed, expected=True
         )
     elif periods is None:
         state.closure_mark, state.cutoffs = closure_mark(), cutoffs
-        state.pairs, state.fields = pairs, summed
+        state.pairs, state.fields, state.expected = pairs, summed, True
         state.save()
     else:
         state.cutoffs = {**state.cutoffs, **cutoffs}
@@ -309,11 +316,12 @@ def covers_indicators(state: RollupTotalsState, indicators: Iterable[Indicator])
 
 
 def totals_complete() -> int | None:
-    """Builds the totals when they were never built or lack an indicator's field or pair (an
-    indicator added or changed since); None when nothing was missing."""
+    """Builds the totals when they were never built, lack an indicator's field or pair (an
+    indicator added or changed since) or the expected-report counts; None when nothing was
+    missing."""
     state = RollupTotalsState.objects.first()
     every = Indicator.objects.all()
-    if state is not None and covers_indicators(state, every):
+    if state is not None and state.expected and covers_indicators(state, every):
         return None
     return totals_rebuild()
 
@@ -538,7 +546,8 @@ def follow_closure(unit_ids: frozenset[int] | None) -> Callable[[], None] | None
     new closure. Totals already untrusted are left for `totals_rebuild`. A full closure
     rebuild (`unit_ids` None) rebuilds the totals, if they were ever built.
     """
-    if not RollupTotalsState.objects.exists():
+    state = RollupTotalsState.objects.first()
+    if state is None:
         return None
     if unit_ids is None:
 
@@ -550,12 +559,16 @@ def follow_closure(unit_ids: frozenset[int] | None) -> Callable[[], None] | None
     # these rows are never taken for the ones the totals were built along.
     mark = closure_mark()
     old_rows = _closure_rows(unit_ids)
+    # The units' assignments counted along their closure rows before the change.
+    expected = expected_follow(unit_ids) if state.expected else None
 
     def move() -> None:
         states = _lock_totals()
         trusted = [s for s in states if s.closure_mark == mark]
         if not trusted:
             return
+        if expected is not None:
+            expected()
         report_ids: list[int] = []
         for chunk in _chunks(unit_ids):
             report_ids += Report.objects.filter(in_force=True, unit_id__in=chunk).values_list(

@@ -471,3 +471,26 @@ def test_the_breakdown_says_nothing_to_measure_and_the_total_is_unchanged(
     assert re.findall(r'<tr class="(?:odd|even)"><td ><a[^>]*>([^<]+)</a>', chosen) == [
         "Empty commune"
     ]
+
+
+@pytest.mark.parametrize("page", ["overview", "indicator", "membership"])
+def test_dashboards_say_how_current_their_figures_are(
+    client, committee_user, reported, programme, page
+):
+    """ "Số liệu tính đến HH:MM" under the title, in Vietnam's time (the primary: now)."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    args = ["A01"] if page == "indicator" else []
+    before = timezone.now().astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    response = signed_in(client, committee_user).get(reverse(f"dashboards:{page}", args=args))
+    after = timezone.now().astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+    text = response.content.decode()
+    shown = re.search(r"Figures as of (\d\d:\d\d)", text)
+    assert shown, "no freshness line"
+    assert shown.group(1) in {before.strftime("%H:%M"), after.strftime("%H:%M")}
+    assert text.index("<h1") < shown.start()
+    with translation.override("vi"):
+        assert gettext("Figures as of %(time)s") == "Số liệu tính đến %(time)s"

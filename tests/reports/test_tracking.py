@@ -308,3 +308,34 @@ def test_a_correction_sent_after_an_approval_is_found_to_review_and_not_late(
         Timing.ON_TIME,
         revised.pk,
     )
+
+
+def test_the_tracking_page_shows_a_page_of_rows_and_keeps_the_filters(
+    client, small_tree, assigned, office_user
+):
+    """More rows than a page: the first page has TRACKING_PAGE_SIZE, the next link keeps the
+    year and status, the caption counts every matching row; the unit filter narrows by code
+    or name; the remind button stays on the cells that may be reminded."""
+    from reports.views_tracking import TRACKING_PAGE_SIZE
+
+    for n in range(TRACKING_PAGE_SIZE + 5):
+        make_unit(f"Z{n:03d}", UnitKind.DISTRICT, small_tree.province, name=f"Xã Zeta {n:03d}")
+    assignments_apply_proposal()
+    client.force_login(office_user)
+    url = reverse("reports:tracking")
+    first = client.get(url, {"year": "2025", "status": "not_started"})
+    assert first.status_code == 200
+    page = first.context["page"]
+    total = page.paginator.count
+    assert total > TRACKING_PAGE_SIZE and len(page.object_list) == TRACKING_PAGE_SIZE
+    body = first.content.decode()
+    assert "year=2025&amp;status=not_started&amp;page=2" in body
+    assert reverse("notifications:remind") in body  # the remind button on open cells
+    second = client.get(url, {"year": "2025", "status": "not_started", "page": "2"})
+    assert len(second.context["page"].object_list) == total - TRACKING_PAGE_SIZE
+    named = client.get(url, {"year": "2025", "unit": "zeta 007"})
+    assert [r.unit.code for r in named.context["page"].object_list] == ["Z007"]
+    by_code = client.get(url, {"year": "2025", "unit": "d1"})
+    assert [r.unit.code for r in by_code.context["page"].object_list] == ["D1"]
+    beyond = client.get(url, {"year": "2025", "page": "999"})
+    assert beyond.status_code == 200 and beyond.context["page"].number == 2

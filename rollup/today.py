@@ -1,0 +1,102 @@
+"""Today's tree in the database: which units' values and reports belong below a unit today.
+
+Each unit is placed where it stands today; a dissolved or merged unit follows its successor,
+and one closed without a successor follows the parent it last had (`engine.places_today`).
+A unit open today is in its own place, so "below `unit` today" is a closure row in force
+today; only the units closed by today need their place worked out, and they are read alone
+(not every unit and link of a national tree on every request). The result is a condition
+the database applies to the values or assignments it reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from django.db.models import Exists, F, OuterRef, Q
+
+from reports.models import Assignment, AssignmentScope, ReportingPeriod
+from unions.models import Unit, UnitClosure, UnitLink, active_on_q
+
+CHUNK = 2000
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), CHUNK):
+        yield ordered[start : start + CHUNK]
+
+
+def closed_places(today: dt.date) -> dict[int, int | None]:
+    """Where the values of each unit closed by `today` belong today (None: nowhere). Two
+    queries, over the closed units only."""
+    closed = {
+        pk: (successor, end)
+        for pk, successor, end in Unit.objects.filter(valid_to__lte=today).values_list(
+            "id", "successor_id", "valid_to"
+        )
+    }
+    last_parent = dict(
+        UnitLink.objects.filter(child__valid_to__lte=today, valid_to=F("child__valid_to"))
+        .values_list("child_id", "parent_id")
+        .order_by("child_id", "valid_from")
+    )
+    places: dict[int, int | None] = {}
+    for pk in closed:
+        seen: set[int] = set()
+        current: int | None = pk
+        while current is not None and current in closed and current not in seen:
+            seen.add(current)
+            successor, _end = closed[current]
+            current = successor if successor is not None else last_parent.get(current)
+        places[pk] = None if current in seen else current
+    return places
+
+
+def below_today_q(unit: Unit, today: dt.date, path: str) -> Q:
+    """Rows whose unit (reached through `path`, e.g. "report__unit") belongs below `unit`
+    along today's tree (`unit` itself included)."""
+    open_below = UnitClosure.objects.filter(
+        active_on_q(today), ancestor=unit, descendant=OuterRef(path)
+    )
+    return Q(Exists(open_below)) | Q(**{f"{path}__in": followed_below(unit, today)})
+
+
+def followed_below(unit: Unit, today: dt.date) -> list[int]:
+    """The units closed by today whose values belong below `unit` today."""
+    places = closed_places(today)
+    under: set[int] = set()
+    wanted = {p for p in places.values() if p is not None}
+    for chunk in _chunks(wanted):
+        under.update(
+            UnitClosure.objects.filter(
+                active_on_q(today), ancestor=unit, descendant_id__in=chunk
+            ).values_list("descendant_id", flat=True)
+        )
+    return [pk for pk, place in places.items() if place in under]
+
+
+def expected_today(
+    unit: Unit, periods: list[ReportingPeriod], today: dt.date
+) -> dict[tuple[int, int, bool], int]:
+    """Expected reports per (year, quarter, province report?) of the units whose values belong
+    below `unit` today, in each quarter their assignment covers while their unit existed."""
+    counts: dict[tuple[int, int, bool], int] = defaultdict(int)
+    rows = Assignment.objects.filter(below_today_q(unit, today, "unit")).values_list(
+        "scope",
+        "first_period__year",
+        "first_period__quarter",
+        "last_period__year",
+        "last_period__quarter",
+        "unit__valid_from",
+        "unit__valid_to",
+    )
+    for scope, first_y, first_q, last_y, last_q, start, end in rows:
+        for p in periods:
+            key = (p.year, p.quarter)
+            after_end = last_y is not None and key > (last_y, last_q)
+            alive = start <= p.cutoff and (end is None or p.cutoff < end)
+            if key >= (first_y, first_q) and not after_end and alive:
+                counts[(p.year, p.quarter, scope == AssignmentScope.PROVINCE)] += 1
+    return counts
