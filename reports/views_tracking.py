@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from unions.access import require_office
+from unions.lookup import unit_by_code
 from unions.models import Unit
 
 from .assignments import (
@@ -106,10 +107,15 @@ class AssignmentAddForm(forms.Form):
 
     def clean_unit(self) -> Unit:
         code = self.cleaned_data["unit"].strip()
-        unit = Unit.objects.filter(code__iexact=code).first()
-        if unit is None:
+        lookup = unit_by_code(code)
+        if lookup.missing:
             raise forms.ValidationError(gettext_lazy("No unit has this code."))
-        return unit
+        if lookup.ambiguous:
+            raise forms.ValidationError(
+                gettext_lazy("The code %(code)s could mean %(units)s; type it exactly as written."),
+                params={"code": code, "units": ", ".join(lookup.ambiguous[code])},
+            )
+        return lookup.found[code]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
