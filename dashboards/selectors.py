@@ -181,7 +181,7 @@ def reporting_units_below(unit: Unit, period: ReportingPeriod | None) -> list[Un
     as code, name and kind, ordered by kind then name."""
     if period is None:
         return []
-    return briefs(reporting_below(unit, period).values_list("code", "name", "kind"))
+    return briefs(reporting_below(unit, period).values_list("code", "name", "kind", "pk"))
 
 
 def members_indicator(programme: Programme) -> Indicator | None:

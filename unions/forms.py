@@ -209,6 +209,15 @@ class UnitCreateForm(forms.Form):
 
 
 class UnitEditForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=64,
+        required=False,
+        help_text=_(
+            "Change it only to correct it: letters A–Z, digits and “-”, “_” or “.”. Files and "
+            "programs that name the unit by its old code must then use the new one."
+        ),
+    )
     name = forms.CharField(label=_("Name"), max_length=200)
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
     # xgettext:no-python-format
@@ -221,6 +230,7 @@ class UnitEditForm(forms.Form):
         kwargs.setdefault(
             "initial",
             {
+                "code": unit.code,
                 "name": unit.name,
                 "sector": unit.sector,
                 "budget_paid": unit.budget_paid,
@@ -236,11 +246,18 @@ class UnitEditForm(forms.Form):
         d = self.cleaned_data
         return unit_update(
             self.unit,
+            code=self._new_code(),
             name=normalized(d["name"]),
             sector=d.get("sector", ""),
             budget_paid=d["budget_paid"],
             note=d["note"],
         )
+
+    def _new_code(self) -> str:
+        """The corrected code, or "" when the field was left as it was (a code saved before
+        the code rule is kept until someone corrects it)."""
+        typed: str = self.cleaned_data.get("code") or ""
+        return code_cleaned(typed) if typed and typed != self.unit.code.strip() else ""
 
 
 class UnitMoveForm(forms.Form):

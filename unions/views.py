@@ -31,6 +31,7 @@ from .forms import (
     UnitMergeForm,
     UnitMoveForm,
 )
+from .identifiers import code_problem
 from .models import Unit, UnitKind, UnitLink, active_on_q
 from .selectors import (
     LevelRow,
@@ -222,6 +223,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "predecessors": predecessors,
         "successor_linked": linkable(unit.successor),
         "can_manage": user.can_manage_units,
+        "code_problem": code_problem(unit.code),
         "move_form": move_form,
     }
     return render(request, "unions/detail.html", context)
@@ -247,7 +249,7 @@ def _form_page(
             form.add_error(None, error)
         else:
             messages.success(request, str(success) % {"unit": target.name})
-            return redirect("unions:detail", target.code)
+            return redirect("unions:detail", target.url_key)
     return render(request, template, {"form": form, "title": title, "unit": unit})
 
 
