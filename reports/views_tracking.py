@@ -34,6 +34,7 @@ from .assignments import (
     today_period,
 )
 from .models import Assignment, AssignmentScope, ReportingCalendar, ReportingPeriod
+from .periods import parse_quarter_typed
 from .tracking import (
     STATUS_LABELS,
     CellStatus,
@@ -70,20 +71,22 @@ class CalendarForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class PeriodCodeField(forms.CharField):
-    """A quarter of the reporting calendar typed as 2025Q3."""
+    """A quarter of the reporting calendar typed as people write it ("Quý 3/2025") or by its
+    code (2025Q3)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", gettext_lazy("As 2025Q3."))
-        super().__init__(max_length=6, **kwargs)
+        kwargs.setdefault("help_text", gettext_lazy("As “Quarter 3/2025”."))
+        super().__init__(max_length=20, **kwargs)
 
     def clean(self, value: Any) -> ReportingPeriod | None:
         text = super().clean(value)
         if not text:
             return None
-        period = period_by_code(text)
-        if period is None or "Q" not in text.upper():
+        typed = parse_quarter_typed(text)
+        period = period_by_code(f"{typed[0]}Q{typed[1]}") if typed else None
+        if period is None:
             raise forms.ValidationError(
-                gettext_lazy("Not a quarter of the reporting calendar (write 2025Q3).")
+                gettext_lazy("Not a quarter of the reporting calendar (write “Quarter 3/2025”).")
             )
         return period
 
