@@ -17,10 +17,11 @@ HEALTH_PATH = "/healthz"
 
 
 def database_answers(alias: str = "default") -> bool:
-    """Whether the database runs `SELECT 1` now (a broken connection is dropped first)."""
+    """Whether the database runs `SELECT 1` now. A connection that fails is dropped at the end
+    of the request, as after any request (Django's request_finished), so the next probe
+    connects again."""
     connection = connections[alias]
     try:
-        connection.close_if_unusable_or_obsolete()
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
