@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -76,8 +77,18 @@ class UnitCodeField(forms.CharField):
     """A unit code (any case), cleaned to the Unit; a code that could name two units (they
     differ only in case) is refused rather than guessed."""
 
+    # The form page offers "Find a unit" next to the field, and with script a search as one
+    # types (unions/views_picker.py, static/js/unit_picker.js).
+    picker = True
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 32)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"autocomplete": "off", "data-unit-picker": reverse_lazy("unions:pick")}
+            ),
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, value: Any) -> Unit | None:

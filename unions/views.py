@@ -43,6 +43,7 @@ from .selectors import (
     unit_level_units,
 )
 from .services import ReorgError
+from .views_picker import PICK_FIELDS
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -250,7 +251,8 @@ def _form_page(
         else:
             messages.success(request, str(success) % {"unit": target.name})
             return redirect("unions:detail", target.url_key)
-    return render(request, template, {"form": form, "title": title, "unit": unit})
+    context = {"form": form, "title": title, "unit": unit, "pick_fields": PICK_FIELDS}
+    return render(request, template, context)
 
 
 def _office_unit(request: HttpRequest, code: str) -> Unit:
@@ -290,7 +292,8 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unit_move_view(request: HttpRequest, code: str) -> HttpResponse:
     unit = _office_unit(request, code)
-    form = UnitMoveForm(_data(request), unit=unit, initial={"on": timezone.localdate()})
+    initial = {"on": timezone.localdate(), "new_parent": request.GET.get("new_parent", "")}
+    form = UnitMoveForm(_data(request), unit=unit, initial=initial)
     return _form_page(
         request,
         form,
@@ -325,7 +328,9 @@ def move_children(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unit_dissolve_view(request: HttpRequest, code: str) -> HttpResponse:
     unit = _office_unit(request, code)
-    form = UnitDissolveForm(_data(request), unit=unit)
+    form = UnitDissolveForm(
+        _data(request), unit=unit, initial={"successor": request.GET.get("successor", "")}
+    )
     return _form_page(
         request, form, title=_("Dissolve"), success=_("%(unit)s was dissolved."), unit=unit
     )
