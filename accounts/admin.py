@@ -8,7 +8,7 @@ from .models import User
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):  # type: ignore[type-arg]
     fieldsets = (*UserAdmin.fieldsets, (_("Role and unit"), {"fields": ("role", "unit")}))  # type: ignore[misc]
-    add_fieldsets = (  # type: ignore[assignment]
+    add_fieldsets = (
         *UserAdmin.add_fieldsets,
         (_("Role and unit"), {"fields": ("role", "unit")}),
     )
