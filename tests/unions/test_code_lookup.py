@@ -57,3 +57,14 @@ def test_lookup_reports_found_missing_and_ambiguous_in_one_query(
     assert lookup.found == {"D2": small_tree.d2, "c11": small_tree.c11}
     assert lookup.missing == ["zz"]
     assert lookup.ambiguous == {"ab": ["Ab", "aB"]}
+
+
+def test_the_assignment_form_refuses_a_code_that_could_mean_two_units(twins, programme):
+    from reports.views_tracking import AssignmentAddForm
+
+    form = AssignmentAddForm({"unit": "ab", "scope": "self", "first": "Quý 1/2025"})
+    assert not form.is_valid()
+    assert form.errors["unit"] == ["The code ab could mean Ab, aB; type it exactly as written."]
+    exact = AssignmentAddForm({"unit": "aB", "scope": "self", "first": "Quý 1/2025"})
+    assert exact.is_valid(), exact.errors
+    assert exact.cleaned_data["unit"] == twins[1]
