@@ -243,11 +243,12 @@ class ReportFilter(django_filters.FilterSet):  # type: ignore[misc]
 
     def __init__(self, *args: Any, office: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Quarters in the reader's words ("Quý 3/2026"); the URL keeps the period's id.
-        self.form.fields["period"].label_from_instance = lambda p: p.label
         if office:
             self.filters["unit"].queryset = Unit.objects.filter(
                 pk__in=Report.objects.values("unit_id")
             ).order_by("code")
         else:
             del self.filters["unit"]
+        # Quarters in the reader's words ("Quý 3/2026"); the URL keeps the period's id. After
+        # the filters are settled: the form is built from them once, here.
+        self.form.fields["period"].label_from_instance = lambda p: p.label

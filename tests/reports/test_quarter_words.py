@@ -64,3 +64,16 @@ def test_an_assignment_is_added_with_a_quarter_in_words(office_vi, small_tree, p
     assert response.status_code == 302
     added = Assignment.objects.get(unit=small_tree.c21)
     assert (added.first_period.code, added.last_period.code) == ("2025Q1", "2025Q4")
+
+
+def test_a_reporter_filters_reports_by_a_quarter_named_in_words(
+    client, district_reporter, programme
+):
+    client.force_login(district_reporter)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    q3 = period(programme, "2025Q3")
+    response = client.get(reverse("reports:list"), {"period": q3.pk})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'<option value="{q3.pk}" selected>Quý 3/2025</option>' in page
+    assert not QUARTER_CODE.search(_text(page))
