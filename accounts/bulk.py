@@ -14,6 +14,7 @@ office or administrator accounts, so a file cannot hand out more power than its 
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,13 +22,14 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from fileread.reader import FileRefused, table_rows
+from unions.identifiers import skeleton
 from unions.importing import Cell, ImportFileError, RowError
+from unions.lookup import units_by_codes
 from unions.models import Unit
 
 from .models import Role, User
@@ -111,7 +113,11 @@ def accounts_file_read(data: bytes, name: str) -> list[tuple[int, dict[str, str]
 
 
 def _row_check(
-    line: int, cells: dict[str, str], units: dict[str, Unit], roles: dict[str, str], actor: User
+    line: int,
+    cells: dict[str, str],
+    units: dict[str, Unit | str],
+    roles: dict[str, str],
+    actor: User,
 ) -> tuple[AccountRow | None, list[str]]:
     if "__formula__" in cells:
         return None, [_("a cell holds a formula; type the value instead")]
@@ -131,8 +137,13 @@ def _row_check(
         validate_email(email)
     except ValidationError:
         problems.append(_("email “%(value)s” is not valid") % {"value": email})
-    unit = units.get(_fold(cells.get("unit", "")))
-    if unit is None:
+    unit = units.get(cells.get("unit", "").strip())
+    if isinstance(unit, str):
+        problems.append(
+            _("unit “%(code)s” could mean %(units)s; type the code exactly as written")
+            % {"code": cells.get("unit"), "units": unit}
+        )
+    elif unit is None:
         problems.append(
             _("unit “%(code)s” does not exist or is closed today") % {"code": cells.get("unit")}
         )
@@ -141,28 +152,43 @@ def _row_check(
         problems.append(_("role “%(value)s” is not known") % {"value": cells.get("role")})
     elif role not in LIMITED_ROLES and not actor.can_manage_accounts:
         problems.append(_("only an administrator may create an account with this role"))
-    if problems or unit is None or role is None:
+    if problems or not isinstance(unit, Unit) or role is None:
         return None, problems
     return AccountRow(line, username, full_name, email, unit, role), []
 
 
 def _duplicates(rows: Iterable[AccountRow]) -> list[RowError]:
+    """Usernames used twice in the file, or already used, also in another case or with
+    look-alike characters (unions.identifiers.skeleton: "аdmin" with a Cyrillic "а" is "admin")."""
     errors: list[RowError] = []
     first: dict[str, int] = {}
     for row in rows:
-        key = row.username.casefold()
+        key = skeleton(row.username)
         if key in first:
             message = _("username %(name)s is used twice in the file (first on line %(first)d)")
             errors.append(RowError(row.line, message % {"name": row.username, "first": first[key]}))
         first.setdefault(key, row.line)
-    folded = [r.username.casefold() for r in rows]
-    existing = User.objects.annotate(folded=Lower("username")).filter(folded__in=folded)
-    taken = {name.casefold() for name in existing.values_list("username", flat=True)}
+    taken = {skeleton(name): name for name in User.objects.values_list("username", flat=True)}
     for row in rows:
-        if row.username.casefold() in taken:
+        other = taken.get(skeleton(row.username))
+        if other is not None and other.casefold() == row.username.casefold():
             message = _("an account with username %(name)s already exists")
             errors.append(RowError(row.line, message % {"name": row.username}))
+        elif other is not None:
+            message = _("username %(name)s is too like %(other)s, another account's")
+            errors.append(RowError(row.line, message % {"name": row.username, "other": other}))
     return errors
+
+
+def _units(raw: list[tuple[int, dict[str, str]]], today: dt.date) -> dict[str, Unit | str]:
+    """The units open today that the file's codes name, by typed code (trimmed); a code that could
+    name two of them (they differ only in case) maps to their codes, to be refused."""
+    lookup = units_by_codes(
+        (cells.get("unit", "") for _line, cells in raw), Unit.objects.active_on(today)
+    )
+    units: dict[str, Unit | str] = dict(lookup.found)
+    units.update({c: ", ".join(codes) for c, codes in lookup.ambiguous.items()})
+    return units
 
 
 def accounts_bulk_create(data: bytes, name: str, *, actor: User) -> BulkResult:
@@ -172,9 +198,7 @@ def accounts_bulk_create(data: bytes, name: str, *, actor: User) -> BulkResult:
         raise PermissionDenied
     raw = accounts_file_read(data, name)
     today = timezone.localdate()
-    codes = {cells.get("unit", "").upper() for _line, cells in raw}
-    found = Unit.objects.active_on(today).annotate(upper=Upper("code")).filter(upper__in=codes)
-    units = {_fold(u.code): u for u in found}
+    units = _units(raw, today)
     roles = _role_aliases()
     result = BulkResult()
     rows: list[AccountRow] = []

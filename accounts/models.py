@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from unions.identifiers import look_alike
 
 
 class Role(models.TextChoices):
@@ -38,6 +41,27 @@ class User(AbstractUser):
                 name="accounts_user_reporter_has_unit",
             ),
         ]
+
+    def clean(self) -> None:
+        """For every form built on the model (Django's admin, add and change): a reporter needs
+        a unit, and a username that a reader could take for another account's is refused
+        (unions.identifiers.skeleton)."""
+        super().clean()
+        if self.role == Role.REPORTER and self.unit_id is None:
+            raise ValidationError({"unit": _("A reporter must belong to a unit.")})
+        if not self.username:  # refused already by the form's own check
+            return
+        others = User.objects.exclude(pk=self.pk).values_list("username", flat=True)
+        other = look_alike(self.username, others)
+        if other is not None:
+            raise ValidationError(
+                {
+                    "username": _(
+                        "The username %(username)s is too like %(other)s, another account's."
+                    )
+                    % {"username": self.username, "other": other}
+                }
+            )
 
     @property
     def is_office(self) -> bool:

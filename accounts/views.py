@@ -131,7 +131,7 @@ def account_active(request: HttpRequest, pk: int) -> HttpResponse:
         text = _("Account %(name)s enabled.") if active else _("Account %(name)s disabled.")
         messages.success(request, text % {"name": account.username})
     if not actor.can_manage_accounts and account.unit is not None:
-        return redirect("accounts:unit", account.unit.code)
+        return redirect("accounts:unit", account.unit.url_key)
     return redirect("accounts:edit", account.pk)
 
 

@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from unions.access import unit_by_key
 from unions.importing import ImportFileError
 from unions.models import Unit
 
@@ -88,7 +89,7 @@ def unit_accounts(request: HttpRequest, code: str) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     if not actor.is_office:
         raise PermissionDenied
-    unit = get_object_or_404(Unit, code=code)
+    unit = unit_by_key(Unit.objects.all(), code)
     accounts = User.objects.filter(unit=unit).order_by("username")
     rows = [(a, may_set_active(actor, a)) for a in accounts]
     return render(request, "accounts/unit_accounts.html", {"unit": unit, "rows": rows})

@@ -129,6 +129,8 @@ def entries_append(entries: list[dict[str, Any]]) -> list[AuditEntry]:
 class ChainReport:
     checked: int
     problem: str = ""  # the first broken or missing link; empty when the chain is whole
+    last_pk: int | None = None  # the head: the last entry checked, and its hash
+    last_hash: str = GENESIS
 
     @property
     def intact(self) -> bool:
@@ -156,7 +158,7 @@ def chain_check(rows: Iterable[Mapping[str, Any]]) -> ChainReport:
                 % {"pk": row["pk"]},
             )
         expected, previous, checked = row["chain_hash"], row["pk"], checked + 1
-    return ChainReport(checked)
+    return ChainReport(checked, last_pk=previous, last_hash=expected)
 
 
 def _missing_link(pk: int, previous: int | None) -> str:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from reports.models import ReportingPeriod
 from rollup import arithmetic as ar
+from rollup import changes
 from rollup import engine as rollup
 from rollup.breakdown import (
     BreakdownRow,
@@ -74,6 +75,7 @@ class Row:
     result: IndicatorResult
     change: Decimal | None
     points: list[Point]
+    why: str = ""  # why no change is shown, from the engine (rollup.changes)
 
     @property
     def values(self) -> list[Decimal | None]:
@@ -127,35 +129,18 @@ def unit_dashboard(
             continue
         # Stocks at the quarter of their figure, flows at the year's last ended quarter.
         quarter = r.quarter[1] if r.quarter else last_quarter
-        change = _year_on_year(r, series[r.code], year, quarter, coverage)
-        annual.append(Row(r, change, _upto(series[r.code], (year, 4))))
+        at = (year, quarter) if quarter is not None else None
+        change = changes.year_on_year(r, series[r.code], at, coverage, unit, programme)
+        annual.append(Row(r, change.value, _upto(series[r.code], (year, 4)), change.why))
     term_rows = []
     for r in term.results:
         if r.indicator.kind != IndicatorKind.TERM:
             continue
         points = _upto(series[r.code], r.quarter or (today.year, 4))
-        change = quarter_change(points, coverage, r.indicator.numerator.province_only)
-        term_rows.append(Row(r, change, points))
+        only = r.indicator.numerator.province_only
+        shown = changes.quarter_on_quarter(points, coverage, only)
+        term_rows.append(Row(r, shown.value, points, shown.why))
     return UnitDashboard(unit, this_year, term, annual, term_rows)
-
-
-def _year_on_year(
-    result: IndicatorResult,
-    points: list[Point],
-    year: int,
-    quarter: int | None,
-    coverage: dict[tuple[int, int], rollup.Coverage],
-) -> Decimal | None:
-    """Against the same quarter a year before ("so với cùng kỳ năm trước"): a year not over
-    yet is compared with the same months of the year before, not with all of it."""
-    if quarter is None or result.value is None:
-        return None
-    by_quarter = {p.quarter: p.value for p in points}
-    now, then = (year, quarter), (year - 1, quarter)
-    only = result.indicator.numerator.province_only
-    return rollup.change_shown(
-        by_quarter.get(now), by_quarter.get(then), (now, then), coverage, only
-    )
 
 
 def _upto(points: list[Point], quarter: tuple[int, int]) -> list[Point]:
@@ -168,11 +153,7 @@ def quarter_change(
     province_only: bool = False,
 ) -> Decimal | None:
     """The last quarter against the one before it (both with figures and complete)."""
-    if len(points) < 2:
-        return None
-    now, then = points[-1], points[-2]
-    quarters = (now.quarter, then.quarter)
-    return rollup.change_shown(now.value, then.value, quarters, coverage, province_only)
+    return changes.quarter_on_quarter(points, coverage, province_only).value
 
 
 def reporting_units_below(unit: Unit, period: ReportingPeriod | None) -> list[UnitBrief]:
@@ -180,7 +161,7 @@ def reporting_units_below(unit: Unit, period: ReportingPeriod | None) -> list[Un
     as code, name and kind, ordered by kind then name."""
     if period is None:
         return []
-    return briefs(reporting_below(unit, period).values_list("code", "name", "kind"))
+    return briefs(reporting_below(unit, period).values_list("code", "name", "kind", "pk"))
 
 
 def members_indicator(programme: Programme) -> Indicator | None:

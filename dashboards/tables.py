@@ -109,7 +109,7 @@ class BreakdownTable(tables.Table):  # type: ignore[misc]
         return mark_safe("".join(rows))  # noqa: S308 - every part went through format_html
 
     def render_unit(self, record: BreakdownRow) -> str:
-        url = self.unit_url(record.unit.code)
+        url = self.unit_url(record.unit.url_key)
         closed = (
             ""
             if record.expected_now

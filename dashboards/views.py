@@ -80,7 +80,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     programme = requested_programme(request)
     if not request.user.sees_whole_province:  # type: ignore[union-attr]
         unit = home_unit(request, programme)
-        return redirect("dashboards:unit", code=unit.code)
+        return redirect("dashboards:unit", code=unit.url_key)
     return _unit_page(request, programme, sel.province_unit(programme), overview=True)
 
 
@@ -177,7 +177,7 @@ def _links(units: list[UnitBrief], query: str) -> dict[str, list[Link]]:
     links: dict[str, list[Link]] = {"upper": [], "grassroots": []}
     for u in units:
         group = links["grassroots" if u.is_grassroots else "upper"]
-        group.append(Link(url(u.code) + query, u.name))
+        group.append(Link(url(u.url_key) + query, u.name))
     return links
 
 

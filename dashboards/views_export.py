@@ -94,7 +94,7 @@ def csv_table(request: HttpRequest, table: str, code: str = "") -> HttpResponse:
     if table == "overview" and not code:
         if not request.user.sees_whole_province:  # type: ignore[union-attr]
             own = home_unit(request, programme)
-            return redirect(f"/exports/csv/unit/{own.code}/?{request.GET.urlencode()}")
+            return redirect(f"/exports/csv/unit/{own.url_key}/?{request.GET.urlencode()}")
         found = _indicators(request, programme, sel.province_unit(programme), today)
     elif table == "unit" and code:
         unit = unit_for_user(request.user, code)  # type: ignore[arg-type]

@@ -295,3 +295,6 @@ class ReportFilter(django_filters.FilterSet):  # type: ignore[misc]
             ).order_by("code")
         else:
             del self.filters["unit"]
+        # Quarters in the reader's words ("Quý 3/2026"); the URL keeps the period's id. After
+        # the filters are settled: the form is built from them once, here.
+        self.form.fields["period"].label_from_instance = lambda p: p.label

@@ -10,10 +10,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from unions.lookup import unit_by_code
 from unions.models import Unit
 
 from .assignments import assignment_add, assignment_end, period_by_code
 from .models import Assignment, AssignmentScope, ReportingCalendar, ReportingPeriod
+from .periods import parse_quarter_typed
 from .tracking import STATUS_LABELS, CellStatus
 
 
@@ -31,20 +33,22 @@ class CalendarForm(forms.ModelForm):  # type: ignore[type-arg]
 
 
 class PeriodCodeField(forms.CharField):
-    """A quarter of the reporting calendar typed as 2025Q3."""
+    """A quarter of the reporting calendar typed as people write it ("Quý 3/2025") or by its
+    code (2025Q3)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", gettext_lazy("As 2025Q3."))
-        super().__init__(max_length=6, **kwargs)
+        kwargs.setdefault("help_text", gettext_lazy("As “Quarter 3/2025”."))
+        super().__init__(max_length=20, **kwargs)
 
     def clean(self, value: Any) -> ReportingPeriod | None:
         text = super().clean(value)
         if not text:
             return None
-        period = period_by_code(text)
-        if period is None or "Q" not in text.upper():
+        typed = parse_quarter_typed(text)
+        period = period_by_code(f"{typed[0]}Q{typed[1]}") if typed else None
+        if period is None:
             raise forms.ValidationError(
-                gettext_lazy("Not a quarter of the reporting calendar (write 2025Q3).")
+                gettext_lazy("Not a quarter of the reporting calendar (write “Quarter 3/2025”).")
             )
         return period
 
@@ -68,10 +72,15 @@ class AssignmentAddForm(forms.Form):
 
     def clean_unit(self) -> Unit:
         code = self.cleaned_data["unit"].strip()
-        unit = Unit.objects.filter(code__iexact=code).first()
-        if unit is None:
+        lookup = unit_by_code(code)
+        if lookup.missing:
             raise forms.ValidationError(gettext_lazy("No unit has this code."))
-        return unit
+        if lookup.ambiguous:
+            raise forms.ValidationError(
+                gettext_lazy("The code %(code)s could mean %(units)s; type it exactly as written."),
+                params={"code": code, "units": ", ".join(lookup.ambiguous[code])},
+            )
+        return lookup.found[code]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -46,6 +46,21 @@ def parse_period(text: str) -> tuple[int, int | None]:
     return int(match.group("year")), int(quarter) if quarter else None
 
 
+_TYPED_CODE = re.compile(r"(\d{4})\s*-?\s*Q\s*([1-4])", re.IGNORECASE)
+_TYPED_WORDS = re.compile(r"(?:QUÝ|QUY|QUARTER|Q)?\s*([1-4])\s*[/.-]\s*(\d{4})", re.IGNORECASE)
+
+
+def parse_quarter_typed(text: str) -> tuple[int, int] | None:
+    """A quarter as a person types it: "Quý 3/2025", "quy 3/2025", "Quarter 3/2025", "Q3/2025",
+    "3/2025", or the code "2025Q3"; None for anything else (a year alone is not a quarter)."""
+    text = " ".join(text.split())
+    for pattern, year_group in ((_TYPED_CODE, 1), (_TYPED_WORDS, 2)):
+        match = pattern.fullmatch(text)
+        if match:
+            return int(match.group(year_group)), int(match.group(3 - year_group))
+    return None
+
+
 def quarters_between(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
     year, quarter = first
     out = []

@@ -33,7 +33,7 @@ from .conflicts import merged_form, pending_clashes
 from .forms import NARRATIVE_PARTS, ReasonForm, ReportFilter, ReportForm, narrative_name
 from .foureyes import approval_barred
 from .models import Report, ReportingPeriod, ReportStatus
-from .periods import parse_period
+from .periods import parse_period, quarter_label
 from .selectors import (
     FormContext,
     entries_of,
@@ -142,11 +142,20 @@ def report_open_view(request: HttpRequest) -> HttpResponse:
         messages.error(
             request,
             _("%(unit)s is not expected to report for %(period)s.")
-            % {"unit": unit.name, "period": request.POST.get("period", "")},
+            % {"unit": unit.name, "period": _period_words(request.POST.get("period", ""))},
         )
         return redirect("reports:list")
     report = report_open(unit, period, user)
     return redirect("reports:edit", pk=report.pk)
+
+
+def _period_words(code: str) -> str:
+    """A period code as the reader says it ("Quý 3/2026"); anything else as it was sent."""
+    try:
+        year, quarter = parse_period(code)
+    except ValueError:
+        return code
+    return quarter_label(year, quarter) if quarter else str(year)
 
 
 def _expected_period(unit: Unit, code: str) -> ReportingPeriod | None:

@@ -553,15 +553,11 @@ def change_shown(
     coverage: dict[tuple[int, int], Coverage],
     province_only: bool = False,
 ) -> Decimal | None:
-    """A change between two figures, shown only where both quarters have all their reports
-    in: a change taken at a quarter with reports missing compares part of the units with all
-    of them (a fall in members that is only a late report). The province's own figures wait
-    on nobody."""
-    if now is None or then is None:
-        return None
-    if not province_only and not all(q is None or quarter_complete(coverage, q) for q in quarters):
-        return None
-    return now - then
+    """A change between two figures, or None: `rollup.changes.change_explained`, which also
+    says why none is shown."""
+    from .changes import change_explained
+
+    return change_explained(now, then, quarters, coverage, province_only).value
 
 
 PLACES = {Display.PERCENT: 1, Display.RATIO: 2, Display.COUNT: 0}

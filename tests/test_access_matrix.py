@@ -114,6 +114,8 @@ RULES: dict[str, dict[str, str]] = {
     "unions:search": {"": EVERYONE, "?q=C": EVERYONE},
     "unions:new": {"": OFFICE, "POST": "login 200 200 403 403 403 403"},
     "unions:merge": {"": OFFICE, "POST": "login 200 200 403 403 403 403"},
+    # finding a unit by name for the office's unit forms (JSON, or a search page without script)
+    "unions:pick": {"?q=unit": OFFICE, "?q=unit&format=json": OFFICE},
     "unions:detail": {
         "P": "login 200 200 200 404 404 404",
         "D2": "login 200 200 200 200 404 404",

@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from .identifiers import id_in_key
 from .models import Unit, UnitClosure
 from .selectors import unit_ever_below
 
@@ -84,9 +85,15 @@ def visible_among(user: User, unit_ids: Iterable[int]) -> set[int]:
     return set(rows.values_list("descendant_id", flat=True))
 
 
+def unit_by_key(units: QuerySet[Unit], key: str) -> Unit:
+    """The unit of `units` that a URL names: by code, or by id as "~123" (unit.url_key)."""
+    pk = id_in_key(key)
+    return get_object_or_404(units, pk=pk) if pk is not None else get_object_or_404(units, code=key)
+
+
 def unit_for_user(user: User, code: str) -> Unit:
-    """The unit with `code` if the user may see it; 404 otherwise."""
-    return get_object_or_404(visible_units(user), code=code)
+    """The unit with `code` (or the URL key "~id") if the user may see it; 404 otherwise."""
+    return unit_by_key(visible_units(user), code)
 
 
 def require_office(user: User) -> None:

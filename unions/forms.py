@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .identifiers import code_cleaned
+from .lookup import CodeLookup, unit_by_code, units_by_codes
 from .models import GRASSROOTS_KINDS, Sector, Unit, UnitKind, folded
 from .services import UnitData, unit_create, unit_dissolve, unit_merge, unit_move, unit_update
 
@@ -52,44 +54,67 @@ def text_q(text: str) -> Q:
     return Q(search_key__contains=folded(text))
 
 
+def _lookup_errors(lookup: CodeLookup) -> list[forms.ValidationError]:
+    errors = []
+    if lookup.missing:
+        errors.append(
+            forms.ValidationError(
+                _("No unit has the code(s) %(codes)s."),
+                params={"codes": ", ".join(lookup.missing)},
+            )
+        )
+    for code, matches in lookup.ambiguous.items():
+        errors.append(
+            forms.ValidationError(
+                _("The code %(code)s could mean %(units)s; type it exactly as written."),
+                params={"code": code, "units": ", ".join(matches)},
+            )
+        )
+    return errors
+
+
 class UnitCodeField(forms.CharField):
-    """A unit code (any case), cleaned to the Unit."""
+    """A unit code (any case), cleaned to the Unit; a code that could name two units (they
+    differ only in case) is refused rather than guessed."""
+
+    # The form page offers "Find a unit" next to the field, and with script a search as one
+    # types (unions/views_picker.py, static/js/unit_picker.js).
+    picker = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 32)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"autocomplete": "off", "data-unit-picker": reverse_lazy("unions:pick")}
+            ),
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, value: Any) -> Unit | None:
         code = super().clean(value)
         if not code:
             return None
-        # The exact code first; a code in another case only if it names one unit alone.
-        unit = Unit.objects.filter(code=code).first()
-        if unit is None:
-            matches = list(Unit.objects.filter(code__iexact=code)[:2])
-            unit = matches[0] if len(matches) == 1 else None
-        if unit is None:
+        lookup = unit_by_code(code)
+        if lookup.missing:
             raise forms.ValidationError(_("No unit has the code %(code)s."), params={"code": code})
-        return unit
+        if not lookup.ok:
+            raise forms.ValidationError(_lookup_errors(lookup))
+        return lookup.found[code]
 
 
 class UnitCodesField(forms.CharField):
-    """Several unit codes separated by commas, spaces or new lines, cleaned to Units."""
+    """Several unit codes separated by commas, spaces or new lines, cleaned to Units (each in
+    any case, none a guess between two units)."""
 
     widget = forms.Textarea(attrs={"rows": 3})
 
     def clean(self, value: Any) -> list[Unit]:
         codes = list(dict.fromkeys(c for c in re.split(r"[\s,;]+", super().clean(value)) if c))
-        q = Q(pk__in=[])
-        for code in codes:
-            q |= Q(code__iexact=code)
-        found = {u.code.upper(): u for u in Unit.objects.filter(q)}
-        missing = [c for c in codes if c.upper() not in found]
-        if missing:
-            raise forms.ValidationError(
-                _("No unit has the code(s) %(codes)s."), params={"codes": ", ".join(missing)}
-            )
-        return [found[c.upper()] for c in codes]
+        lookup = units_by_codes(codes)
+        if not lookup.ok:
+            raise forms.ValidationError(_lookup_errors(lookup))
+        return list(dict.fromkeys(lookup.found[c] for c in codes))
 
 
 class TreeDateForm(forms.Form):
@@ -195,6 +220,15 @@ class UnitCreateForm(forms.Form):
 
 
 class UnitEditForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=64,
+        required=False,
+        help_text=_(
+            "Change it only to correct it: letters A–Z, digits and “-”, “_” or “.”. Files and "
+            "programs that name the unit by its old code must then use the new one."
+        ),
+    )
     name = forms.CharField(label=_("Name"), max_length=200)
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
     # xgettext:no-python-format
@@ -207,6 +241,7 @@ class UnitEditForm(forms.Form):
         kwargs.setdefault(
             "initial",
             {
+                "code": unit.code,
                 "name": unit.name,
                 "sector": unit.sector,
                 "budget_paid": unit.budget_paid,
@@ -222,11 +257,18 @@ class UnitEditForm(forms.Form):
         d = self.cleaned_data
         return unit_update(
             self.unit,
+            code=self._new_code(),
             name=normalized(d["name"]),
             sector=d.get("sector", ""),
             budget_paid=d["budget_paid"],
             note=d["note"],
         )
+
+    def _new_code(self) -> str:
+        """The corrected code, or "" when the field was left as it was (a code saved before
+        the code rule is kept until someone corrects it)."""
+        typed: str = self.cleaned_data.get("code") or ""
+        return code_cleaned(typed) if typed and typed != self.unit.code.strip() else ""
 
 
 class UnitMoveForm(forms.Form):

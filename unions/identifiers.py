@@ -82,6 +82,28 @@ def code_problem(code: str) -> str:
     return ""
 
 
+def code_is_safe(code: str) -> bool:
+    """Whether `code` follows the rule, so it can stand as it is in a URL path segment."""
+    return len(code) <= CODE_MAX_LENGTH and bool(_CODE.match(code))
+
+
+# A unit whose code was saved before the rule ("a/b", "x y", a zero-width space...) is named in
+# URLs by its id instead: "~" and digits, which no code that follows the rule starts with.
+ID_KEY_PREFIX = "~"
+_ID_KEY = re.compile(r"~([0-9]{1,18})\Z")
+
+
+def url_key(code: str, pk: int) -> str:
+    """How a unit is named in a URL path: its code if safe there, else "~" and its id."""
+    return code if code_is_safe(code) else f"{ID_KEY_PREFIX}{pk}"
+
+
+def id_in_key(key: str) -> int | None:
+    """The id that a URL key "~123" names, or None for a key that is a code."""
+    found = _ID_KEY.match(key)
+    return int(found.group(1)) if found else None
+
+
 def validate_unit_code(code: str) -> None:
     problem = code_problem(code)
     if problem:

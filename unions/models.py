@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .identifiers import look_alike, validate_unit_code
+from .identifiers import look_alike, url_key, validate_unit_code
 
 
 class UnitKind(models.TextChoices):
@@ -231,6 +231,12 @@ class Unit(models.Model):
                     % {"code": self.code, "other": other}
                 }
             )
+
+    @property
+    def url_key(self) -> str:
+        """The unit in URL paths: its code, or "~id" for a code saved before the code rule
+        that would break a URL ("/", "?", "#", spaces, invisible characters...)."""
+        return url_key(self.code, self.pk)
 
     def is_active_on(self, on: dt.date) -> bool:
         return self.valid_from <= on and (self.valid_to is None or on < self.valid_to)

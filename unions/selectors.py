@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
 
 from .closure import closure_version
+from .identifiers import url_key
 from .models import (
     GRASSROOTS_KINDS,
     Unit,
@@ -45,21 +46,26 @@ class UnitBrief(NamedTuple):
     code: str
     name: str
     kind: str
+    pk: int
 
     @property
     def is_grassroots(self) -> bool:
         return self.kind in GRASSROOTS_KINDS
 
+    @property
+    def url_key(self) -> str:
+        return url_key(self.code, self.pk)
 
-def briefs(rows: Iterable[tuple[str, str, str]]) -> list[UnitBrief]:
-    """(code, name, kind) rows as briefs, in the order of `unit_children`: kind, then name."""
+
+def briefs(rows: Iterable[tuple[str, str, str, int]]) -> list[UnitBrief]:
+    """(code, name, kind, id) rows as briefs, in the order of `unit_children`: kind, then name."""
     return sorted((UnitBrief(*row) for row in rows), key=lambda u: (u.kind, vi_sort_key(u.name)))
 
 
 def unit_children_brief(unit: Unit, on: dt.date) -> list[UnitBrief]:
     """`unit_children` for a list of links: code, name and kind only."""
     links = UnitLink.objects.filter(active_on_q(on), parent=unit)
-    return briefs(links.values_list("child__code", "child__name", "child__kind"))
+    return briefs(links.values_list("child__code", "child__name", "child__kind", "child_id"))
 
 
 def unit_ancestors(unit: Unit, on: dt.date) -> list[Unit]:

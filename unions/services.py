@@ -162,16 +162,31 @@ def unit_create(data: UnitData) -> Unit:
 
 
 @transaction.atomic
-def unit_update(unit: Unit, *, name: str, sector: str, budget_paid: bool, note: str = "") -> Unit:
-    """Changes what describes a unit; dates and parents change only through the services below."""
+def unit_update(
+    unit: Unit, *, name: str, sector: str, budget_paid: bool, note: str = "", code: str = ""
+) -> Unit:
+    """Changes what describes a unit; dates and parents change only through the services below.
+
+    A `code` other than the unit's corrects it (a typo, or a code saved before the code rule
+    that breaks URLs or looks like another unit's), under the same checks as a new code."""
     if not name.strip():
         raise ReorgError(_("A unit needs a name."))
     if unit.is_grassroots and sector not in Sector.values:
         raise ReorgError(_("A grassroots union needs a sector."))
+    fields = ["name", "sector", "budget_paid", "note"]
+    code = code.strip()
+    if code and code != unit.code:
+        if Unit.objects.exclude(pk=unit.pk).filter(code=code).exists():
+            raise ReorgError(
+                _("The code %(code)s is already used by another unit.") % {"code": code}
+            )
+        _check_code(code, unit)
+        unit.code = code
+        fields.append("code")
     unit.name, unit.sector, unit.budget_paid, unit.note = name.strip(), sector, budget_paid, note
     if not unit.is_grassroots:
         unit.sector = ""
-    unit.save(update_fields=["name", "sector", "budget_paid", "note"])
+    unit.save(update_fields=fields)
     return unit
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_picker
 
 app_name = "unions"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("new/", views.unit_new, name="new"),
     path("merge/", views.unit_merge_view, name="merge"),
+    path("pick/", views_picker.unit_pick, name="pick"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/edit/", views.unit_edit, name="edit"),
     path("<str:code>/move/", views.unit_move_view, name="move"),

@@ -33,6 +33,7 @@ from .forms import (
     UnitMergeForm,
     UnitMoveForm,
 )
+from .identifiers import code_problem
 from .models import Unit, UnitKind, UnitLink, active_on_q
 from .selectors import (
     LevelRow,
@@ -44,6 +45,7 @@ from .selectors import (
     unit_level_units,
 )
 from .services import ReorgError
+from .views_picker import PICK_FIELDS
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -220,6 +222,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
         "predecessors": predecessors,
         "successor_linked": linkable(unit.successor),
         "can_manage": user.can_manage_units,
+        "code_problem": code_problem(unit.code),
         "move_form": move_form,
     }
     return render(request, "unions/detail.html", context)
@@ -245,8 +248,9 @@ def _form_page(
             form.add_error(None, error)
         else:
             messages.success(request, str(success) % {"unit": target.name})
-            return redirect("unions:detail", target.code)
-    return render(request, template, {"form": form, "title": title, "unit": unit})
+            return redirect("unions:detail", target.url_key)
+    context = {"form": form, "title": title, "unit": unit, "pick_fields": PICK_FIELDS}
+    return render(request, template, context)
 
 
 def _office_unit(request: HttpRequest, code: str) -> Unit:
@@ -286,7 +290,8 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unit_move_view(request: HttpRequest, code: str) -> HttpResponse:
     unit = _office_unit(request, code)
-    form = UnitMoveForm(_data(request), unit=unit, initial={"on": timezone.localdate()})
+    initial = {"on": timezone.localdate(), "new_parent": request.GET.get("new_parent", "")}
+    form = UnitMoveForm(_data(request), unit=unit, initial=initial)
     return _form_page(
         request,
         form,
@@ -321,7 +326,9 @@ def move_children(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unit_dissolve_view(request: HttpRequest, code: str) -> HttpResponse:
     unit = _office_unit(request, code)
-    form = UnitDissolveForm(_data(request), unit=unit)
+    form = UnitDissolveForm(
+        _data(request), unit=unit, initial={"successor": request.GET.get("successor", "")}
+    )
     return _form_page(
         request, form, title=_("Dissolve"), success=_("%(unit)s was dissolved."), unit=unit
     )

@@ -241,20 +241,24 @@ def test_reporting_unit_links_are_the_urls_reverse_writes():
     from dashboards.views import _links
     from unions.selectors import UnitBrief
 
-    codes = ["T01-X001", "Xã Tân Phong", "a b", "x?y#z", "50%", "~:@!$&'()*+,;=", "[1]"]
-    units = [UnitBrief(c, f"name {c}", "commune") for c in codes]
-    units.append(UnitBrief("G1", "CĐCS G1", "grassroots"))
+    codes = ["T01-X001", "Xã Tân Phong", "a b", "x?y#z", "50%", "~:@!$&'()*+,;=", "[1]", "a/b"]
+    units = [UnitBrief(c, f"name {c}", "commune", i) for i, c in enumerate(codes, 1)]
+    units.append(UnitBrief("G1", "CĐCS G1", "grassroots", 99))
     links = _links(units, "?year=2025")
+    # A code saved before the code rule is named by id ("~3"): "a/b" has no URL of its own.
     assert [link.href for link in links["upper"]] == [
-        reverse("dashboards:unit", args=[c]) + "?year=2025" for c in codes
+        reverse("dashboards:unit", args=[u.url_key]) + "?year=2025" for u in units[:-1]
     ]
+    assert units[0].url_key == "T01-X001"
+    assert units[-2].url_key == "~8"
     g1 = reverse("dashboards:unit", args=["G1"]) + "?year=2025"
     assert links["grassroots"] == [(g1, "CĐCS G1")]
     # The breakdown table's unit column uses the same builder.
     from dashboards.links import unit_page_url
 
-    assert [unit_page_url()(c) for c in codes] == [
-        reverse("dashboards:unit", args=[c]) for c in codes
+    keys = [u.url_key for u in units]
+    assert [unit_page_url()(k) for k in keys] == [
+        reverse("dashboards:unit", args=[k]) for k in keys
     ]
 
 
