@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from fileread.reader import FileRefused, table_rows
-from unions.identifiers import skeleton
+from lib.identifiers import skeleton
 from unions.importing import Cell, ImportFileError, RowError
 from unions.lookup import units_by_codes
 from unions.models import Unit

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from unions.identifiers import look_alike
+from lib.identifiers import look_alike
 
 
 class Role(models.TextChoices):

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from unions.identifiers import look_alike
+from lib.identifiers import look_alike
 from unions.models import Unit
 
 from .models import Role, User

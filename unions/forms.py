@@ -37,12 +37,6 @@ def date_field(label: StrOrPromise, *, required: bool = True) -> forms.DateField
     )
 
 
-def note_field() -> forms.CharField:
-    return forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
 def normalized(text: str) -> str:
     """NFC, so a name typed with combining accents (as some keyboards send) still matches."""
     return unicodedata.normalize("NFC", text).strip()

@@ -29,7 +29,7 @@ def _sent(unit, programme, code, actor):
 
 
 def _post(client, *reports, versions=None):
-    data = {"approve": [str(r.pk) for r in reports]}
+    data: dict[str, list[str] | str] = {"approve": [str(r.pk) for r in reports]}
     for r in reports:
         data[f"version-{r.pk}"] = str((versions or {}).get(r.pk, r.version))
     return client.post(URL, data, follow=True)

@@ -161,6 +161,7 @@ def test_a_refused_assignment_change_leaves_the_counts(small_tree, programme):
     totals_rebuild()
     before, assignments = stored_counts(), Assignment.objects.count()
     first = ReportingPeriod.objects.order_by("year", "quarter").first()
+    assert first is not None
     try:
         with assignments_changing([small_tree.c11.pk]):
             Assignment.objects.create(unit=small_tree.c11, scope="self", first_period=first)
