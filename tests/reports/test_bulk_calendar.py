@@ -50,8 +50,13 @@ def test_the_office_sets_the_due_date_of_two_quarters_at_once(office, programme)
         assert (p.due, p.due_override) == (dt.date(2025, 9, 30), dt.date(2025, 9, 30))
     q3.refresh_from_db()
     assert (q3.due, q3.due_override) == (q3_due, None)
-    changed = AuditEntry.objects.filter(model="reportingperiod", object_pk__in=[q1.pk, q2.pk])
-    assert {e.actor_username for e in changed} == {"office"}
+    changed = AuditEntry.objects.filter(
+        model="reportingperiod", action="update", object_pk__in=[q1.pk, q2.pk]
+    )
+    assert {(e.object_pk, e.actor_username) for e in changed} == {
+        (str(q1.pk), "office"),
+        (str(q2.pk), "office"),
+    }
     page = office.get(reverse("reports:calendar")).content.decode()
     assert "Quý 1/2025" in page and "30/09/2025" in page
 
