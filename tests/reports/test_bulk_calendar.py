@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from audit.models import AuditEntry
 from reports.assignments import (
@@ -148,11 +149,11 @@ def _post_bulk(office, codes, last: str, action: str, programme):
 
 def test_three_assignments_end_at_once_and_each_is_audited(office, small_tree, programme):
     assignments_apply_proposal()
-    response = _post_bulk(office, ["C21", "C22", "D2"], "2026Q2", END, programme)
+    response = _post_bulk(office, ["P", "W1", "D2"], "2026Q2", END, programme)
     assert response.status_code == 302
-    for code in ("C21", "C22", "D2"):
+    for code in ("P", "W1", "D2"):
         assert _latest(code).last_period.code == "2026Q2"
-    assert _latest("W1").last_period is None
+    assert _latest("D1").last_period.code == "2025Q2"  # not chosen, as it was
     entries = AuditEntry.objects.filter(model="assignment", action="update")
     assert entries.count() == 3
 
@@ -160,11 +161,11 @@ def test_three_assignments_end_at_once_and_each_is_audited(office, small_tree, p
 def test_ending_before_an_approved_report_changes_nothing(office, small_tree, programme):
     assignments_apply_proposal()
     approved(small_tree.d2, programme, "2025Q4")
-    response = _post_bulk(office, ["C21", "D2"], "2025Q3", END, programme)
+    response = _post_bulk(office, ["W1", "D2"], "2025Q3", END, programme)
     assert response.status_code == 400
     text = response.content.decode()
     assert "D2: báo cáo Quý 4/2025 đã được duyệt" in text
-    assert _latest("C21").last_period is None and _latest("D2").last_period is None
+    assert _latest("W1").last_period is None and _latest("D2").last_period is None
 
 
 def test_ending_before_the_assignment_begins_is_refused(office, small_tree, programme):
@@ -188,20 +189,20 @@ def test_extending_past_the_unit_closing_is_refused(office, small_tree, programm
 
 def test_extending_an_open_or_a_longer_assignment_is_refused(office, small_tree, programme):
     assignments_apply_proposal()
-    Assignment.objects.filter(pk=_latest("C21").pk).update(last_period=period(programme, "2026Q2"))
-    response = _post_bulk(office, ["C21", "C22"], "2026Q1", EXTEND, programme)
+    Assignment.objects.filter(pk=_latest("W1").pk).update(last_period=period(programme, "2026Q2"))
+    response = _post_bulk(office, ["W1", "D2"], "2026Q1", EXTEND, programme)
     text = response.content.decode()
     assert response.status_code == 400
-    assert "C22: phân công không có quý kết thúc để gia hạn." in text
-    assert "C21: phân công đã kéo dài đến Quý 2/2026." in text
+    assert "D2: phân công không có quý kết thúc để gia hạn." in text
+    assert "W1: phân công đã kéo dài đến Quý 2/2026." in text
 
 
 def test_extending_moves_the_last_quarter_later(office, small_tree, programme):
     assignments_apply_proposal()
-    Assignment.objects.filter(pk=_latest("C21").pk).update(last_period=period(programme, "2026Q1"))
-    response = _post_bulk(office, ["C21"], "2026Q4", EXTEND, programme)
+    Assignment.objects.filter(pk=_latest("W1").pk).update(last_period=period(programme, "2026Q1"))
+    response = _post_bulk(office, ["W1"], "2026Q4", EXTEND, programme)
     assert response.status_code == 302
-    assert _latest("C21").last_period.code == "2026Q4"
+    assert _latest("W1").last_period.code == "2026Q4"
 
 
 def test_no_unit_chosen_is_refused_and_the_choices_kept(office, small_tree, programme):
@@ -215,12 +216,14 @@ def test_no_unit_chosen_is_refused_and_the_choices_kept(office, small_tree, prog
 
 
 def test_a_unit_without_an_assignment_is_refused_by_the_service(small_tree, programme):
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
         assignments_bulk_change([small_tree.c21], period(programme, "2026Q2"), END)
     assert refused.value.messages == ["C21: đơn vị chưa được phân công báo cáo."]
 
 
 def test_the_filter_narrows_the_units_listed(office, small_tree, programme):
     assignments_apply_proposal()
-    text = office.get(reverse("reports:assignments_bulk"), {"q": "C2"}).content.decode()
-    assert "C21 —" in text and "C22 —" in text and "D2 —" not in text
+    text = office.get(reverse("reports:assignments_bulk"), {"q": "W1"}).content.decode()
+    assert "W1 —" in text and "D2 —" not in text
+    every = office.get(reverse("reports:assignments_bulk")).content.decode()
+    assert "W1 —" in every and "D2 —" in every
