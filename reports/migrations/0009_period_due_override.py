@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0008_value_reason'),
+        ("reports", "0008_value_reason"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reportingperiod',
-            name='due_override',
-            field=models.DateField(blank=True, null=True, verbose_name='due date set by the office'),
+            model_name="reportingperiod",
+            name="due_override",
+            field=models.DateField(
+                blank=True, null=True, verbose_name="due date set by the office"
+            ),
         ),
     ]

@@ -42,7 +42,11 @@ def _post_due(office, periods, due: str):
 
 
 def test_the_office_sets_the_due_date_of_two_quarters_at_once(office, programme):
-    q1, q2, q3 = period(programme, "2025Q1"), period(programme, "2025Q2"), period(programme, "2025Q3")
+    q1, q2, q3 = (
+        period(programme, "2025Q1"),
+        period(programme, "2025Q2"),
+        period(programme, "2025Q3"),
+    )
     q3_due = q3.due
     response = _post_due(office, [q1, q2], "30/09/2025")
     assert response.status_code == 302
