@@ -32,6 +32,8 @@ from .assignments import (
     period_by_code,
     today_period,
 )
+from .assignments_bulk import assignment_end as end_assignment
+from .assignments_bulk import end_problems
 from .models import Assignment, AssignmentScope, ReportingCalendar, ReportingPeriod
 from .tracking import (
     STATUS_LABELS,
@@ -138,12 +140,13 @@ class AssignmentEndForm(forms.Form):
         last: ReportingPeriod = self.cleaned_data["last"]
         if _key(last) < _key(self.assignment.first_period):
             raise forms.ValidationError(gettext_lazy("The last quarter comes before the first."))
+        problems = end_problems(self.assignment, last)
+        if problems:
+            raise forms.ValidationError(problems)
         return last
 
     def save(self) -> Assignment:
-        self.assignment.last_period = self.cleaned_data["last"]
-        self.assignment.save(update_fields=["last_period"])
-        return self.assignment
+        return end_assignment(self.assignment, self.cleaned_data["last"])
 
 
 STATUS_FILTER = [

@@ -231,3 +231,16 @@ def test_the_filter_narrows_the_units_listed(office, small_tree, programme):
     assert "W1 —" in text and "D2 —" not in text
     every = office.get(reverse("reports:assignments_bulk")).content.decode()
     assert "W1 —" in every and "D2 —" in every
+
+
+def test_ending_one_assignment_before_an_approved_report_is_refused_too(
+    office, small_tree, programme
+):
+    assignments_apply_proposal()
+    approved(small_tree.d2, programme, "2025Q4")
+    d2 = _latest("D2")
+    url = reverse("reports:assignment_end", args=[d2.pk])
+    response = office.post(url, {f"end{d2.pk}-last": "2025Q3"})
+    assert response.status_code == 400
+    assert "D2: báo cáo Quý 4/2025 đã được duyệt" in response.content.decode()
+    assert _latest("D2").last_period is None
