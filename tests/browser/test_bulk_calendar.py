@@ -33,11 +33,13 @@ def _shoot(page, folder: Path, name: str) -> None:
 
 
 def _latest(code: str) -> Assignment:
-    return (
+    found = (
         Assignment.objects.filter(unit__code=code)
         .order_by("-first_period__year", "-first_period__quarter")
         .first()
     )
+    assert found is not None, code
+    return found
 
 
 def _set_due_dates(page, live_server, folder: Path, quarters) -> None:

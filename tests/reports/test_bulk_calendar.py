@@ -138,11 +138,13 @@ def test_the_due_date_form_and_the_bulk_page_are_for_the_office_only(
 
 
 def _latest(code: str) -> Assignment:
-    return (
+    found = (
         Assignment.objects.filter(unit__code=code)
         .order_by("-first_period__year", "-first_period__quarter")
         .first()
     )
+    assert found is not None, code
+    return found
 
 
 def _post_bulk(office, codes, last: str, action: str, programme):
