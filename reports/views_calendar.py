@@ -37,7 +37,30 @@ def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-class QuarterChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+BIGGEST_ID = 2**63 - 1
+
+
+def _fits(value: Any) -> bool:
+    """Whether `value` can be an id at all (a huge number overflows the database driver)."""
+    text = str(value).strip()
+    return text.isdigit() and int(text) <= BIGGEST_ID
+
+
+class CheckedIds(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Checkboxes of rows; a value that cannot be an id is an invalid choice, never a 500."""
+
+    def _check_values(self, value: Any) -> Any:
+        for one in value:
+            if not _fits(one):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(one)[:20]},
+                )
+        return super()._check_values(value)  # type: ignore[misc]
+
+
+class QuarterChoice(CheckedIds):
     def label_from_instance(self, obj: ReportingPeriod) -> str:
         due = date_format(obj.due, "SHORT_DATE_FORMAT")
         if obj.due_override:
@@ -102,7 +125,7 @@ ACTIONS = [
 ]
 
 
-class UnitChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class UnitChoice(CheckedIds):
     spans: dict[int, str] = {}
 
     def label_from_instance(self, obj: Unit) -> str:
@@ -110,6 +133,11 @@ class UnitChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
 
 
 class PeriodChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not _fits(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
     def label_from_instance(self, obj: ReportingPeriod) -> str:
         return obj.label
 

@@ -246,3 +246,13 @@ def test_ending_one_assignment_before_an_approved_report_is_refused_too(
     assert response.status_code == 400
     assert "D2: báo cáo Quý 4/2025 đã được duyệt" in response.content.decode()
     assert _latest("D2").last_period is None
+
+
+def test_ids_too_big_for_the_database_are_refused_not_a_500(office, small_tree, programme):
+    huge = "99999999999999999999"
+    due = office.post(reverse("reports:due_dates"), {"due-quarters": huge, "due-due": ""})
+    bulk = office.post(
+        reverse("reports:assignments_bulk"), {"units": huge, "last": huge, "action": END}
+    )
+    assert (due.status_code, bulk.status_code) == (400, 400)
+    assert "Hãy chọn một lựa chọn hợp lệ" in bulk.content.decode()
