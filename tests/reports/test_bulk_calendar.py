@@ -256,3 +256,14 @@ def test_ids_too_big_for_the_database_are_refused_not_a_500(office, small_tree, 
     )
     assert (due.status_code, bulk.status_code) == (400, 400)
     assert "Hãy chọn một lựa chọn hợp lệ" in bulk.content.decode()
+
+
+def test_expected_counts_follow_assignments_ended_in_bulk(small_tree, programme):
+    from rollup.totals import expected_counts
+
+    assignments_apply_proposal()
+    q3 = period(programme, "2026Q3")
+    before = sum(expected_counts(small_tree.province, [q3]).values())
+    assignments_bulk_change([small_tree.d2, small_tree.ward], period(programme, "2026Q2"), END)
+    after = sum(expected_counts(small_tree.province, [q3]).values())
+    assert before - after == 2
