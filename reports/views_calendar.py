@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +25,7 @@ from unions.access import require_office
 from unions.forms import date_field
 from unions.models import Unit
 
-from .assignments import calendar_get, due_dates_set
+from .assignments import calendar_get, due_dates_set, today_period
 from .assignments_bulk import END, EXTEND, assignments_bulk_change
 from .models import Assignment, ReportingPeriod
 from .views_tracking import CalendarForm
@@ -177,6 +178,7 @@ class BulkAssignmentsForm(forms.Form):
         )
         field.spans = _spans()
         self.fields = {"units": field, **self.fields}
+        self.fields["last"].initial = today_period(timezone.localdate())
 
 
 @login_required
