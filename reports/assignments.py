@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from audit.recording import audit_bulk_created
@@ -27,6 +28,7 @@ from unions.models import (
     active_on_q,
 )
 
+from .assignments_bulk import end_problems
 from .hooks import assignments_changing, calendar_changed
 from .models import Assignment, AssignmentScope, ReportingCalendar, ReportingPeriod
 from .periods import cutoff_date, due_date, quarters_between
@@ -49,26 +51,58 @@ def calendar_save(calendar: ReportingCalendar) -> list[ReportingPeriod]:
 @transaction.atomic
 def periods_ensure() -> list[ReportingPeriod]:
     """Every quarter from the first programme's first reporting quarter to the end of the
-    last programme's term, with cut-off and due dates from the calendar. Quarters are the
+    last programme's term, with cut-off and due dates from the calendar (a due date the
+    office set for a quarter wins over the rule, unless the cut-off moved past it). Quarters are the
     federation's: a programme's reports begin with the quarter it was issued in, and a
     quarter outside every programme is never made (nor asked for)."""
     span = reporting_span()
     if span is None:
         return []
     calendar = calendar_get()
+    overrides = {
+        (p.year, p.quarter): p.due_override
+        for p in ReportingPeriod.objects.filter(due_override__isnull=False)
+    }
     periods = []
     for year, quarter in quarters_between(*span):
         cutoff = cutoff_date(year, quarter, calendar.cutoff_rule)
+        override = overrides.get((year, quarter))
+        if override is not None and override < cutoff:
+            override = None  # the cut-off moved past it: the rule again
         period, _ = ReportingPeriod.objects.update_or_create(
             year=year,
             quarter=quarter,
-            defaults={"cutoff": cutoff, "due": due_date(cutoff, calendar.due_days)},
+            defaults={
+                "cutoff": cutoff,
+                "due": override or due_date(cutoff, calendar.due_days),
+                "due_override": override,
+            },
         )
         periods.append(period)
     # A moved cut-off can place a report under other units: the pre-summed totals of the
     # quarters whose cut-off changed are rebuilt here, in the same transaction.
     calendar_changed()
     return periods
+
+
+@transaction.atomic
+def due_dates_set(periods: list[ReportingPeriod], due: dt.date | None) -> list[ReportingPeriod]:
+    """Sets the due date of every quarter in `periods` to `due` (None: back to the calendar's
+    rule), all or none, then recomputes the quarters and what follows from their dates in the
+    same transaction. Refused if `due` comes before a quarter's cut-off."""
+    early = [p for p in periods if due is not None and due < p.cutoff]
+    if early:
+        raise ValidationError(
+            [
+                _("%(quarter)s: the due date cannot come before the cut-off (%(cutoff)s).")
+                % {"quarter": p.label, "cutoff": date_format(p.cutoff, "SHORT_DATE_FORMAT")}
+                for p in early
+            ]
+        )
+    for period in periods:
+        period.due_override = due
+        period.save(update_fields=["due_override"])
+    return periods_ensure()
 
 
 def period_by_code(code: str) -> ReportingPeriod | None:
@@ -162,6 +196,9 @@ def assignment_end(assignment: Assignment, last: ReportingPeriod) -> Assignment:
     """The assignment's last quarter is `last` (its audit entry is written with it)."""
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     _check_order(assignment.first_period, last)
+    problems = end_problems(assignment, last)
+    if problems:
+        raise ValidationError(problems)
     assignment.last_period = last
     with assignments_changing([assignment.unit_id]):
         assignment.save(update_fields=["last_period"])

@@ -14,6 +14,7 @@ from unions.lookup import unit_by_code
 from unions.models import Unit
 
 from .assignments import assignment_add, assignment_end, period_by_code
+from .assignments_bulk import end_problems
 from .models import Assignment, AssignmentScope, ReportingCalendar, ReportingPeriod
 from .periods import parse_quarter_typed
 from .tracking import STATUS_LABELS, CellStatus
@@ -104,6 +105,9 @@ class AssignmentEndForm(forms.Form):
         last: ReportingPeriod = self.cleaned_data["last"]
         if _key(last) < _key(self.assignment.first_period):
             raise forms.ValidationError(gettext_lazy("The last quarter comes before the first."))
+        problems = end_problems(self.assignment, last)
+        if problems:
+            raise forms.ValidationError(problems)
         return last
 
     def save(self) -> Assignment:

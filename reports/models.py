@@ -51,6 +51,8 @@ class ReportingPeriod(models.Model):
     quarter = models.PositiveSmallIntegerField(_("quarter"))
     cutoff = models.DateField(_("cut-off date"))
     due = models.DateField(_("due date"))
+    # Set by the office for this quarter; wins over the calendar's rule (None: the rule).
+    due_override = models.DateField(_("due date set by the office"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("reporting period")

@@ -84,7 +84,9 @@ def calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
         calendar_save(form.instance)
         messages.success(request, _("Calendar saved; cut-off and due dates recomputed."))
         return redirect("reports:calendar")
-    context = {"form": form, "periods": _periods()}
+    from .views_calendar import DueDatesForm
+
+    context = {"form": form, "periods": _periods(), "due_form": DueDatesForm(prefix="due")}
     return render(request, "reports/tracking_calendar.html", context)
 
 

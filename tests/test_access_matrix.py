@@ -244,6 +244,8 @@ RULES: dict[str, dict[str, str]] = {
         "POST assignment": "login 400 400 403 403 403 403",
     },
     "reports:assignments_apply": {"": OFFICE, "POST": "login 302 302 403 403 403 403"},
+    "reports:due_dates": {"": POST_ONLY, "POST": "login 302 302 403 403 403 403"},
+    "reports:assignments_bulk": {"": OFFICE, "POST": "login 400 400 403 403 403 403"},
     # --- dashboards ---
     "dashboards:overview": {"": "login 200 200 200 302 302 302"},
     "dashboards:unit": {
@@ -369,6 +371,7 @@ def _post_data(world: World, name: str, label: str) -> dict[str, Any]:
         "reports:calendar": {"cutoff_rule": "day14", "due_days": "20"},
         "reports:assignment_add": {"unit": "C21", "scope": "self", "first": "2025Q1"},
         "reports:assignments_apply": {"confirm": "yes"},
+        "reports:due_dates": {"due-quarters": world.pks["period"], "due-due": ""},
         "api:tokens": {"name": "script"},
     }
     return data.get(name, {})
