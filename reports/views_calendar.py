@@ -7,7 +7,7 @@ a refused change keeps what was typed and changes nothing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from unions.access import require_office
+from accounts.access import office_required
 from unions.forms import date_field
 from unions.models import Unit
 
@@ -29,14 +29,6 @@ from .assignments import calendar_get, due_dates_set, today_period
 from .assignments_bulk import END, EXTEND, assignments_bulk_change
 from .forms_tracking import CalendarForm
 from .models import Assignment, ReportingPeriod
-
-if TYPE_CHECKING:
-    from accounts.models import User
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
 
 BIGGEST_ID = 2**63 - 1
 
@@ -99,9 +91,9 @@ def _calendar_page(
 
 @login_required
 @require_POST
+@office_required
 def due_dates(request: HttpRequest) -> HttpResponse:
     """Sets (or clears) the due date of the chosen quarters at once."""
-    require_office(_user(request))
     form = DueDatesForm(request.POST, prefix="due")
     if form.is_valid():
         quarters = list(form.cleaned_data["quarters"])
@@ -183,9 +175,9 @@ class BulkAssignmentsForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@office_required
 def assignments_bulk(request: HttpRequest) -> HttpResponse:
     """Ends or extends the assignments of the chosen units at once (all or none)."""
-    require_office(_user(request))
     text = (request.GET.get("q") or "").strip()[:100]
     form = BulkAssignmentsForm(text, request.POST or None)
     if request.method == "POST" and form.is_valid():
