@@ -250,7 +250,7 @@ def test_the_assignment_end_input_suggests_its_own_first_quarter(client, office_
     for a in open_ones.select_related("first_period"):
         field = re.search(rf'<input[^>]*id="id_end{a.pk}-last"[^>]*>', html)
         assert field is not None
-        assert f'placeholder="{a.first_period.code}"' in field[0]
+        assert f'placeholder="{a.first_period.label}"' in field[0]  # in words, as typed
     assert 'class="visually-hidden">Last quarter</label>' in html
 
 

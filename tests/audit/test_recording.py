@@ -201,7 +201,9 @@ def test_the_workflow_and_a_reopen_are_recorded_with_the_copied_values_counted(
     values = {"members": Entry.of(1000), "enterprise_workers": Entry.na()}
     q2 = report_save(q2, ReportInput(values=values), version=1, actor=office_user)
     q2 = report_submit(q2, version=q2.version, actor=office_user)
-    q2 = report_approve(q2, actor=office_user)
+    # Four eyes: the account that changed the figures does not approve them.
+    colleague = make_user("office2", Role.OFFICE, small_tree.province)
+    q2 = report_approve(q2, actor=colleague)
     assert last("report", q2.pk).after["status"] == "approved"
     new = report_reopen(q2, reason="typo", actor=office_user)
     created = last("report", new.pk, AuditAction.CREATE)
