@@ -18,6 +18,8 @@ def _totals_built_after_migrate(**kwargs: Any) -> None:
     tables = connections[using].introspection.table_names()
     if using != "default" or RollupTotalsState._meta.db_table not in tables:
         return  # another database, or migrated back below the roll-up's tables
+    if any(backwards for _migration, backwards in kwargs.get("plan") or []):
+        return  # migrated back: the tables may lack what the code reads; forward builds them
     if Report.objects.filter(in_force=True).exists():
         totals_complete()
 
