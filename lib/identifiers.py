@@ -114,3 +114,19 @@ def look_alike(text: str, existing: Iterable[str]) -> str | None:
     """The first of `existing` that a reader could mistake for `text` (itself excluded)."""
     wanted = skeleton(text)
     return next((other for other in existing if other != text and skeleton(other) == wanted), None)
+
+
+BIGGEST_ID = 2**63 - 1  # a database id; a larger number overflows the driver
+
+
+def plain_number(text: object, biggest: int = BIGGEST_ID) -> int | None:
+    """`text` as a whole number written in ASCII digits only, at most `biggest`; else None.
+
+    `str.isdigit()` is true for "²", "①" and other digits `int()` refuses or reads in
+    another script, so a form or a query string is read through this instead.
+    """
+    raw = str(text).strip()
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    value = int(raw)
+    return value if value <= biggest else None

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from lib.identifiers import plain_number
+
 from .numbers import Entry
 
 NA = "NA"
@@ -30,8 +32,9 @@ def entry_of(text: str) -> Entry:
     text = (text or "").strip()
     if text == NA:
         return Entry.na()
-    if text.isdigit():
-        return Entry.of(int(text))
+    number = plain_number(text)
+    if number is not None:
+        return Entry.of(number)
     return Entry.blank()
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import office_required
+from lib.identifiers import plain_number
 from unions.forms import date_field
 from unions.models import Unit
 
@@ -30,13 +31,10 @@ from .assignments_bulk import END, EXTEND, assignments_bulk_change
 from .forms_tracking import CalendarForm
 from .models import Assignment, ReportingPeriod
 
-BIGGEST_ID = 2**63 - 1
-
 
 def _fits(value: Any) -> bool:
-    """Whether `value` can be an id at all (a huge number overflows the database driver)."""
-    text = str(value).strip()
-    return text.isdigit() and int(text) <= BIGGEST_ID
+    """Whether `value` can be an id at all (ASCII digits, not past the database's range)."""
+    return plain_number(value) is not None
 
 
 class CheckedIds(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]

@@ -258,6 +258,17 @@ def test_ids_too_big_for_the_database_are_refused_not_a_500(office, small_tree, 
     assert "Hãy chọn một lựa chọn hợp lệ" in bulk.content.decode()
 
 
+@pytest.mark.parametrize("odd", ["²", "①", "٣", "１"])
+def test_digits_of_other_scripts_are_refused_not_a_500(office, small_tree, programme, odd):
+    # str.isdigit() is true for each of these, and int() refuses "²" and "①"
+    due = office.post(reverse("reports:due_dates"), {"due-quarters": odd, "due-due": ""})
+    bulk = office.post(
+        reverse("reports:assignments_bulk"), {"units": odd, "last": odd, "action": END}
+    )
+    assert (due.status_code, bulk.status_code) == (400, 400)
+    assert "Hãy chọn một lựa chọn hợp lệ" in bulk.content.decode()
+
+
 def test_expected_counts_follow_assignments_ended_in_bulk(small_tree, programme):
     from rollup.totals import expected_counts
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from reports.assignments import assignments_apply_proposal
-from reports.merge import merge_cells
+from reports.merge import entry_of, merge_cells
 from reports.models import Value
 from reports.numbers import Entry
 from reports.services import ReportInput, report_save
@@ -137,3 +137,10 @@ def test_a_count_the_registry_fills_in_stays_in_the_merged_form(
     assert response.status_code == 409
     assert response.context["form"]["v_grassroots_total"].value() == prefilled
     assert [c.key for c, _pick in response.context["clash_rows"]] == ["members"]
+
+
+@pytest.mark.parametrize("odd", ["²", "①", "٣"])
+def test_a_figure_in_digits_of_another_script_is_no_figure(odd):
+
+    assert entry_of(odd) == entry_of("")
+    assert entry_of("12") != entry_of("")
