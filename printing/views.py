@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from dashboards import selectors as sel
 from dashboards.views import home_unit, requested_programme
+from lib.identifiers import plain_number
 from reports.access import report_for_user
 from reports.selectors import entries_of, is_province_report, time_wording
 from reports.services import report_fields
@@ -26,8 +27,8 @@ from .document import document_heading
 
 
 def _year(request: HttpRequest, default: int) -> int:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else default
+    value = plain_number(request.GET.get("year", ""))
+    return value if value is not None and 2000 <= value <= 2100 else default
 
 
 @login_required

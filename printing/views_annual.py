@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from dashboards.workbook_data import WorkbookError
+from lib.identifiers import plain_number
 from targets.models import Programme
 from targets.programmes import programme_chosen
 
@@ -39,10 +40,11 @@ def annual_report(request: HttpRequest) -> HttpResponse:
     if "year" not in request.GET:
         return _annual_page(request, programme, "", "")
     text = request.GET.get("year", "").strip()[:10]
-    if not text.isdigit():
+    year = plain_number(text)
+    if year is None:
         return _annual_page(request, programme, text, _("Give the year as four digits, e.g. 2025."))
     try:
-        report = annual.annual_report(programme, int(text), timezone.localdate())
+        report = annual.annual_report(programme, year, timezone.localdate())
     except WorkbookError as error:
         return _annual_page(request, programme, text, str(error))
     stream = io.BytesIO()
