@@ -19,7 +19,10 @@ from tests.reports.test_excel import q3, report
 __all__ = ["q3", "report"]  # fixtures
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "api", "audit", "config", "dashboards", "reports", "targets", "unions")
+APPS = (
+    "accounts", "api", "audit", "briefing", "config", "dashboards", "notifications", "printing",
+    "reports", "targets", "unions",
+)  # fmt: skip
 # Names read by typed parameters (the API's, through django-ninja) rather than GET.get.
 EXTRA_PARAMS = (
     "next", "language", "tree", "as_of", "format", "sort", "field", "indicator",
@@ -39,10 +42,11 @@ QUERY_VALUES = [
     "x" * 3000,
     "1e309",
     "٣",
+    "²",  # str.isdigit() is true, int() refuses it
     "2024Q9",
     "a\x00b",
 ]
-POST_VALUES = ["99999999999999999999", "x" * 3000, "a\x00b"]
+POST_VALUES = ["99999999999999999999", "x" * 3000, "a\x00b", "①"]
 _PART = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 _GROUP = re.compile(r"\(\?P<(?P<name>\w+)>[^)]*\)")
 
