@@ -81,7 +81,11 @@ def narratives(request: HttpRequest) -> HttpResponse:
     everyone = selectors.unit_narratives(period, task_group=group, unit_ids=unit_ids)
     query = request.GET.get("q", "").strip()[:200]
     rows = selectors.search(everyone, query)
+    shared = request.GET.get("view") == "shared"
     context = {
+        "shared": shared,
+        "texts": _shared_texts(rows) if shared else [],
+        "view_links": {v: _with(request, view=v) for v in ("units", "shared")},
         "programme": programme,
         "groups": groups,
         "group": group,
@@ -114,6 +118,21 @@ def _synthesis_form(
         {n: getattr(found, n) for n in ("results", "shortfalls", "next_steps")} if found else {}
     )
     return SynthesisForm(initial=initial)
+
+
+def _shared_texts(rows: list[selectors.NarrativeRow]) -> list[tuple[str, list[object]]]:
+    """The texts shown, each distinct one once with the units that wrote it, by part."""
+    titles = {"results": _("Results"), "shortfalls": _("Shortfalls"), "next_steps": _("Next steps")}
+    texts = [t for group in selectors.grouped(rows) for t in group.texts]
+    return [(titles[part], [t for t in texts if t.part == part]) for part in selectors.PARTS]
+
+
+def _with(request: HttpRequest, **changes: str) -> str:
+    """This page's query string with `changes` made."""
+    query = request.GET.copy()
+    for key, value in changes.items():
+        query[key] = value
+    return query.urlencode()
 
 
 def _links(programme: Programme, period: ReportingPeriod) -> str:

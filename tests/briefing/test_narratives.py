@@ -113,6 +113,22 @@ def test_identical_texts_are_grouped_with_the_units_named_once(written):
     ]
 
 
+def test_the_page_can_show_identical_texts_once_with_their_units(
+    written, client, office_user, query
+):
+    client.force_login(office_user)
+    by_unit = client.get(URL, query()).content.decode()
+    assert by_unit.count(SAME[0]) == 2
+    page = client.get(URL, query(view="shared")).content.decode()
+    assert page.count(SAME[0]) == 1 and page.count(SAME[2]) == 1
+    assert "2 units:" in page
+    assert written.d2.name in page and written.ward.name in page
+    # the unit filter and the search still choose the texts shown
+    one = client.get(URL, query(view="shared", unit=written.ward.code)).content.decode()
+    assert "1 unit:" in one and written.d2.name not in one.split('id="units-h"')[1]
+    assert "view=units" in page and "view=shared" in by_unit
+
+
 def test_the_workbooks_narrative_sheet_carries_the_synthesis_and_no_repeats(written, programme):
     Synthesis.objects.create(
         task_group=TaskGroup.objects.get(code="3.1"),
