@@ -7,6 +7,7 @@ the subtree are counted once by kind and sector, and every count is summed from 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db.models import Count
 
@@ -14,9 +15,13 @@ from targets.models import RegistryCount
 from unions.models import Unit, UnitClosure, active_on_q
 
 
-def registry_counts(unit: Unit, on: dt.date) -> dict[str, int]:
-    """Keys are `targets.RegistryCount` codes. A CĐCS reporting for itself counts itself."""
-    counts = list(RegistryCount.objects.all())
+def registry_counts(
+    unit: Unit, on: dt.date, counts: Sequence[RegistryCount] | None = None
+) -> dict[str, int]:
+    """Keys are `targets.RegistryCount` codes (of `counts` when the caller has read them
+    already, for their labels). A CĐCS reporting for itself counts itself."""
+    if counts is None:
+        counts = list(RegistryCount.objects.all())
     rows = (
         UnitClosure.objects.filter(active_on_q(on), ancestor=unit)
         .filter(active_on_q(on, "descendant__"))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from lib import formats
-from targets.models import Field, TaskGroup, TimeKind, field_groups, registry_count_labels
+from targets.models import Field, RegistryCount, TaskGroup, TimeKind, field_groups
 from targets.programmes import covers, programmes_shown
 from unions.models import UnitKind
 
@@ -103,8 +103,9 @@ def report_form_context(report: Report) -> FormContext:
     fields = report_fields(period, province=is_province_report(report))
     previous = previous_report(report)
     before = entries_of(previous)
-    counts = registry_counts(report.unit, period.cutoff)
-    labels = registry_count_labels()
+    known = list(RegistryCount.objects.all())
+    counts = registry_counts(report.unit, period.cutoff, known)
+    labels = {c.code: c.label for c in known}
     values = list(
         report.values.values_list("field__code", "state", "number", "warning_confirmed", "reason")
     )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from targets.models import Display, Field, Indicator, TaskGroup, registry_count_labels
+from targets.models import Display, Field, Indicator, RegistryCount, TaskGroup
 from targets.programmes import fields_in_force, programmes_in_force, task_groups_of
 from unions.models import Unit
 
@@ -168,10 +168,11 @@ def previous_report(report: Report) -> Report | None:
 
 def report_findings(report: Report, values: Mapping[str, Entry]) -> Findings:
     fields = report_fields(report.period, province=_is_province_report(report))
-    labels = registry_count_labels()
+    known = list(RegistryCount.objects.all())
+    labels = {c.code: c.label for c in known}
     rules = {f.code: _rule(f, labels) for f in fields}
     prev = previous_report(report)
-    counts = registry_counts(report.unit, report.period.cutoff)
+    counts = registry_counts(report.unit, report.period.cutoff, known)
     return report_check(
         rules,
         values,
