@@ -43,6 +43,12 @@ class RegistryCount(models.Model):
         changed = self.meaning_changes()
         if changed:
             raise RegistryCountLocked(self, changed)
+        stored = RegistryCount.objects.filter(pk=self.pk).values_list("code", flat=True).first()
+        if stored is not None and stored != self.code and registry_count_used(stored):
+            raise ValidationError(
+                _("Registry count %(code)s is named by data fields: its code cannot change.")
+                % {"code": stored}
+            )
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:

@@ -122,6 +122,19 @@ def test_a_count_nothing_relies_on_may_still_be_corrected(small_tree, programme)
     assert registry_counts(small_tree.province, BEFORE_REFORM)["grassroots_state"] == 1
 
 
+def test_a_count_a_field_names_keeps_its_code_even_in_a_draft(programme):
+    as_draft(programme)
+    upper = RegistryCount.objects.get(code="upper_units")
+    upper.code = "uppers"
+    with pytest.raises(ValidationError) as refused, translation.override("vi"):
+        upper.save()
+    assert "upper_units" in refused.value.messages[0] and "mã" in refused.value.messages[0]
+    assert Field.objects.filter(registry_count="upper_units").exists()
+    coops = RegistryCount.objects.create(**COOPS)
+    coops.code = "cooperatives"
+    coops.save()  # nothing names it yet
+
+
 def test_a_count_a_field_names_cannot_be_deleted(programme):
     RegistryCount.objects.create(**COOPS).delete()
     with pytest.raises(ValidationError) as refused, translation.override("vi"):
