@@ -109,15 +109,13 @@ _.name_key  # unused property (rollup/breakdown.py:70)
 _.adds_up  # unused property (rollup/breakdown.py:89)
 figures_as_of  # new: read by the health and freshness work of other branches
 built_at  # unused variable (rollup/models.py:74)
-FLOW  # unused variable (targets/models.py:19)
-GRASSROOTS_ALL  # unused variable (targets/models.py:40)
-GRASSROOTS_STATE  # unused variable (targets/models.py:41)
-GRASSROOTS_NON_STATE  # unused variable (targets/models.py:42)
-GRASSROOTS_ENTERPRISE  # unused variable (targets/models.py:43)
-UPPER_UNITS  # unused variable (targets/models.py:44)
-help_vi  # unused variable (targets/models.py:53)
-help_en  # unused variable (targets/models.py:54)
-GT  # unused variable (targets/models.py:185)
+FLOW  # unused variable (targets/models/fields.py)
+help_vi  # unused variable (targets/models/fields.py)
+help_en  # unused variable (targets/models/fields.py)
+GT  # unused variable (targets/models/programmes.py)
+# a registry count's kinds and sectors in words, read by templates/targets/registry_count_list.html
+_.kinds_display  # unused property (targets/models/registry.py)
+_.sectors_display  # unused property (targets/models/registry.py)
 can_see  # the one-unit access check; pages ask through querysets today, the API rewrite may use it
 fk_name  # unused variable (unions/admin.py:8)
 can_delete  # unused variable (unions/admin.py:10)
@@ -125,10 +123,10 @@ _.input_type  # unused attribute (unions/forms.py:135)
 unit_descendants  # the tree below a unit on a date: the tests' reference reader of the hierarchy
 # Model fields read by the programme definition file (targets.definition, by column name) and
 # by templates through the language of the page.
-label_en  # unused variable (targets/models.py)
-name_en  # unused variable (targets/models.py)
-text_vi  # unused variable (targets/models.py)
-text_en  # unused variable (targets/models.py)
+label_en  # unused variable (targets/models/)
+name_en  # unused variable (targets/models/programmes.py)
+text_vi  # unused variable (targets/models/programmes.py)
+text_en  # unused variable (targets/models/programmes.py)
 # python-docx reads the layout set as attributes (page size, margins, spacing); templates read the inbox's counts.
 _.autofit  # unused attribute
 _.awaiting_more  # unused property

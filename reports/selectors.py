@@ -103,7 +103,9 @@ def report_form_context(report: Report) -> FormContext:
     fields = report_fields(period, province=is_province_report(report))
     previous = previous_report(report)
     before = entries_of(previous)
-    counts = registry_counts(report.unit, period.cutoff)
+    known = list(RegistryCount.objects.all())
+    counts = registry_counts(report.unit, period.cutoff, known)
+    labels = {c.code: c.label for c in known}
     values = list(
         report.values.values_list("field__code", "state", "number", "warning_confirmed", "reason")
     )
@@ -111,7 +113,7 @@ def report_form_context(report: Report) -> FormContext:
     sections = [FieldSection(g.label) for g in kinds]
     by_group = dict(zip([g.code for g in kinds], sections, strict=True))
     for f in fields:
-        by_group[f.group].rows.append(_row(f, report, before, counts))
+        by_group[f.group].rows.append(_row(f, report, before, counts, labels))
     groups = report_task_groups(period)
     key_of = {g.pk: g.key for g in groups}
     return FormContext(
@@ -129,13 +131,19 @@ def report_form_context(report: Report) -> FormContext:
     )
 
 
-def _row(f: Field, report: Report, before: dict[str, Entry], counts: dict[str, int]) -> FieldRow:
+def _row(
+    f: Field,
+    report: Report,
+    before: dict[str, Entry],
+    counts: dict[str, int],
+    labels: dict[str, str],
+) -> FieldRow:
     row = FieldRow(f, time_wording(f, report.period), before.get(f.code))
     if f.registry_count:
         row.registry = counts.get(f.registry_count, 0)
         row.registry_note = _("From the registry on %(date)s: %(n)s (%(what)s of %(unit)s).") % {
             "n": formats.num(row.registry),
-            "what": RegistryCount(f.registry_count).label,
+            "what": labels.get(f.registry_count, f.registry_count),
             "unit": report.unit.name,
             "date": formats.day(report.period.cutoff),
         }

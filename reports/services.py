@@ -168,22 +168,24 @@ def previous_report(report: Report) -> Report | None:
 
 def report_findings(report: Report, values: Mapping[str, Entry]) -> Findings:
     fields = report_fields(report.period, province=_is_province_report(report))
-    rules = {f.code: _rule(f) for f in fields}
+    known = list(RegistryCount.objects.all())
+    labels = {c.code: c.label for c in known}
+    rules = {f.code: _rule(f, labels) for f in fields}
     prev = previous_report(report)
-    counts = registry_counts(report.unit, report.period.cutoff)
+    counts = registry_counts(report.unit, report.period.cutoff, known)
     return report_check(
         rules,
         values,
         pairs=indicator_pairs(report.period),
         previous=_entries(prev) if prev else None,
         same_year_previous=prev is not None and prev.period.year == report.period.year,
-        grassroots_in_subtree=None if _is_province_report(report) else counts["grassroots_all"],
+        grassroots_in_subtree=None if _is_province_report(report) else counts.get("grassroots_all"),
         registry=counts,
     )
 
 
-def _rule(f: Field) -> FieldRule:
-    label = str(RegistryCount(f.registry_count).label) if f.registry_count else ""
+def _rule(f: Field, labels: dict[str, str]) -> FieldRule:
+    label = labels.get(f.registry_count, f.registry_count) if f.registry_count else ""
     return FieldRule(
         f.code,
         f.time_kind,

@@ -9,7 +9,15 @@ class TargetsConfig(AppConfig):
     def ready(self) -> None:
         from audit.recording import Rule, audit_register, code_of, related
 
-        from .models import Field, FieldGroup, Indicator, Programme, Target, TaskGroup
+        from .models import (
+            Field,
+            FieldGroup,
+            Indicator,
+            Programme,
+            RegistryCount,
+            Target,
+            TaskGroup,
+        )
 
         audit_register(Programme, Rule(describe=lambda p: f"{p.number} ({p.code})"))
         audit_register(Field, Rule(describe=lambda f: f"{f.code}: {f.label_vi}"))
@@ -20,3 +28,4 @@ class TargetsConfig(AppConfig):
         )
         audit_register(TaskGroup, Rule(describe=lambda g: f"{g.code}. {g.title_vi}"))
         audit_register(FieldGroup, Rule(describe=lambda g: f"{g.code}: {g.label_vi}"))
+        audit_register(RegistryCount, Rule(describe=lambda c: f"{c.code}: {c.label_vi}"))

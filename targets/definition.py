@@ -1,5 +1,7 @@
 """A programme's definition as an XLSX file: one sheet each for the programme, the field groups,
-the task groups, the data fields, the indicators and the targets, under Vietnamese headings.
+the registry counts, the task groups, the data fields, the indicators and the targets, under
+Vietnamese headings. The registry counts' sheet may be left out (files exported before it
+existed): the fields then name counts the portal knows already.
 
 `definition_write` exports any programme; `definition_read` reads a file (through the hardened
 reader `fileread.reader`) into rows and every problem, line by line, in the reader's language;
@@ -22,14 +24,14 @@ from openpyxl.styles import Font
 
 from fileread.reader import FileRefused, Row, at_line, workbook_sheets
 
-from .models import Field, FieldGroup, Indicator, Programme, Target, TaskGroup
+from .models import Field, FieldGroup, Indicator, Programme, RegistryCount, Target, TaskGroup
 
 
 @dataclass(frozen=True)
 class Column:
     name: str  # the attribute (or, for links, the code of the row linked to)
     heading: str
-    kind: str = "text"  # text, date, int, decimal, bool
+    kind: str = "text"  # text, date, int, decimal, bool, list (codes separated by commas)
 
 
 def _cols(*spec: tuple[str, str] | tuple[str, str, str]) -> tuple[Column, ...]:
@@ -38,6 +40,7 @@ def _cols(*spec: tuple[str, str] | tuple[str, str, str]) -> tuple[Column, ...]:
 
 PROGRAMME = "Chương trình"
 FIELD_GROUPS = "Nhóm trường số liệu"
+REGISTRY_COUNTS = "Số đếm từ danh bạ"
 TASK_GROUPS = "Nhóm nhiệm vụ"
 FIELDS = "Trường số liệu"
 INDICATORS = "Chỉ tiêu"
@@ -58,6 +61,14 @@ SHEETS: dict[str, tuple[Column, ...]] = {
         ("code", "Mã"),
         ("label_vi", "Tên (tiếng Việt)"),
         ("label_en", "Tên (tiếng Anh)"),
+        ("order", "Thứ tự", "int"),
+    ),
+    REGISTRY_COUNTS: _cols(
+        ("code", "Mã"),
+        ("label_vi", "Tên (tiếng Việt)"),
+        ("label_en", "Tên (tiếng Anh)"),
+        ("unit_kinds", "Loại đơn vị được đếm (mã, cách nhau bằng dấu phẩy)", "list"),
+        ("sectors", "Khu vực được đếm (mã, cách nhau bằng dấu phẩy; trống: mọi khu vực)", "list"),
         ("order", "Thứ tự", "int"),
     ),
     TASK_GROUPS: _cols(
@@ -104,6 +115,7 @@ SHEETS: dict[str, tuple[Column, ...]] = {
     ),
 }
 LINKS = {"issuer", "numerator", "denominator", "indicator", "unit"}
+OPTIONAL = {REGISTRY_COUNTS}
 YES, NO = "có", "không"
 
 
@@ -117,6 +129,8 @@ def _cell(obj: Any, column: Column) -> Any:
         return related.code if related is not None else None
     if column.kind == "bool":
         return YES if value else NO
+    if column.kind == "list":
+        return ", ".join(value) or None
     if isinstance(value, Decimal):
         return float(value) if value != value.to_integral() else int(value)
     return value if value != "" else None
@@ -130,9 +144,11 @@ def _rows(programme: Programme) -> dict[str, Iterable[Any]]:
         "indicator", "unit"
     )
     groups = FieldGroup.objects.filter(code__in={f.group for f in fields})
+    counts = RegistryCount.objects.filter(code__in={f.registry_count for f in fields})
     return {
         PROGRAMME: [programme],
         FIELD_GROUPS: groups.order_by("order", "code"),
+        REGISTRY_COUNTS: counts.order_by("order", "code"),
         TASK_GROUPS: programme.task_groups.order_by("order", "code"),
         FIELDS: fields,
         INDICATORS: indicators,
@@ -199,6 +215,8 @@ def _converted(raw: Any, column: Column) -> Any:
             return Decimal(str(raw).strip().replace(",", "."))
         except InvalidOperation:
             raise ValueError from None
+    if column.kind == "list":
+        return [code.strip() for code in str(raw).split(",") if code.strip()]
     if column.kind == "bool":
         word = str(raw).strip().lower()
         if word not in (YES, NO, "x", "1", "0", "true", "false"):
@@ -213,6 +231,7 @@ def _kind_word(kind: str) -> str:
         "int": _("a whole number"),
         "decimal": _("a number"),
         "bool": _("“có” or “không”"),
+        "list": _("codes separated by commas"),
     }.get(kind, _("text"))
 
 
@@ -245,12 +264,12 @@ def definition_read(data: bytes) -> Parsed:
     that cannot be read at all, or without one of the sheets)."""
     width = max(len(c) for c in SHEETS.values())
     sheets = workbook_sheets(data, list(SHEETS), max_col=width)
-    missing = [name for name in SHEETS if name not in sheets]
+    missing = [name for name in SHEETS if name not in sheets and name not in OPTIONAL]
     if missing:
         raise FileRefused(
             [_("The file has no sheet “%(sheet)s”.") % {"sheet": name} for name in missing]
         )
-    parsed = Parsed()
+    parsed = Parsed(sheets={name: [] for name in OPTIONAL})
     for name, rows in sheets.items():
         _sheet_read(parsed, name, rows)
     if len(parsed.sheets[PROGRAMME]) != 1:
@@ -263,6 +282,7 @@ def definition_read(data: bytes) -> Parsed:
 MODELS: dict[str, type[Any]] = {
     PROGRAMME: Programme,
     FIELD_GROUPS: FieldGroup,
+    REGISTRY_COUNTS: RegistryCount,
     TASK_GROUPS: TaskGroup,
     FIELDS: Field,
     INDICATORS: Indicator,

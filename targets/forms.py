@@ -14,9 +14,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from unions.forms import UnitCodeField, date_field
-from unions.models import Unit, UnitKind
+from unions.models import Sector, Unit, UnitKind
 
 from .models import Display, Field, Indicator, Programme, RegistryCount, Target, TaskGroup
+from .models.registry import RegistryCountLocked
 
 
 class ProgrammeForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -157,6 +158,7 @@ class FieldForm(forms.ModelForm):  # type: ignore[type-arg]
     """A new data field: the shared vocabulary grows, an existing meaning never changes."""
 
     group = forms.ChoiceField(label=_("group"))
+    registry_count = forms.ChoiceField(label=_("known from the registry"), required=False)
 
     class Meta:
         model = Field
@@ -184,7 +186,36 @@ class FieldForm(forms.ModelForm):  # type: ignore[type-arg]
 
         super().__init__(*args, **kwargs)
         self.fields["group"].choices = [(g.code, g.label) for g in field_groups()]  # type: ignore[attr-defined]
-        self.fields["registry_count"].choices = RegistryCount.choices  # type: ignore[attr-defined]
+        counts = [(c.code, c.label) for c in RegistryCount.objects.all()]
+        self.fields["registry_count"].choices = [("", _("Not from the registry")), *counts]  # type: ignore[attr-defined]
+
+
+class RegistryCountForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A count the registry knows: which kinds of unit, of which sectors. Rewording is always
+    allowed; what it counts changes only while nothing relies on it (`RegistryCount.MEANING`)."""
+
+    unit_kinds = forms.MultipleChoiceField(
+        label=_("kinds of unit counted"),
+        choices=UnitKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sectors = forms.MultipleChoiceField(
+        label=_("sectors counted (none: all)"),
+        choices=Sector.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = RegistryCount
+        fields = ["code", "label_vi", "label_en", "unit_kinds", "sectors", "order"]
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]
+        if not self.errors:
+            changed = self.instance.meaning_changes()
+            if changed:
+                self.add_error(None, RegistryCountLocked(self.instance, changed))
 
 
 class DayForm(forms.Form):

@@ -19,7 +19,15 @@ from unions.models import Unit, UnitKind
 
 from . import definition as d
 from .hooks import field_has_values
-from .models import Field, FieldGroup, Indicator, Programme, ProgrammeStatus
+from .models import (
+    Field,
+    FieldGroup,
+    Indicator,
+    Programme,
+    ProgrammeStatus,
+    RegistryCount,
+    registry_count_relied_on,
+)
 
 
 class ImportRefused(FileRefused):
@@ -63,6 +71,35 @@ def _programme(parsed: d.Parsed) -> Programme | None:
     programme = Programme(**_given(values), issuer=issuer, status=ProgrammeStatus.DRAFT)
     saved: Programme | None = _saved(parsed, d.PROGRAMME, line, programme)
     return saved
+
+
+def _registry_count(parsed: d.Parsed, line: int, values: dict[str, Any]) -> None:
+    """A new count is created; a known one is read, or corrected while nothing relies on it."""
+    values["sectors"] = values.get("sectors") or []
+    existing = RegistryCount.objects.filter(code=values.get("code")).first()
+    if existing is None:
+        _saved(parsed, d.REGISTRY_COUNTS, line, RegistryCount(**_given(values)))
+        return
+    meaning = ("unit_kinds", "sectors")
+    changed = [n for n in meaning if sorted(getattr(existing, n)) != sorted(values.get(n) or [])]
+    if not changed:
+        return
+    if registry_count_relied_on(existing.code):
+        names = ", ".join(f"“{_heading(d.REGISTRY_COUNTS, n)}”" for n in changed)
+        parsed.problem(
+            d.REGISTRY_COUNTS,
+            line,
+            _(
+                "registry count %(code)s is relied on by fields with figures or by a published "
+                "programme and counts something else (%(what)s); a new meaning is a new count: "
+                "give it a new code."
+            )
+            % {"code": existing.code, "what": names},
+        )
+        return
+    for name in changed:
+        setattr(existing, name, values.get(name) or [])
+    _saved(parsed, d.REGISTRY_COUNTS, line, existing)
 
 
 def _field(parsed: d.Parsed, line: int, values: dict[str, Any]) -> None:
@@ -163,6 +200,8 @@ def definition_save(data: bytes, *, dry_run: bool = False) -> Programme:
         for line, values in parsed.sheets[d.FIELD_GROUPS]:
             if not FieldGroup.objects.filter(code=values.get("code")).exists():
                 _saved(parsed, d.FIELD_GROUPS, line, FieldGroup(**_given(values)))
+        for line, values in parsed.sheets[d.REGISTRY_COUNTS]:
+            _registry_count(parsed, line, values)
         for line, values in parsed.sheets[d.FIELDS]:
             _field(parsed, line, values)
         if programme is not None:

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from .editing import may_edit
-from .models import Field, Indicator, Programme, Target, field_groups
+from .models import Field, Indicator, Programme, Target, field_groups, registry_count_labels
 from .programmes import programmes_shown
 from .publishing import programme_check
 
@@ -55,5 +55,9 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def field_list(request: HttpRequest) -> HttpResponse:
     fields = list(Field.objects.all())
-    groups = [(g.label, [f for f in fields if f.group == g.code]) for g in field_groups()]
+    labels = registry_count_labels()
+    groups = [
+        (g.label, [(f, labels.get(f.registry_count, "")) for f in fields if f.group == g.code])
+        for g in field_groups()
+    ]
     return render(request, "targets/field_list.html", {"groups": groups})

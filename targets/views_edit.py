@@ -24,7 +24,7 @@ from . import forms as f
 from .definition import definition_filename, definition_write
 from .editing import draft_touched, may_edit, programme_copy
 from .importing import definition_save
-from .models import Indicator, Programme, Target, TaskGroup
+from .models import Indicator, Programme, RegistryCount, Target, TaskGroup
 from .programmes import quarter_days, quarter_of
 from .publishing import programme_close, programme_mark_checked, programme_publish
 from .services import programme_code_in
@@ -145,6 +145,33 @@ def field_new(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(request, _("Data field %(code)s created.") % {"code": field.code})
         return redirect("targets:programme_detail", programme.code)
     return _page(request, form, _("New data field"), programme)
+
+
+@login_required
+def registry_count_list(request: HttpRequest) -> HttpResponse:
+    """The counts the registry knows, which fields may name (office staff add and reword them)."""
+    require_office(request.user)  # type: ignore[arg-type]
+    context = {"counts": RegistryCount.objects.all(), "title": _("Registry counts")}
+    return render(request, "targets/registry_count_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def registry_count_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Adds (no `pk`) or edits a registry count; its meaning is refused once relied on."""
+    require_office(request.user)  # type: ignore[arg-type]
+    instance = get_object_or_404(RegistryCount, pk=pk) if pk is not None else None
+    form = f.RegistryCountForm(_data(request), instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = form.save()
+        except ValidationError as refused:  # relied on since the form was checked
+            form.add_error(None, refused)
+        else:
+            messages.success(request, _("Registry count %(code)s saved.") % {"code": count.code})
+            return redirect("targets:registry_count_list")
+    title = _("Registry count") if instance is None else str(instance)
+    return render(request, "targets/registry_count_form.html", {"form": form, "title": title})
 
 
 @login_required

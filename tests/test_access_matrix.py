@@ -41,6 +41,7 @@ from reports.assignments import assignments_apply_proposal
 from reports.models import Assignment, Report
 from reports.numbers import Entry
 from reports.services import ReportInput, report_approve, report_save, report_submit
+from targets.models import RegistryCount
 from tests.conftest import opened, period
 
 PERSONAS = (
@@ -164,6 +165,14 @@ RULES: dict[str, dict[str, str]] = {
         f"{P03}/indicator/indicator_a01": PUBLISHED_FIXED,
         f"{P03}/target/missing": "login 404 404 403 403 403 403",
         f"POST {P03}/target/target_a01": "login 200 200 403 403 403 403",
+    },
+    # registry counts are data the office keeps (a field names one by its code)
+    "targets:registry_count_list": {"": OFFICE},
+    "targets:registry_count_new": {"": OFFICE, "POST": "login 200 200 403 403 403 403"},
+    "targets:registry_count_edit": {
+        "registry_all": OFFICE,
+        "missing": "login 404 404 403 403 403 403",
+        "POST registry_all": "login 200 200 403 403 403 403",
     },
     "targets:part_delete": {
         f"{P03}/target/target_a01": POST_ONLY,
@@ -463,6 +472,7 @@ def world(
     world.pks["token_d2"] = token.pk
     world.pks["target_a01"] = programme.indicators.get(code="A01").targets.get().pk
     world.pks["indicator_a01"] = programme.indicators.get(code="A01").pk
+    world.pks["registry_all"] = RegistryCount.objects.get(code="grassroots_all").pk
     for name, user in users.items():
         if user is not None:
             world.tokens[name] = raw if name == "reporter_d2" else token_create(user, "t")[1]

@@ -140,3 +140,23 @@ def test_on_a_desktop_the_links_are_plain_and_the_pages_fit(
 
     assert not office.locator("details.menu").is_visible()
     assert office.get_by_role("link", name=REPORTS_LINK[lang], exact=True).is_visible()
+
+
+def test_on_a_phone_the_programme_page_gives_each_indicator_its_name_whole(
+    open_page, live_server, office_user, programme, screenshot_dir
+):
+    page = open_page(office_user.username, "vi", PHONE)
+    url = f"{live_server.url}/programmes/{programme.code}/"
+    visit(page, url, screenshot_dir / "390-vi-p03.png")
+    row = page.locator("table.programme-indicators tbody tr").first
+    row.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "390-vi-p03-indicators.png"))
+    name = row.locator("td.name").bounding_box()
+    assert name is not None
+    # the name reads across (most of) the screen, not squeezed into a column a word wide
+    assert name["width"] >= 0.6 * PHONE["width"], name
+    assert name["x"] >= 0 and name["x"] + name["width"] <= PHONE["width"]
+    for cell in ("td.fields", "td.target"):  # the rest of the row is there, below the name
+        box = row.locator(cell).bounding_box()
+        assert box is not None and box["y"] >= name["y"] + name["height"] - 1, cell
+        assert box["x"] + box["width"] <= PHONE["width"], cell

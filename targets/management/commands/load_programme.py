@@ -10,8 +10,9 @@ from targets.services import PROGRAMME_03_FILE, programme_load
 
 class Command(BaseCommand):
     help = (
-        "Loads a programme definition file (XLSX: programme, field groups, task groups, fields, "
-        "indicators, targets) as a new draft, all or nothing, with every problem line by line. "
+        "Loads a programme definition file (XLSX: programme, field groups, registry counts, "
+        "task groups, fields, indicators, targets) as a new draft, all or nothing, with every "
+        "problem line by line. "
         "Without FILE, loads programme 03/CTr-LĐLĐ from targets/programmes/ published, and "
         "builds the pre-summed roll-up totals if they were never built. Idempotent."
     )
