@@ -21,7 +21,7 @@ from unions.models import Unit, UnitKind
 
 from .assignments import periods_ensure
 from .excel import number_message
-from .models import EventAction, Report, ReportEvent, ReportingPeriod, ReportStatus
+from .models import EventAction, Report, ReportingPeriod, ReportStatus
 from .numbers import FILES, Entry, NumberError, parse_entry
 from .periods import parse_period
 from .services import (
@@ -319,8 +319,7 @@ def _write(group: PlannedReport, result: ImportResult) -> str:
     existing = Report.objects.filter(unit=group.unit, period=group.period, is_latest=True).first()
     if existing is not None and not existing.is_editable:
         return _check_locked(existing, group)
-    last_event = ReportEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    report = existing or report_open(group.unit, group.period, None)
+    report = existing or report_open(group.unit, group.period, None, reason=IMPORT_REASON)
     confirmed = set()
     if group.status == ReportStatus.APPROVED:
         # History is entered as it was approved then: its sharp jumps are taken as confirmed.
@@ -344,18 +343,16 @@ def _write(group: PlannedReport, result: ImportResult) -> str:
             version=report.version,
             actor=None,
             action=EventAction.IMPORT,
+            reason=IMPORT_REASON,
         )
         if group.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
-            report = report_submit(report, version=report.version, actor=None)
+            report = report_submit(report, version=report.version, actor=None, reason=IMPORT_REASON)
         if group.status == ReportStatus.APPROVED:
-            report = report_approve(report, actor=None)
+            report = report_approve(report, actor=None, reason=IMPORT_REASON)
     except ReportInvalid as exc:
         raise _Refused(_findings_errors(group, exc.findings.errors)) from exc
     except WorkflowError as exc:
         raise _Refused([LineError(_first_line(group), exc.messages[0])]) from exc
-    ReportEvent.objects.filter(report=report, pk__gt=last_event, reason="").update(
-        reason=IMPORT_REASON
-    )
     return _("created") if existing is None else _("updated")
 
 

@@ -236,14 +236,17 @@ def _bump(report: Report, actor: User | None, **fields: object) -> None:
 
 
 @transaction.atomic
-def report_open(unit: Unit, period: ReportingPeriod, actor: User | None) -> Report:
-    """The working revision of `unit`'s report for `period`, created as a draft if none."""
+def report_open(
+    unit: Unit, period: ReportingPeriod, actor: User | None, *, reason: str = ""
+) -> Report:
+    """The working revision of `unit`'s report for `period`, created as a draft if none.
+    `reason` goes on the creation's event (an import says so)."""
     report = Report.objects.filter(unit=unit, period=period, is_latest=True).first()
     if report is None:
         try:
             with transaction.atomic():
                 report = Report.objects.create(unit=unit, period=period, updated_by=actor)
-                _event(report, actor, EventAction.CREATE)
+                _event(report, actor, EventAction.CREATE, reason=reason)
         except IntegrityError:
             # Someone opened it at the same moment (two clicks, reporter and office): theirs.
             report = Report.objects.get(unit=unit, period=period, is_latest=True)
@@ -284,8 +287,10 @@ def report_save(
     version: int,
     actor: User | None,
     action: str = EventAction.SAVE,
+    reason: str = "",
 ) -> Report:
-    """Writes values and narratives of a draft or returned report; all or nothing."""
+    """Writes values and narratives of a draft or returned report; all or nothing. `reason`
+    goes on the event, written once with it."""
     report = _lock(report)
     _check_version(report, version)
     _require_editable(report)
@@ -306,7 +311,7 @@ def report_save(
     changes = _write_values(report, current, data, findings)
     changes += _write_narratives(report, data.narratives)
     _bump(report, actor)
-    _event(report, actor, action, changes=changes)
+    _event(report, actor, action, reason=reason, changes=changes)
     return report
 
 
@@ -372,7 +377,7 @@ def unconfirmed_warnings(report: Report) -> dict[str, str]:
 
 
 @transaction.atomic
-def report_submit(report: Report, *, version: int, actor: User | None) -> Report:
+def report_submit(report: Report, *, version: int, actor: User | None, reason: str = "") -> Report:
     report = _lock(report)
     _check_version(report, version)
     _require_editable(report)
@@ -385,7 +390,7 @@ def report_submit(report: Report, *, version: int, actor: User | None) -> Report
     now = timezone.now()
     first = report.first_submitted_at or now
     _bump(report, actor, status=ReportStatus.SUBMITTED, submitted_at=now, first_submitted_at=first)
-    _event(report, actor, EventAction.SUBMIT)
+    _event(report, actor, EventAction.SUBMIT, reason=reason)
     report_acted(report, EventAction.SUBMIT, actor=actor)
     return report
 
@@ -404,7 +409,7 @@ def report_return(report: Report, *, reason: str, actor: User | None) -> Report:
 
 
 @transaction.atomic
-def report_approve(report: Report, *, actor: User | None) -> Report:
+def report_approve(report: Report, *, actor: User | None, reason: str = "") -> Report:
     report = _lock(report)
     if report.status != ReportStatus.SUBMITTED or not report.is_latest:
         raise WorkflowError(_("Only a submitted report can be approved."))
@@ -437,7 +442,7 @@ def report_approve(report: Report, *, actor: User | None) -> Report:
         earlier.in_force = False
         earlier.save(update_fields=["in_force"])
     _bump(report, actor, status=ReportStatus.APPROVED, approved_at=timezone.now(), in_force=True)
-    _event(report, actor, EventAction.APPROVE)
+    _event(report, actor, EventAction.APPROVE, reason=reason)
     report_acted(report, EventAction.APPROVE, actor=actor)
     # Pre-summed roll-up totals change with what counts, in this same transaction.
     report_approved(report, replaced=replaced)
