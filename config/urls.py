@@ -1,5 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from api.http import not_found, read_only
 
 from . import views
 
@@ -14,6 +16,8 @@ urlpatterns = [
     path("exports/", include("dashboards.urls_export")),
     path("briefing/", include("briefing.urls")),
     path("api/v1/", include("api.urls")),
+    # Anything else under /api/ (another version, a typo) is the API's JSON 404 too.
+    re_path(r"^api/", read_only(not_found)),
     path("audit/", include("audit.urls")),
     path("print/", include("printing.urls")),
     path("notifications/", include("notifications.urls")),
