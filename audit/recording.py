@@ -27,7 +27,8 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import prefetch_related_objects
 from django.db.models.signals import post_delete, post_save, pre_save
-from django.utils import timezone
+
+from lib.formats import day_kept, moment_kept
 
 from .chain import entries_append, entry_append
 from .context import audit_context
@@ -111,13 +112,9 @@ def text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
-        return (
-            timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
-            if timezone.is_aware(value)
-            else value.strftime("%d/%m/%Y %H:%M")
-        )
+        return moment_kept(value)
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return day_kept(value)
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     return str(value)

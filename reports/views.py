@@ -32,19 +32,16 @@ from .assignments import assignments_for
 from .conflicts import merged_form, pending_clashes
 from .forms import NARRATIVE_PARTS, ReasonForm, ReportFilter, ReportForm, narrative_name
 from .foureyes import approval_barred
+from .history import event_rows, field_labels, last_reason, report_history
 from .models import Report, ReportingPeriod, ReportStatus
 from .periods import parse_period, quarter_label
 from .selectors import (
     FormContext,
     entries_of,
-    event_rows,
-    field_labels,
     is_province_report,
-    last_reason,
     open_slots,
     previous_approved_revision,
     report_form_context,
-    report_history,
     report_timeliness,
     time_wording,
 )

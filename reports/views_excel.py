@@ -23,10 +23,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from fileread.reader import FileRefused, upload_bytes
 
 from .access import can_edit, report_for_user
-from .excel import (
+from .excel import report_workbook
+from .excel_upload import (
     Preview,
     UploadError,
-    report_workbook,
     upload_matches,
     upload_preview,
     workbook_read,

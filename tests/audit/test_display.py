@@ -285,7 +285,8 @@ def test_a_report_value_names_its_data_field_by_label_with_the_code_after_it(pro
 def test_the_page_names_the_fields_of_saved_and_imported_values_by_label(
     client, office_user, small_tree, programme, django_assert_max_num_queries
 ):
-    from reports.importing import ImportLine, values_import
+    from reports.importing import values_import
+    from reports.importing_file import ImportLine
     from reports.models import ValueState
     from reports.numbers import Entry
     from reports.services import ReportInput, report_save

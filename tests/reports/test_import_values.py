@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reports.importing import ImportLine, values_import
+from reports.importing import values_import
+from reports.importing_file import ImportLine
 from reports.models import EventAction, Report, ReportEvent, ReportStatus, ValueState
 
 DATA = Path(__file__).parent / "data"
