@@ -14,7 +14,7 @@ from targets.programmes import fields_in_force, programmes_in_force, task_groups
 from .models import Report, ReportingPeriod, ValueState
 from .numbers import Entry
 from .registry import registry_counts
-from .validation import FieldRule, Findings, report_check
+from .validation import FieldRule, Findings, PreviousQuarter, report_check
 
 
 def unreported_rest(
@@ -103,8 +103,11 @@ def report_findings(report: Report, values: Mapping[str, Entry]) -> Findings:
         rules,
         values,
         pairs=indicator_pairs(report.period),
-        previous=report_entries(prev) if prev else None,
-        same_year_previous=prev is not None and prev.period.year == report.period.year,
+        previous=(
+            PreviousQuarter(report_entries(prev), same_year=prev.period.year == report.period.year)
+            if prev
+            else None
+        ),
         grassroots_in_subtree=None if is_province_report(report) else counts["grassroots_all"],
         registry=counts,
     )
