@@ -63,6 +63,12 @@ def office_required(view: View[P]) -> View[P]:
     return _role_required(lambda user: user.is_office)(view)
 
 
+def account_admin_required(view: View[P]) -> View[P]:
+    """Logged in, and managing accounts (an administrator or a superuser); 403 for anyone
+    else, office staff included."""
+    return _role_required(lambda user: user.can_manage_accounts)(view)
+
+
 def province_reader_required(view: View[P]) -> View[P]:
     """Logged in, and reading the whole province (office, administrators, the Standing
     Committee); 403 for a unit's reporter."""
