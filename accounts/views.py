@@ -19,7 +19,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .access import AuthenticatedHttpRequest, account_admin_required, office_required
+from .access import (
+    AuthenticatedHttpRequest,
+    account_admin_required,
+    manages_accounts,
+    office_required,
+)
 from .forms import AccountCreateForm, AccountEditForm, AccountFilter, AccountPasswordForm
 from .models import User
 from .services import AccountError, account_set_active, require_may_change
@@ -125,7 +130,7 @@ def account_active(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     else:
         text = _("Account %(name)s enabled.") if active else _("Account %(name)s disabled.")
         messages.success(request, text % {"name": account.username})
-    if not actor.can_manage_accounts and account.unit is not None:
+    if not manages_accounts(actor) and account.unit is not None:
         return redirect("accounts:unit", account.unit.url_key)
     return redirect("accounts:edit", account.pk)
 
