@@ -1,7 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 
-from api.http import not_found, read_only
+from api.urls import NotFoundInJson
 
 from . import views
 
@@ -17,7 +17,7 @@ urlpatterns = [
     path("briefing/", include("briefing.urls")),
     path("api/v1/", include("api.urls")),
     # Anything else under /api/ (another version, a typo) is the API's JSON 404 too.
-    re_path(r"^api/", read_only(not_found)),
+    path("api/", include([NotFoundInJson()])),
     path("audit/", include("audit.urls")),
     path("print/", include("printing.urls")),
     path("notifications/", include("notifications.urls")),
