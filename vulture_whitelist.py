@@ -156,3 +156,6 @@ _.label_from_instance  # unused attribute (reports/forms.py)
 _.due_count  # unused property (reports/selectors.py)
 picker  # unused variable (unions/forms.py)
 _.help_text  # unused attribute (a form field's help set after creation)
+
+# The audit entry's content is passed to the model by field name (audit.chain.EntryContent.fields).
+actor_username  # unused variable (audit/chain.py)

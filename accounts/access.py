@@ -63,6 +63,18 @@ def office_required(view: View[P]) -> View[P]:
     return _role_required(lambda user: user.is_office)(view)
 
 
+def manages_accounts(user: User) -> bool:
+    """Administrators and superusers manage every account; office staff only enable and
+    disable those of a unit's people, from the unit's page."""
+    return user.can_manage_accounts
+
+
+def account_admin_required(view: View[P]) -> View[P]:
+    """Logged in, and managing accounts (an administrator or a superuser); 403 for anyone
+    else, office staff included."""
+    return _role_required(manages_accounts)(view)
+
+
 def province_reader_required(view: View[P]) -> View[P]:
     """Logged in, and reading the whole province (office, administrators, the Standing
     Committee); 403 for a unit's reporter."""

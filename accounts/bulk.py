@@ -121,22 +121,8 @@ def _row_check(
 ) -> tuple[AccountRow | None, list[str]]:
     if "__formula__" in cells:
         return None, [_("a cell holds a formula; type the value instead")]
-    problems: list[str] = []
-    username = cells.get("username", "")
-    try:
-        User.username_validator(username)
-        if not username or len(username) > 150:
-            raise ValidationError("bad")
-    except ValidationError:
-        problems.append(_("username “%(value)s” is not valid") % {"value": username})
-    full_name = cells.get("full_name", "")
-    if not full_name or len(full_name) > 150:
-        problems.append(_("the full name is missing or longer than 150 characters"))
-    email = cells.get("email", "")
-    try:
-        validate_email(email)
-    except ValidationError:
-        problems.append(_("email “%(value)s” is not valid") % {"value": email})
+    problems = _person_problems(cells)
+    username, full_name, email = (cells.get(c, "") for c in ("username", "full_name", "email"))
     unit = units.get(cells.get("unit", "").strip())
     if isinstance(unit, str):
         problems.append(
@@ -155,6 +141,27 @@ def _row_check(
     if problems or not isinstance(unit, Unit) or role is None:
         return None, problems
     return AccountRow(line, username, full_name, email, unit, role), []
+
+
+def _person_problems(cells: dict[str, str]) -> list[str]:
+    """What is wrong with the line's username, full name and email."""
+    problems: list[str] = []
+    username = cells.get("username", "")
+    try:
+        User.username_validator(username)
+        if not username or len(username) > 150:
+            raise ValidationError("bad")
+    except ValidationError:
+        problems.append(_("username “%(value)s” is not valid") % {"value": username})
+    full_name = cells.get("full_name", "")
+    if not full_name or len(full_name) > 150:
+        problems.append(_("the full name is missing or longer than 150 characters"))
+    email = cells.get("email", "")
+    try:
+        validate_email(email)
+    except ValidationError:
+        problems.append(_("email “%(value)s” is not valid") % {"value": email})
+    return problems
 
 
 def _duplicates(rows: Iterable[AccountRow]) -> list[RowError]:

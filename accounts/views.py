@@ -13,16 +13,21 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from .access import (
+    AuthenticatedHttpRequest,
+    account_admin_required,
+    manages_accounts,
+    office_required,
+)
 from .forms import AccountCreateForm, AccountEditForm, AccountFilter, AccountPasswordForm
 from .models import User
-from .services import AccountError, account_set_active, require_account_admin, require_may_change
+from .services import AccountError, account_set_active, require_may_change
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -30,23 +35,16 @@ if TYPE_CHECKING:
 PAGE_SIZE = 50
 
 
-def _admin(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    require_account_admin(user)
-    return user
-
-
-def _account(request: HttpRequest, pk: int) -> tuple[User, User]:
+def _account(request: AuthenticatedHttpRequest, pk: int) -> tuple[User, User]:
     """(the administrator, the account they may change); 403 for a superuser's account."""
-    actor = _admin(request)
+    actor = request.user
     account = get_object_or_404(User.objects.select_related("unit"), pk=pk)
     require_may_change(actor, account)
     return actor, account
 
 
-@login_required
-def account_list(request: HttpRequest) -> HttpResponse:
-    _admin(request)
+@account_admin_required
+def account_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     accounts = User.objects.select_related("unit").order_by("username")
     found = AccountFilter(request.GET, queryset=accounts)
     page = Paginator(found.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -68,8 +66,9 @@ def _form_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_create(request: HttpRequest) -> HttpResponse:
-    actor = _admin(request)
+@account_admin_required
+def account_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    actor = request.user
     form = AccountCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -84,7 +83,8 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@account_admin_required
+def account_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     actor, account = _account(request, pk)
     form = AccountEditForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
@@ -100,7 +100,8 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account_password(request: HttpRequest, pk: int) -> HttpResponse:
+@account_admin_required
+def account_password(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     actor, account = _account(request, pk)
     form = AccountPasswordForm(account, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -116,11 +117,10 @@ def account_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def account_active(request: HttpRequest, pk: int) -> HttpResponse:
+@office_required
+def account_active(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Administrators, and office staff for reporters and Standing Committee readers."""
-    actor: User = request.user  # type: ignore[assignment]
-    if not actor.is_office:
-        raise PermissionDenied
+    actor = request.user
     account = get_object_or_404(User.objects.select_related("unit"), pk=pk)
     active = request.POST.get("active") == "1"
     try:
@@ -130,7 +130,7 @@ def account_active(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         text = _("Account %(name)s enabled.") if active else _("Account %(name)s disabled.")
         messages.success(request, text % {"name": account.username})
-    if not actor.can_manage_accounts and account.unit is not None:
+    if not manages_accounts(actor) and account.unit is not None:
         return redirect("accounts:unit", account.unit.url_key)
     return redirect("accounts:edit", account.pk)
 

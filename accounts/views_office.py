@@ -6,7 +6,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from unions.access import unit_by_key
 from unions.importing import ImportFileError
 from unions.models import Unit
 
+from .access import AuthenticatedHttpRequest, office_required
 from .bulk import accounts_bulk_create
 from .models import User
 from .self_service import invitations_send
@@ -40,10 +40,9 @@ class AccountsFileForm(forms.Form):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def accounts_import(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
-    if not actor.is_office:
-        raise PermissionDenied
+@office_required
+def accounts_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    actor = request.user
     posted = request.method == "POST"
     form = AccountsFileForm(request.POST if posted else None, request.FILES if posted else None)
     context: dict[str, object] = {"form": form}
@@ -84,11 +83,9 @@ def _invite(request: HttpRequest, created: list[User]) -> None:
     )
 
 
-@login_required
-def unit_accounts(request: HttpRequest, code: str) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
-    if not actor.is_office:
-        raise PermissionDenied
+@office_required
+def unit_accounts(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    actor = request.user
     unit = unit_by_key(Unit.objects.all(), code)
     accounts = User.objects.filter(unit=unit).order_by("username")
     rows = [(a, may_set_active(actor, a)) for a in accounts]

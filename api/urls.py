@@ -23,8 +23,9 @@ _NOT_FOUND = read_only(not_found)
 
 
 class NotFoundInJson(URLResolver):
-    """Last under /api/v1/: whatever no endpoint matched resolves to the JSON 404, so an
-    unknown API URL never answers the portal's HTML page. It names no route of its own."""
+    """Last under /api/v1/, and alone under the rest of /api/: whatever no endpoint matched
+    resolves to the JSON 404, so an unknown API URL never answers the portal's HTML page. It
+    names no route of its own."""
 
     def __init__(self) -> None:
         super().__init__(RoutePattern(""), [])

@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from django.db import connection, transaction
@@ -50,20 +51,28 @@ def entry_digest(prev_hash: str, content: Mapping[str, Any]) -> str:
     return hashlib.sha256(f"{prev_hash}\n{text}".encode()).hexdigest()
 
 
-def entry_append(
-    *,
-    actor_id: int | None,
-    actor_username: str,
-    via: str,
-    via_detail: str,
-    app_label: str,
-    model: str,
-    object_pk: str,
-    object_repr: str,
-    action: str,
-    before: dict[str, Any],
-    after: dict[str, Any],
-) -> AuditEntry:
+@dataclass(frozen=True)
+class EntryContent:
+    """What one entry says: who did what to which object, through which door, and the values
+    before and after. The time and the links of the chain are added when it is written."""
+
+    actor_id: int | None
+    actor_username: str
+    via: str
+    via_detail: str
+    app_label: str
+    model: str
+    object_pk: str
+    object_repr: str
+    action: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+    def fields(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in dataclass_fields(self)}
+
+
+def entry_append(content: EntryContent) -> AuditEntry:
     """Writes one entry at the server's time, linked to the last one. There is no other way:
     the model refuses save(), create() and bulk_create() from anywhere else."""
     with transaction.atomic():
@@ -71,27 +80,13 @@ def entry_append(
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
         last = AuditEntry.objects.order_by("-pk").values_list("chain_hash", flat=True).first()
-        entry = AuditEntry(
-            at=timezone.now(),
-            actor_id=actor_id,
-            actor_username=actor_username,
-            via=via,
-            via_detail=via_detail,
-            app_label=app_label,
-            model=model,
-            object_pk=object_pk,
-            object_repr=object_repr,
-            action=action,
-            before=before,
-            after=after,
-            prev_hash=last or GENESIS,
-        )
+        entry = AuditEntry(at=timezone.now(), prev_hash=last or GENESIS, **content.fields())
         entry.chain_hash = entry_digest(entry.prev_hash, entry.__dict__)
         entry.append_to_log()
     return entry
 
 
-def entries_append(entries: list[dict[str, Any]]) -> list[AuditEntry]:
+def entries_append(entries: list[EntryContent]) -> list[AuditEntry]:
     """`entry_append` for many entries in one go (a reorganisation of a thousand units): the
     lock is taken and the last link read once, then each entry is chained to the one before
     it and inserted."""
@@ -105,8 +100,8 @@ def entries_append(entries: list[dict[str, Any]]) -> list[AuditEntry]:
         last = AuditEntry.objects.order_by("-pk").values_list("chain_hash", flat=True).first()
         previous = last or GENESIS
         now = timezone.now()
-        for fields in entries:
-            entry = AuditEntry(at=now, prev_hash=previous, **fields)
+        for content in entries:
+            entry = AuditEntry(at=now, prev_hash=previous, **content.fields())
             entry.chain_hash = entry_digest(entry.prev_hash, entry.__dict__)
             previous = entry.chain_hash
             written.append(entry)

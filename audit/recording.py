@@ -27,9 +27,10 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import prefetch_related_objects
 from django.db.models.signals import post_delete, post_save, pre_save
-from django.utils import timezone
 
-from .chain import entries_append, entry_append
+from lib.formats import day_kept, moment_kept
+
+from .chain import EntryContent, entries_append, entry_append
 from .context import audit_context
 from .models import AuditAction, AuditEntry
 
@@ -111,13 +112,9 @@ def text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dt.datetime):
-        return (
-            timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
-            if timezone.is_aware(value)
-            else value.strftime("%d/%m/%Y %H:%M")
-        )
+        return moment_kept(value)
     if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
+        return day_kept(value)
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
     return str(value)
@@ -162,28 +159,28 @@ def _shown(model: type[models.Model], name: str, value: Any, instance: models.Mo
 
 
 def _write(instance: models.Model, action: str, before: Row, after: Row) -> AuditEntry:
-    return entry_append(**_entry(instance, action, before, after))
+    return entry_append(_entry(instance, action, before, after))
 
 
-def _entry(instance: models.Model, action: str, before: Row, after: Row) -> dict[str, Any]:
+def _entry(instance: models.Model, action: str, before: Row, after: Row) -> EntryContent:
     """What an entry says of `instance` being created, changed or deleted (written by
     `entry_append`, or `entries_append` for many at once)."""
     model = type(instance)
     context = audit_context()
     actor_id, username = context.actor()
-    return {
-        "actor_id": actor_id,
-        "actor_username": username,
-        "via": context.via,
-        "via_detail": context.detail,
-        "app_label": model._meta.app_label,
-        "model": model._meta.model_name or "",
-        "object_pk": str(instance.pk),
-        "object_repr": audited_models()[model].describe(instance)[:300],
-        "action": action,
-        "before": before,
-        "after": after,
-    }
+    return EntryContent(
+        actor_id=actor_id,
+        actor_username=username,
+        via=context.via,
+        via_detail=context.detail,
+        app_label=model._meta.app_label,
+        model=model._meta.model_name or "",
+        object_pk=str(instance.pk),
+        object_repr=audited_models()[model].describe(instance)[:300],
+        action=action,
+        before=before,
+        after=after,
+    )
 
 
 def _non_empty(model: type[models.Model], row: Row, instance: models.Model) -> Row:
@@ -214,12 +211,12 @@ def saved(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> 
         return
     entry = _update_entry(sender, instance, stored)
     if entry is not None:
-        entry_append(**entry)
+        entry_append(entry)
 
 
 def _update_entry(
     sender: type[models.Model], instance: models.Model, stored: Row
-) -> dict[str, Any] | None:
+) -> EntryContent | None:
     """The entry for an update from the `stored` values (by attname) to the instance's, if any
     field changed."""
     old = _row(sender, stored)

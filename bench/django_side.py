@@ -28,8 +28,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Role, User  # noqa: E402
+from reports.findings import report_entries  # noqa: E402
 from reports.models import Assignment, Report, ReportingPeriod, Value  # noqa: E402
-from reports.services import _entries, report_findings, report_reopen  # noqa: E402
+from reports.services import report_findings, report_reopen  # noqa: E402
 from targets.models import Indicator, Programme  # noqa: E402
 from unions.models import Unit, UnitKind  # noqa: E402
 
@@ -66,7 +67,7 @@ def setup(savers: int) -> dict[str, Any]:
             continue
         if not report.is_editable:
             report = report_reopen(report, reason="benchmark", actor=office)
-        if not report_findings(report, _entries(report)).ok:
+        if not report_findings(report, report_entries(report)).ok:
             continue  # synthetic figures that fail validation would count as save errors
         name = f"bench_reporter_{len(reporters) + 1:02d}"
         user, _ = User.objects.get_or_create(

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.urls import NotFoundInJson
+
 from . import views
 
 urlpatterns = [
@@ -14,6 +16,8 @@ urlpatterns = [
     path("exports/", include("dashboards.urls_export")),
     path("briefing/", include("briefing.urls")),
     path("api/v1/", include("api.urls")),
+    # Anything else under /api/ (another version, a typo) is the API's JSON 404 too.
+    path("api/", include([NotFoundInJson()])),
     path("audit/", include("audit.urls")),
     path("print/", include("printing.urls")),
     path("notifications/", include("notifications.urls")),

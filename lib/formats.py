@@ -11,11 +11,13 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 DASH = "–"
+# Day first, as the province writes dates (Django's date_format letters).
+KEPT_DAY = "d/m/Y"
 
 _SEPARATORS: dict[str | None, dict[int, str] | None] = {}
 
@@ -65,6 +67,19 @@ def pct(value: Any, places: int = 1) -> str:
 def day(value: dt.date) -> str:
     """A date as the language writes it in short: 05/12/2023 (vi)."""
     return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+def day_kept(value: dt.date) -> str:
+    """A date as the portal keeps it in text (the audit log, a form's fixed cells):
+    05/12/2023 in every language, so the text reads the same whoever wrote it."""
+    return formats.date_format(value, KEPT_DAY)
+
+
+def moment_kept(value: dt.datetime) -> str:
+    """A moment kept in text, in the portal's time zone: 05/12/2023 14:30 in every language."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, f"{KEPT_DAY} H:i")
 
 
 def quarter_label(year: int, quarter: int) -> str:

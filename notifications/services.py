@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from lib.formats import day
 from reports.models import EventAction, Report, ReportingPeriod
 from unions.models import Unit
 
@@ -117,7 +118,7 @@ def notify_remind(unit: Unit, period: ReportingPeriod, *, actor: User | None) ->
     report = Report.objects.filter(unit=unit, period=period, is_latest=True).order_by("-pk").first()
     link = _link(reverse("reports:detail", args=[report.pk]) if report else "/reports/")
     with translation.override(settings.LANGUAGE_CODE):
-        due = period.due.strftime("%d/%m/%Y")
+        due = day(period.due)
         facts = {"unit": unit.name, "period": period.label, "due": due, "link": link}
         subject = f"[{_('LĐLĐ Lai Châu')}] " + _("Reminder: report for %(period)s") % facts
         body = "\n\n".join(

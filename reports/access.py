@@ -40,10 +40,28 @@ def can_edit(user: User, report: Report) -> bool:
     return user.is_reporter and report.unit_id == user.unit_id
 
 
+def reviews_reports(user: User) -> bool:
+    """Office staff (and administrators) return, approve and reopen reports, and read what a
+    review needs: a report's history and its unconfirmed sharp changes."""
+    return user.is_office
+
+
+def require_reviewer(user: User) -> None:
+    """403 unless the user reviews reports; called once the report is known to be visible, so
+    a report outside the user's scope stays 404."""
+    if not reviews_reports(user):
+        raise PermissionDenied
+
+
+def filters_by_unit(user: User) -> bool:
+    """Whoever reads the whole province picks units in the report list's filter."""
+    return user.sees_whole_province
+
+
 def can_review(user: User, report: Report) -> bool:
     """Office staff approve, return and reopen."""
     reviewable = (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
-    return user.is_office and report.is_latest and report.status in reviewable
+    return reviews_reports(user) and report.is_latest and report.status in reviewable
 
 
 def require_unit_reporter(user: User, unit_id: int) -> None:

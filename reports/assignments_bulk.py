@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from lib.formats import day
 from unions.models import Unit
 
 from .hooks import assignments_changing
@@ -75,7 +76,7 @@ def extend_problems(assignment: Assignment, last: ReportingPeriod) -> list[str]:
     if unit.valid_to is not None and unit.valid_to <= last.cutoff:
         return [
             _("%(unit)s: the unit closed on %(day)s, before the cut-off of %(quarter)s.")
-            % {"unit": unit.code, "day": unit.valid_to.strftime("%d/%m/%Y"), "quarter": last.label}
+            % {"unit": unit.code, "day": day(unit.valid_to), "quarter": last.label}
         ]
     return []
 

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fileread.reader import FileRefused, ReadCell, path_bytes, table_rows
+from lib.formats import day
 from targets.models import Field
 from unions.models import Unit, UnitKind
 
 from .assignments import periods_ensure
-from .excel import number_message
-from .models import EventAction, Report, ReportEvent, ReportingPeriod, ReportStatus
+from .excel_upload import number_message
+from .importing_file import ImportLine, LineError
+from .models import EventAction, Report, ReportingPeriod, ReportStatus
 from .numbers import FILES, Entry, NumberError, parse_entry
 from .periods import parse_period
 from .services import (
@@ -37,34 +37,8 @@ from .services import (
     unreported_rest,
 )
 
-COLUMNS = ("unit", "period", "field", "value")
 STATUSES = (ReportStatus.APPROVED, ReportStatus.DRAFT, ReportStatus.SUBMITTED)
 IMPORT_REASON = "import"
-
-Cell = str | int | float | None
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; the message says why."""
-
-
-@dataclass(frozen=True)
-class ImportLine:
-    line: int
-    unit: str
-    period: str
-    field: str
-    value: Cell
-    status: str = ReportStatus.APPROVED
-
-
-@dataclass(frozen=True)
-class LineError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return _("line %(line)s: %(message)s") % {"line": self.line, "message": self.message}
 
 
 @dataclass
@@ -92,69 +66,6 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-# ---------------------------------------------------------------- reading the file
-
-
-def lines_read(path: Path) -> tuple[list[ImportLine], list[LineError]]:
-    """The file's lines, numbered as a spreadsheet shows them (the header is line 1)."""
-    try:
-        rows = table_rows(path_bytes(path), path.name)
-    except FileRefused as exc:
-        raise ImportFileError("\n".join(exc.messages)) from exc
-    return _lines((row.line, [_cell(c) for c in row.cells]) for row in rows)
-
-
-class _Formula(str):
-    """A cell holding a formula: refused, never evaluated."""
-
-
-def _cell(cell: ReadCell) -> Cell:
-    value = cell.value
-    if cell.data_type == "f":
-        return _Formula(value)
-    if value is None or isinstance(value, int | float | str):
-        return value
-    return str(value)
-
-
-def _lines(rows: Iterable[tuple[int, list[Cell]]]) -> tuple[list[ImportLine], list[LineError]]:
-    rows = iter(rows)
-    head_line, head = next(rows, (1, []))
-    names = [str(c or "").strip().lower() for c in head]
-    missing = [c for c in COLUMNS if c not in names]
-    if missing:
-        raise ImportFileError(
-            _("Line %(line)s must name the columns %(need)s; missing: %(missing)s.")
-            % {"line": head_line, "need": ", ".join(COLUMNS), "missing": ", ".join(missing)}
-        )
-    at = {name: names.index(name) for name in (*COLUMNS, "status") if name in names}
-    lines, errors = [], []
-    for number, row in rows:
-        cells = {name: row[i] if i < len(row) else None for name, i in at.items()}
-        if all(v is None or str(v).strip() == "" for v in cells.values()):
-            continue
-        if any(isinstance(v, _Formula) for v in cells.values()):
-            errors.append(LineError(number, _("a formula; type the value itself")))
-            continue
-        lines.append(
-            ImportLine(
-                number,
-                _text(cells["unit"]),
-                _text(cells["period"]),
-                _text(cells["field"]),
-                cells["value"],
-                _text(cells.get("status")).lower() or ReportStatus.APPROVED,
-            )
-        )
-    return lines, errors
-
-
-def _text(value: Cell) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return "" if value is None else str(value).strip()
 
 
 # ---------------------------------------------------------------- checking and planning
@@ -239,24 +150,13 @@ class _Planner:
             ]
         if found is None or unit is None:
             return []
-        if found.frequency == "annual" and quarter not in (None, 4):
-            return [
-                _("%(field)s is reported once a year: write the year (%(year)s) or %(year)sQ4.")
-                % {"field": found.code, "year": year}
-            ]
-        if found.frequency != "annual" and quarter is None:
-            return [
-                _("%(field)s is reported every quarter: write the quarter, e.g. %(year)sQ4.")
-                % {"field": found.code, "year": year}
-            ]
+        return _frequency_problems(found, year, quarter) or self._unit_problems(unit, found, period)
+
+    def _unit_problems(self, unit: Unit, found: Field, period: ReportingPeriod) -> list[str]:
         if not unit.is_active_on(period.cutoff):
             return [
                 _("%(unit)s did not exist on %(date)s, the cut-off of %(period)s.")
-                % {
-                    "unit": unit.code,
-                    "date": period.cutoff.strftime("%d/%m/%Y"),
-                    "period": period.code,
-                }
+                % {"unit": unit.code, "date": day(period.cutoff), "period": period.code}
             ]
         if found.code not in self._asked(period, unit.kind == UnitKind.PROVINCE):
             return [
@@ -270,6 +170,21 @@ class _Planner:
         if key not in self.asked:
             self.asked[key] = {f.code for f in report_fields(period, province=province)}
         return self.asked[key]
+
+
+def _frequency_problems(found: Field, year: int, quarter: int | None) -> list[str]:
+    """A field reported once a year goes with the year (or Q4), any other with its quarter."""
+    if found.frequency == "annual" and quarter not in (None, 4):
+        return [
+            _("%(field)s is reported once a year: write the year (%(year)s) or %(year)sQ4.")
+            % {"field": found.code, "year": year}
+        ]
+    if found.frequency != "annual" and quarter is None:
+        return [
+            _("%(field)s is reported every quarter: write the quarter, e.g. %(year)sQ4.")
+            % {"field": found.code, "year": year}
+        ]
+    return []
 
 
 # ---------------------------------------------------------------- writing
@@ -319,8 +234,7 @@ def _write(group: PlannedReport, result: ImportResult) -> str:
     existing = Report.objects.filter(unit=group.unit, period=group.period, is_latest=True).first()
     if existing is not None and not existing.is_editable:
         return _check_locked(existing, group)
-    last_event = ReportEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    report = existing or report_open(group.unit, group.period, None)
+    report = existing or report_open(group.unit, group.period, None, reason=IMPORT_REASON)
     confirmed = set()
     if group.status == ReportStatus.APPROVED:
         # History is entered as it was approved then: its sharp jumps are taken as confirmed.
@@ -344,18 +258,16 @@ def _write(group: PlannedReport, result: ImportResult) -> str:
             version=report.version,
             actor=None,
             action=EventAction.IMPORT,
+            reason=IMPORT_REASON,
         )
         if group.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
-            report = report_submit(report, version=report.version, actor=None)
+            report = report_submit(report, version=report.version, actor=None, reason=IMPORT_REASON)
         if group.status == ReportStatus.APPROVED:
-            report = report_approve(report, actor=None)
+            report = report_approve(report, actor=None, reason=IMPORT_REASON)
     except ReportInvalid as exc:
         raise _Refused(_findings_errors(group, exc.findings.errors)) from exc
     except WorkflowError as exc:
         raise _Refused([LineError(_first_line(group), exc.messages[0])]) from exc
-    ReportEvent.objects.filter(report=report, pk__gt=last_event, reason="").update(
-        reason=IMPORT_REASON
-    )
     return _("created") if existing is None else _("updated")
 
 

@@ -6,20 +6,31 @@ user started from (optimistic locking), validates, writes, and appends a ReportE
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from targets.models import Display, Field, Indicator, RegistryCount, TaskGroup
-from targets.programmes import fields_in_force, programmes_in_force, task_groups_of
+from targets.models import Field
 from unions.models import Unit
 
+from .findings import (
+    DiffRow,
+    indicator_pairs,
+    is_province_report,
+    previous_report,
+    report_blanks,
+    report_diff,
+    report_entries,
+    report_fields,
+    report_findings,
+    report_task_groups,
+    unconfirmed_warnings,
+    unreported_rest,
+)
 from .foureyes import approval_barred
 from .hooks import report_acted, report_approved
 from .models import (
@@ -33,30 +44,14 @@ from .models import (
     ValueState,
 )
 from .numbers import Entry
-from .registry import registry_counts
-from .validation import FieldRule, Findings, report_check
-
-
-class WorkflowError(ValidationError):
-    """A transition that is not allowed now; the message says why."""
-
-
-class StaleVersion(WorkflowError):
-    """Someone else saved the report since this user opened it."""
-
-    def __init__(self, message: str, events: list[ReportEvent]) -> None:
-        super().__init__(message)
-        self.events = events
-
-
-class FourEyes(WorkflowError):
-    """The approver changed the figures of this revision last; another office account must."""
-
-
-class ReportInvalid(WorkflowError):
-    def __init__(self, findings: Findings) -> None:
-        super().__init__(_("The report has errors; nothing was saved."))
-        self.findings = findings
+from .refusals import (
+    FourEyes,
+    ReportIncomplete,
+    ReportInvalid,
+    StaleVersion,
+    WorkflowError,
+)
+from .validation import Findings
 
 
 @dataclass
@@ -66,138 +61,6 @@ class ReportInput:
     confirmed_warnings: set[str] = field(default_factory=set)
     # Why a field left blank is not reported (field code → reason); ignored for other values.
     not_reported: dict[str, str] = field(default_factory=dict)
-
-
-class ReportIncomplete(WorkflowError):
-    """A report sent with fields neither filled in, "not applicable", nor explained."""
-
-    def __init__(self, empty: list[Field]) -> None:
-        names = ", ".join(f.label for f in empty[:8])
-        more = len(empty) - 8
-        if more > 0:
-            names += " " + ngettext("and %(n)d more", "and %(n)d more", more) % {"n": more}
-        super().__init__(
-            ngettext(
-                "Not sent: %(n)d field is empty (%(names)s). Enter a number, tick “not "
-                "applicable”, or say why it is not reported.",
-                "Not sent: %(n)d fields are empty (%(names)s). Enter a number, tick “not "
-                "applicable”, or say why each is not reported.",
-                len(empty),
-            )
-            % {"n": len(empty), "names": names}
-        )
-        self.empty = empty
-
-
-def unreported_rest(
-    report: Report, given: Mapping[str, Entry], reason: str
-) -> tuple[dict[str, Entry], dict[str, str]]:
-    """For a report written by the portal itself (an import of history, the demo): the asked
-    fields that `given` leaves blank or out and the report does not hold, as blanks with
-    `reason`, so that the report says why they are missing instead of being refused."""
-    held = set(report.values.exclude(state=ValueState.BLANK).values_list("field__code", flat=True))
-    fields = report_fields(report.period, province=_is_province_report(report))
-    missing = {code for code, entry in given.items() if entry.state == ValueState.BLANK}
-    rest = [
-        f.code
-        for f in fields
-        if (f.code not in given or f.code in missing) and f.code not in held - set(given)
-    ]
-    return {code: Entry.blank() for code in rest}, {code: reason for code in rest}
-
-
-def report_blanks(report: Report) -> list[tuple[Field, str]]:
-    """The fields the report asks for and does not give, each with the reason given ("" for
-    none): what the office sees before approving, and what a sending must explain."""
-    fields = report_fields(report.period, province=_is_province_report(report))
-    given = {
-        code: (state, reason)
-        for code, state, reason in report.values.values_list("field__code", "state", "reason")
-    }
-    blanks = []
-    for f in fields:
-        state, reason = given.get(f.code, (ValueState.BLANK, ""))
-        if state == ValueState.BLANK:
-            blanks.append((f, reason))
-    return blanks
-
-
-def report_fields(period: ReportingPeriod, *, province: bool = False) -> list[Field]:
-    """Fields this quarter's reports ask for, once for every programme in force then:
-    annual fields only in the fourth quarter."""
-    fields = fields_in_force(period.year, period.quarter)
-    return [
-        f
-        for f in fields
-        if f.province_only == province and (period.asks_annual_fields or f.frequency != "annual")
-    ]
-
-
-def report_task_groups(period: ReportingPeriod) -> list[TaskGroup]:
-    """The task groups of every programme in force in the quarter, whose narratives it asks."""
-    return task_groups_of(programmes_in_force(period.year, period.quarter))
-
-
-def indicator_pairs(period: ReportingPeriod) -> list[tuple[str, str]]:
-    # A ratio per CĐCS (A08) may exceed its denominator; only shares are bounded by it.
-    programmes = programmes_in_force(period.year, period.quarter)
-    rows = Indicator.objects.filter(
-        programme__in=programmes, denominator__isnull=False, display=Display.PERCENT
-    )
-    pairs = rows.values_list("numerator__code", "denominator__code")
-    return sorted({(num, den) for num, den in pairs})
-
-
-def _entries(report: Report) -> dict[str, Entry]:
-    return {v.field.code: Entry(v.state, v.number) for v in report.values.select_related("field")}
-
-
-def previous_report(report: Report) -> Report | None:
-    """The previous quarter's report of the same unit: its approved revision, else its latest."""
-    period = report.period
-    year, quarter = (
-        (period.year, period.quarter - 1) if period.quarter > 1 else (period.year - 1, 4)
-    )
-    candidates = Report.objects.filter(
-        unit=report.unit,
-        period__year=year,
-        period__quarter=quarter,
-    )
-    return candidates.filter(in_force=True).first() or candidates.filter(is_latest=True).first()
-
-
-def report_findings(report: Report, values: Mapping[str, Entry]) -> Findings:
-    fields = report_fields(report.period, province=_is_province_report(report))
-    known = list(RegistryCount.objects.all())
-    labels = {c.code: c.label for c in known}
-    rules = {f.code: _rule(f, labels) for f in fields}
-    prev = previous_report(report)
-    counts = registry_counts(report.unit, report.period.cutoff, known)
-    return report_check(
-        rules,
-        values,
-        pairs=indicator_pairs(report.period),
-        previous=_entries(prev) if prev else None,
-        same_year_previous=prev is not None and prev.period.year == report.period.year,
-        grassroots_in_subtree=None if _is_province_report(report) else counts.get("grassroots_all"),
-        registry=counts,
-    )
-
-
-def _rule(f: Field, labels: dict[str, str]) -> FieldRule:
-    label = labels.get(f.registry_count, f.registry_count) if f.registry_count else ""
-    return FieldRule(
-        f.code,
-        f.time_kind,
-        f.counts_grassroots,
-        f.label,
-        registry=f.registry_count,
-        registry_label=label,
-    )
-
-
-def _is_province_report(report: Report) -> bool:
-    return report.unit.kind == "province"
 
 
 def _lock(report: Report) -> Report:
@@ -238,14 +101,17 @@ def _bump(report: Report, actor: User | None, **fields: object) -> None:
 
 
 @transaction.atomic
-def report_open(unit: Unit, period: ReportingPeriod, actor: User | None) -> Report:
-    """The working revision of `unit`'s report for `period`, created as a draft if none."""
+def report_open(
+    unit: Unit, period: ReportingPeriod, actor: User | None, *, reason: str = ""
+) -> Report:
+    """The working revision of `unit`'s report for `period`, created as a draft if none.
+    `reason` goes on the creation's event (an import says so)."""
     report = Report.objects.filter(unit=unit, period=period, is_latest=True).first()
     if report is None:
         try:
             with transaction.atomic():
                 report = Report.objects.create(unit=unit, period=period, updated_by=actor)
-                _event(report, actor, EventAction.CREATE)
+                _event(report, actor, EventAction.CREATE, reason=reason)
         except IntegrityError:
             # Someone opened it at the same moment (two clicks, reporter and office): theirs.
             report = Report.objects.get(unit=unit, period=period, is_latest=True)
@@ -286,15 +152,17 @@ def report_save(
     version: int,
     actor: User | None,
     action: str = EventAction.SAVE,
+    reason: str = "",
 ) -> Report:
-    """Writes values and narratives of a draft or returned report; all or nothing."""
+    """Writes values and narratives of a draft or returned report; all or nothing. `reason`
+    goes on the event, written once with it."""
     report = _lock(report)
     _check_version(report, version)
     _require_editable(report)
-    current = _entries(report)
+    current = report_entries(report)
     merged = {**current, **data.values}
     findings = report_findings(report, merged)
-    asked = {f.code for f in report_fields(report.period, province=_is_province_report(report))}
+    asked = {f.code for f in report_fields(report.period, province=is_province_report(report))}
     for code in sorted(set(data.values) - asked):
         findings.error(
             code,
@@ -308,7 +176,7 @@ def report_save(
     changes = _write_values(report, current, data, findings)
     changes += _write_narratives(report, data.narratives)
     _bump(report, actor)
-    _event(report, actor, action, changes=changes)
+    _event(report, actor, action, reason=reason, changes=changes)
     return report
 
 
@@ -365,20 +233,12 @@ def _write_narratives(
     return changes
 
 
-def unconfirmed_warnings(report: Report) -> dict[str, str]:
-    findings = report_findings(report, _entries(report))
-    confirmed = set(
-        report.values.filter(warning_confirmed=True).values_list("field__code", flat=True)
-    )
-    return {code: msg for code, msg in findings.warnings.items() if code not in confirmed}
-
-
 @transaction.atomic
-def report_submit(report: Report, *, version: int, actor: User | None) -> Report:
+def report_submit(report: Report, *, version: int, actor: User | None, reason: str = "") -> Report:
     report = _lock(report)
     _check_version(report, version)
     _require_editable(report)
-    findings = report_findings(report, _entries(report))
+    findings = report_findings(report, report_entries(report))
     if not findings.ok:
         raise ReportInvalid(findings)
     empty = [f for f, reason in report_blanks(report) if not reason]
@@ -387,7 +247,7 @@ def report_submit(report: Report, *, version: int, actor: User | None) -> Report
     now = timezone.now()
     first = report.first_submitted_at or now
     _bump(report, actor, status=ReportStatus.SUBMITTED, submitted_at=now, first_submitted_at=first)
-    _event(report, actor, EventAction.SUBMIT)
+    _event(report, actor, EventAction.SUBMIT, reason=reason)
     report_acted(report, EventAction.SUBMIT, actor=actor)
     return report
 
@@ -406,7 +266,7 @@ def report_return(report: Report, *, reason: str, actor: User | None) -> Report:
 
 
 @transaction.atomic
-def report_approve(report: Report, *, actor: User | None) -> Report:
+def report_approve(report: Report, *, actor: User | None, reason: str = "") -> Report:
     report = _lock(report)
     if report.status != ReportStatus.SUBMITTED or not report.is_latest:
         raise WorkflowError(_("Only a submitted report can be approved."))
@@ -439,7 +299,7 @@ def report_approve(report: Report, *, actor: User | None) -> Report:
         earlier.in_force = False
         earlier.save(update_fields=["in_force"])
     _bump(report, actor, status=ReportStatus.APPROVED, approved_at=timezone.now(), in_force=True)
-    _event(report, actor, EventAction.APPROVE)
+    _event(report, actor, EventAction.APPROVE, reason=reason)
     report_acted(report, EventAction.APPROVE, actor=actor)
     # Pre-summed roll-up totals change with what counts, in this same transaction.
     report_approved(report, replaced=replaced)
@@ -466,6 +326,14 @@ def report_reopen(report: Report, *, reason: str, actor: User | None) -> Report:
         first_submitted_at=report.first_submitted_at,
         updated_by=actor,
     )
+    _copy_contents(report, new)
+    _event(new, actor, EventAction.REOPEN, reason=reason.strip())
+    report_acted(new, EventAction.REOPEN, actor=actor, reason=reason.strip())
+    return new
+
+
+def _copy_contents(report: Report, new: Report) -> None:
+    """The values and narratives of `report`, copied into its new revision `new`."""
     Value.objects.bulk_create(
         Value(
             report=new,
@@ -487,29 +355,23 @@ def report_reopen(report: Report, *, reason: str, actor: User | None) -> Report:
         )
         for n in report.narratives.all()
     )
-    _event(new, actor, EventAction.REOPEN, reason=reason.strip())
-    report_acted(new, EventAction.REOPEN, actor=actor, reason=reason.strip())
-    return new
 
 
-@dataclass(frozen=True)
-class DiffRow:
-    field: Field
-    old: Entry
-    new: Entry
-
-
-def report_diff(old: Report, new: Report) -> list[DiffRow]:
-    """The cells that differ between two revisions, in the form's order."""
-    before, after = _entries(old), _entries(new)
-    codes = set(before) | set(after)
-    fields = Field.objects.filter(code__in=codes).order_by("order")
-    blank = Entry.blank()
-    return [
-        DiffRow(f, before.get(f.code, blank), after.get(f.code, blank))
-        for f in fields
-        if before.get(f.code, blank) != after.get(f.code, blank)
-    ]
-
-
-__all__ = ["ValueState"]
+__all__ = [
+    "DiffRow",
+    "FourEyes",
+    "ReportIncomplete",
+    "ReportInvalid",
+    "StaleVersion",
+    "ValueState",
+    "WorkflowError",
+    "indicator_pairs",
+    "previous_report",
+    "report_blanks",
+    "report_diff",
+    "report_fields",
+    "report_findings",
+    "report_task_groups",
+    "unconfirmed_warnings",
+    "unreported_rest",
+]

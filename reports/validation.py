@@ -51,52 +51,75 @@ def _num(entry: Entry | None) -> int | None:
     return entry.number
 
 
+@dataclass(frozen=True)
+class PreviousQuarter:
+    """The last quarter's values of the same unit, and whether that quarter lies in the same
+    calendar year (year-to-date counts restart on 1 January)."""
+
+    values: Mapping[str, Entry]
+    same_year: bool = False
+
+
 def report_check(
     rules: Mapping[str, FieldRule],
     values: Mapping[str, Entry],
     *,
     pairs: list[tuple[str, str]],
-    previous: Mapping[str, Entry] | None = None,
-    same_year_previous: bool = False,
+    previous: PreviousQuarter | None = None,
     grassroots_in_subtree: int | None = None,
     registry: Mapping[str, int] | None = None,
 ) -> Findings:
     """Checks one report's values.
 
     `pairs` are (numerator, denominator) field codes from the programme's indicators;
-    `previous` the last quarter's values of the same unit, and `same_year_previous` whether
-    that quarter lies in the same calendar year (year-to-date counts restart on 1 January);
-    `registry` the counts the registry knows for the unit's subtree at the cut-off (by sector
-    and kind), which the fields that name one may not exceed.
+    `previous` the last quarter of the same unit; `registry` the counts the registry knows
+    for the unit's subtree at the cut-off (by sector and kind), which the fields that name one
+    may not exceed.
     """
-    found = Findings()
-    previous = previous or {}
-    _check_pairs(found, rules, values, pairs)
+    check = _Check(
+        Findings(), previous or PreviousQuarter({}), grassroots_in_subtree, registry or {}
+    )
+    _check_pairs(check.found, rules, values, pairs)
     for code, rule in rules.items():
-        current, before = _num(values.get(code)), _num(previous.get(code))
-        if current is None:
-            continue
-        over_registry = grassroots_in_subtree is not None and current > grassroots_in_subtree
+        current = _num(values.get(code))
+        if current is not None:
+            check.bounds(code, rule, current)
+            check.change(code, rule, current)
+    return check.found
+
+
+@dataclass
+class _Check:
+    """The checks of one value against the registry and against the previous quarter."""
+
+    found: Findings
+    previous: PreviousQuarter
+    grassroots_in_subtree: int | None
+    registry: Mapping[str, int]
+
+    def bounds(self, code: str, rule: FieldRule, current: int) -> None:
+        grassroots = self.grassroots_in_subtree
+        over_registry = grassroots is not None and current > grassroots
         if rule.counts_grassroots and over_registry:
-            found.error(
+            self.found.error(
                 code,
                 _("More than the %(n)s CĐCS registered in this unit's subtree.")
-                % {"n": _shown(grassroots_in_subtree)},
+                % {"n": _shown(grassroots)},
             )
-        known = (registry or {}).get(rule.registry) if rule.registry else None
+        known = self.registry.get(rule.registry) if rule.registry else None
         if known is not None and current > known and not (rule.counts_grassroots and over_registry):
-            found.error(
+            self.found.error(
                 code,
                 _("More than the registry knows on the cut-off date: %(n)s (%(what)s).")
                 % {"n": _shown(known), "what": rule.registry_label},
             )
-        if (
-            rule.time_kind == "ytd"
-            and same_year_previous
-            and before is not None
-            and current < before
-        ):
-            found.error(
+
+    def change(self, code: str, rule: FieldRule, current: int) -> None:
+        before, same_year = _num(self.previous.values.get(code)), self.previous.same_year
+        if before is None:
+            return
+        if rule.time_kind == "ytd" and same_year and current < before:
+            self.found.error(
                 code,
                 _(
                     "A count since 1 January cannot fall within the year "
@@ -105,16 +128,14 @@ def report_check(
                 % {"before": _shown(before)},
             )
         elif (
-            before is not None
-            and (rule.time_kind != "ytd" or same_year_previous)
+            (rule.time_kind != "ytd" or same_year)
             and _jumps(before, current)
-            and code not in found.errors
+            and code not in self.found.errors
         ):
-            found.warnings[code] = _(
+            self.found.warnings[code] = _(
                 "Changed sharply from the previous quarter (%(before)s → %(now)s). "
                 "Please check and confirm."
             ) % {"before": _shown(before), "now": _shown(current)}
-    return found
 
 
 def _check_pairs(

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import office_required
+from accounts.access import AuthenticatedHttpRequest, office_required
 from lib.identifiers import plain_number
 from unions.forms import date_field
 from unions.models import Unit
@@ -90,7 +90,7 @@ def _calendar_page(
 @login_required
 @require_POST
 @office_required
-def due_dates(request: HttpRequest) -> HttpResponse:
+def due_dates(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Sets (or clears) the due date of the chosen quarters at once."""
     form = DueDatesForm(request.POST, prefix="due")
     if form.is_valid():
@@ -174,7 +174,7 @@ class BulkAssignmentsForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 @office_required
-def assignments_bulk(request: HttpRequest) -> HttpResponse:
+def assignments_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ends or extends the assignments of the chosen units at once (all or none)."""
     text = (request.GET.get("q") or "").strip()[:100]
     form = BulkAssignmentsForm(text, request.POST or None)

@@ -20,13 +20,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.access import AuthenticatedHttpRequest
 from fileread.reader import FileRefused, upload_bytes
 
 from .access import can_edit, report_for_user
-from .excel import (
+from .excel import report_workbook
+from .excel_upload import (
     Preview,
     UploadError,
-    report_workbook,
     upload_matches,
     upload_preview,
     workbook_read,
@@ -46,17 +47,17 @@ class UploadForm(forms.Form):
 
 
 @login_required
-def excel_download(request: HttpRequest, pk: int) -> HttpResponse:
-    report = report_for_user(request.user, pk)  # type: ignore[arg-type]
+def excel_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = report_for_user(request.user, pk)
     response = HttpResponse(report_workbook(report), content_type=XLSX)
     name = f"bao-cao-{report.unit.code}-{report.period.code}-r{report.revision}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
-def _editable_report(request: HttpRequest, pk: int) -> Report:
-    report = report_for_user(request.user, pk)  # type: ignore[arg-type]
-    if not can_edit(request.user, report):  # type: ignore[arg-type]
+def _editable_report(request: AuthenticatedHttpRequest, pk: int) -> Report:
+    report = report_for_user(request.user, pk)
+    if not can_edit(request.user, report):
         raise PermissionDenied(_("You cannot change this report now."))
     return report
 
@@ -67,7 +68,7 @@ def _session_key(report: Report) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def excel_upload(request: HttpRequest, pk: int) -> HttpResponse:
+def excel_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _editable_report(request, pk)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -108,7 +109,7 @@ def _show_preview(request: HttpRequest, report: Report, preview: Preview) -> Htt
 
 @login_required
 @require_POST
-def excel_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+def excel_confirm(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _editable_report(request, pk)
     stored = request.session.pop(_session_key(report), None)
     if not stored or str(stored["version"]) != request.POST.get("version"):
@@ -124,7 +125,7 @@ def excel_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             report,
             data,
             version=stored["version"],
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             action=EventAction.IMPORT,
         )
     except StaleVersion as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
+from accounts.access import AuthenticatedHttpRequest, office_required
 
 from .inbox import MAX_CHECKED, BulkApproval, approve_checked
 
@@ -57,10 +56,9 @@ def _tell(request: HttpRequest, result: BulkApproval) -> None:
 
 @login_required
 @require_POST
-def inbox_approve(request: HttpRequest) -> HttpResponse:
+@office_required
+def inbox_approve(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if not isinstance(user, User) or not user.is_office:
-        raise PermissionDenied
     checked = checked_reports(request.POST)
     if not checked:
         messages.error(request, _("Tick at least one report to approve."))

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from audit.recording import audit_bulk_created, audit_bulk_updated
-from lib import formats
+from lib.formats import day
 
 from .closure import closure_rebuild
 from .identifiers import code_problem, look_alike
@@ -33,10 +33,6 @@ from .models import (
 
 class ReorgError(ValidationError):
     """A reorganisation that would break the hierarchy; the message says why."""
-
-
-def _d(day: dt.date) -> str:
-    return formats.day(day)
 
 
 # An application-wide key for PostgreSQL's advisory lock ("LC", then 1: the hierarchy).
@@ -125,12 +121,12 @@ def _check_parent(parent: Unit, child_kind: str, start: dt.date, end: dt.date | 
     """The parent must exist on every day of [start, end) and be able to hold the child."""
     if not parent.is_active_on(start):
         raise ReorgError(
-            _("%(parent)s did not exist on %(date)s.") % {"parent": parent.name, "date": _d(start)}
+            _("%(parent)s did not exist on %(date)s.") % {"parent": parent.name, "date": day(start)}
         )
     if parent.valid_to is not None and (end is None or end > parent.valid_to):
         raise ReorgError(
             _("%(parent)s ends on %(date)s; it cannot hold a unit beyond that date.")
-            % {"parent": parent.name, "date": _d(parent.last_day or parent.valid_to)}
+            % {"parent": parent.name, "date": day(parent.last_day or parent.valid_to)}
         )
     if parent.kind in GRASSROOTS_KINDS and child_kind not in GRASSROOTS_KINDS:
         raise ReorgError(_("A grassroots union can only hold grassroots units."))
@@ -260,7 +256,7 @@ def _check_move(
     """Refuses the move of one unit, in the order of the checks people read in the form."""
     if not unit.is_active_on(on):
         raise ReorgError(
-            _("%(unit)s did not exist on %(date)s.") % {"unit": unit.name, "date": _d(on)}
+            _("%(unit)s did not exist on %(date)s.") % {"unit": unit.name, "date": day(on)}
         )
     if unit.pk == new_parent.pk or unit.pk in plan.above_parent:
         raise ReorgError(
@@ -279,14 +275,14 @@ def _check_move(
                 "%(unit)s already has a later change of parent; "
                 "undo it before moving it from %(date)s."
             )
-            % {"unit": unit.name, "date": _d(on)}
+            % {"unit": unit.name, "date": day(on)}
         )
     current = plan.current.get(unit.pk)
     # A unit named twice is already under the new parent by the time its second turn comes.
     if unit.pk in moved or (current is not None and current.parent_id == new_parent.pk):
         raise ReorgError(
             _("%(unit)s is already under %(parent)s on %(date)s.")
-            % {"unit": unit.name, "parent": new_parent.name, "date": _d(on)}
+            % {"unit": unit.name, "parent": new_parent.name, "date": day(on)}
         )
 
 
@@ -338,24 +334,7 @@ def unit_dissolve(unit: Unit, on: dt.date, successor: Unit | None = None) -> Non
     moved or dissolved first.
     """
     _hierarchy_lock(unit, successor)
-    if on <= unit.valid_from:
-        raise ReorgError(
-            _("%(unit)s only began on %(date)s; it cannot be dissolved before then.")
-            % {"unit": unit.name, "date": _d(unit.valid_from)}
-        )
-    if unit.valid_to is not None and unit.valid_to <= on:
-        raise ReorgError(
-            _("%(unit)s was already dissolved on %(date)s.")
-            % {"unit": unit.name, "date": _d(unit.valid_to)}
-        )
-    if successor is not None:
-        if successor.pk == unit.pk or _would_cycle(unit, successor, on):
-            raise ReorgError(_("A unit cannot be succeeded by itself or by a unit below it."))
-        if not successor.is_active_on(on):
-            raise ReorgError(
-                _("The successor %(unit)s does not exist on %(date)s.")
-                % {"unit": successor.name, "date": _d(on)}
-            )
+    _dissolution_check(unit, on, successor)
     children = [
         link.child
         for link in UnitLink.objects.filter(overlapping_q(on, None), parent=unit).select_related(
@@ -370,7 +349,7 @@ def unit_dissolve(unit: Unit, on: dt.date, successor: Unit | None = None) -> Non
                 "%(count)d units are still under %(unit)s on %(date)s (%(names)s…). "
                 "Move them first or name a successor to receive them."
             )
-            % {"count": len(children), "unit": unit.name, "date": _d(on), "names": names}
+            % {"count": len(children), "unit": unit.name, "date": day(on), "names": names}
         )
     if successor is not None and children:
         _move_many(children, successor, on)
@@ -382,6 +361,29 @@ def unit_dissolve(unit: Unit, on: dt.date, successor: Unit | None = None) -> Non
     unit.successor = successor
     unit.save(update_fields=["valid_to", "successor"])
     closure_rebuild([unit.pk, *(c.pk for c in children)])
+
+
+def _dissolution_check(unit: Unit, on: dt.date, successor: Unit | None) -> None:
+    """Refuses a dissolution before the unit began or after it ended, and a successor that is
+    the unit, below it, or not there on the day."""
+    if on <= unit.valid_from:
+        raise ReorgError(
+            _("%(unit)s only began on %(date)s; it cannot be dissolved before then.")
+            % {"unit": unit.name, "date": day(unit.valid_from)}
+        )
+    if unit.valid_to is not None and unit.valid_to <= on:
+        raise ReorgError(
+            _("%(unit)s was already dissolved on %(date)s.")
+            % {"unit": unit.name, "date": day(unit.valid_to)}
+        )
+    if successor is not None:
+        if successor.pk == unit.pk or _would_cycle(unit, successor, on):
+            raise ReorgError(_("A unit cannot be succeeded by itself or by a unit below it."))
+        if not successor.is_active_on(on):
+            raise ReorgError(
+                _("The successor %(unit)s does not exist on %(date)s.")
+                % {"unit": successor.name, "date": day(on)}
+            )
 
 
 @transaction.atomic

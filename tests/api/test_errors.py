@@ -1,4 +1,4 @@
-"""Every error under /api/v1/ is the documented JSON, in the caller's language, and the
+"""Every error under /api/ is the documented JSON, in the caller's language, and the
 parameters accept exactly what the generated document says (ASCII digits, nothing empty)."""
 
 import pytest
@@ -29,6 +29,23 @@ def test_an_unknown_url_under_the_api_is_a_json_404(client, office_user, program
     assert response["Content-Type"] == "application/json"
     assert response.json() == {"error": "Not found."}
     assert "private" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("url", ["/api/", "/api/v2/x", "/api/foo", "/api/v2/units/", "/api/v1x/"])
+def test_a_url_under_the_api_outside_its_version_is_the_same_json_404(client, office_user, url):
+    client.force_login(office_user)
+    response = client.get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"error": "Not found."}
+    assert "private" in response["Cache-Control"]
+    assert client.post(url).json() == {"error": "Only GET is allowed."}
+
+
+def test_api_without_its_slash_is_sent_to_the_json_404(client):
+    response = client.get("/api", follow=True)
+    assert response.redirect_chain == [("/api/", 301)]
+    assert response.status_code == 404 and response.json() == {"error": "Not found."}
 
 
 def test_an_endpoint_without_its_final_slash_redirects_as_before(client, office_user, programme):

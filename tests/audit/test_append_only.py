@@ -6,23 +6,25 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
-from audit.chain import entry_append
+from audit.chain import EntryContent, entry_append
 from audit.models import AuditEntry, AuditLogIsAppendOnly
 
 
 def _entry() -> AuditEntry:
     return entry_append(
-        actor_id=None,
-        actor_username="",
-        via="test",
-        via_detail="",
-        app_label="unions",
-        model="unit",
-        object_pk="1",
-        object_repr="X",
-        action="create",
-        before={},
-        after={},
+        EntryContent(
+            actor_id=None,
+            actor_username="",
+            via="test",
+            via_detail="",
+            app_label="unions",
+            model="unit",
+            object_pk="1",
+            object_repr="X",
+            action="create",
+            before={},
+            after={},
+        )
     )
 
 

@@ -11,7 +11,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from audit import triggers
-from audit.chain import GENESIS, chain_verify, entry_append
+from audit.chain import GENESIS, EntryContent, chain_verify, entry_append
 from audit.models import AuditEntry, AuditLogIsAppendOnly
 
 pytestmark = pytest.mark.django_db
@@ -19,17 +19,19 @@ pytestmark = pytest.mark.django_db
 
 def _entry(text: str = "X") -> AuditEntry:
     return entry_append(
-        actor_id=None,
-        actor_username="someone",
-        via="test",
-        via_detail="",
-        app_label="unions",
-        model="unit",
-        object_pk="1",
-        object_repr=text,
-        action="update",
-        before={"name": "a"},
-        after={"name": text},
+        EntryContent(
+            actor_id=None,
+            actor_username="someone",
+            via="test",
+            via_detail="",
+            app_label="unions",
+            model="unit",
+            object_pk="1",
+            object_repr=text,
+            action="update",
+            before={"name": "a"},
+            after={"name": text},
+        )
     )
 
 

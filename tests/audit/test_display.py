@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 from accounts.models import Role
-from audit.chain import entry_append
+from audit.chain import EntryContent, entry_append
 from audit.display import LABELS, field_label
 from audit.models import AuditEntry
 from audit.recording import _fields, _row, audited_models
@@ -210,17 +210,19 @@ def test_the_page_reads_in_vietnamese_for_a_vietnamese_reader(client, office_use
 def test_the_pager_is_the_portals_with_previous_next_and_page_x_of_y(client, office_user, db):
     for n in range(120):
         entry_append(
-            actor_id=None,
-            actor_username="",
-            via="test",
-            via_detail="",
-            app_label="unions",
-            model="unit",
-            object_pk=str(n),
-            object_repr=f"Unit {n}",
-            action="update",
-            before={},
-            after={},
+            EntryContent(
+                actor_id=None,
+                actor_username="",
+                via="test",
+                via_detail="",
+                app_label="unions",
+                model="unit",
+                object_pk=str(n),
+                object_repr=f"Unit {n}",
+                action="update",
+                before={},
+                after={},
+            )
         )
     client.force_login(office_user)
     pages = -(-AuditEntry.objects.count() // 50)
@@ -285,7 +287,8 @@ def test_a_report_value_names_its_data_field_by_label_with_the_code_after_it(pro
 def test_the_page_names_the_fields_of_saved_and_imported_values_by_label(
     client, office_user, small_tree, programme, django_assert_max_num_queries
 ):
-    from reports.importing import ImportLine, values_import
+    from reports.importing import values_import
+    from reports.importing_file import ImportLine
     from reports.models import ValueState
     from reports.numbers import Entry
     from reports.services import ReportInput, report_save

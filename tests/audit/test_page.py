@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.chain import entry_append
+from audit.chain import EntryContent, entry_append
 from audit.models import AuditEntry
 from audit.tables import audit_trail_url
 from tests.conftest import make_unit
@@ -36,7 +36,7 @@ def _entry(**kwargs) -> AuditEntry:
         "before": {},
         "after": {},
     }
-    return entry_append(**(values | kwargs))
+    return entry_append(EntryContent(**(values | kwargs)))
 
 
 def test_the_page_is_mounted_where_other_pages_link_to_it():

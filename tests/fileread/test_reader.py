@@ -9,9 +9,10 @@ from django.utils import translation
 
 from fileread import reader
 from fileread.reader import FileRefused, table_rows, workbook_sheets
-from reports.excel import SHEET_REPORT, UploadError, workbook_read
-from reports.importing import ImportFileError as ValuesFileError
-from reports.importing import lines_read
+from reports.excel import SHEET_REPORT
+from reports.excel_upload import UploadError, workbook_read
+from reports.importing_file import ImportFileError as ValuesFileError
+from reports.importing_file import lines_read
 from tests import hostile_files as hostile
 from unions.importing import ImportFileError as UnitsFileError
 from unions.importing import table_read

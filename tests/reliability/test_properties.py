@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from reports.importing import ImportFileError as ValuesFileError
-from reports.importing import lines_read, values_import
+from reports.importing import values_import
+from reports.importing_file import ImportFileError as ValuesFileError
+from reports.importing_file import lines_read
 from reports.models import Report, ReportEvent, Value
 from reports.numbers import FILES, Entry, NumberError, parse_entry
 from unions.importing import COLUMNS as UNIT_COLUMNS

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from reports.importing import ImportLine, values_import
+from reports.importing import values_import
+from reports.importing_file import ImportLine
 from reports.models import EventAction, Report, ReportEvent, ReportStatus, ValueState
 
 DATA = Path(__file__).parent / "data"
@@ -75,6 +78,20 @@ def test_imported_history_is_recorded_as_an_import_without_an_actor(programme):
     ]
     assert all(e.actor is None and e.reason == "import" for e in events)
     assert {"field": "members", "old": "", "new": "1250"} in events[1].changes
+
+
+def test_an_import_writes_each_history_entry_once_with_its_reason(programme):
+    """The history is append-only in fact: the reason goes in with the event, and nothing
+    updates or deletes a history entry afterwards."""
+    with CaptureQueriesContext(connection) as queries:
+        run(DATA / "values_good.csv")
+    statements = [q["sql"].upper() for q in queries.captured_queries]
+    assert any(s.startswith("INSERT") and "REPORTS_REPORTEVENT" in s for s in statements)
+    rewrites = [
+        s for s in statements if s.startswith(("UPDATE", "DELETE")) and "REPORTS_REPORTEVENT" in s
+    ]
+    assert rewrites == []
+    assert set(ReportEvent.objects.values_list("reason", flat=True)) == {"import"}
 
 
 def test_a_semicolon_csv_without_bom_and_a_status_column_is_read(programme):

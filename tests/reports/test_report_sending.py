@@ -18,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.assignments import assignments_apply_proposal
+from reports.history import last_reason, report_history
 from reports.models import EventAction, Report, ReportEvent
-from reports.selectors import last_reason, report_history, report_timeliness
+from reports.selectors import report_timeliness
 from reports.services import report_approve, report_reopen, report_return
 from reports.services import report_submit as submit
 from tests.conftest import opened, period

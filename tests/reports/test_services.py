@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from reports.assignments import assignment_proposal, assignments_apply_proposal, coverage_check
 from reports.models import AssignmentScope, Report, ReportEvent, ReportStatus
@@ -179,3 +181,25 @@ def test_a_ratio_per_cdcs_may_exceed_its_denominator(small_tree, q3, district_re
     )
     saved = report_save(report, data, version=report.version, actor=district_reporter)
     assert saved.values.filter(field__code="members_introduced_party_ytd", number=5).exists()
+
+
+def test_the_workflow_only_ever_appends_to_a_reports_history(
+    small_tree, q3, office_user, district_reporter
+):
+    with CaptureQueriesContext(connection) as queries:
+        report = opened(small_tree.d2, q3, district_reporter)
+        report = report_save(
+            report,
+            ReportInput(values={"members": Entry.of(120)}),
+            version=report.version,
+            actor=district_reporter,
+        )
+        report = report_submit(report, version=report.version, actor=district_reporter)
+        report = report_return(report, reason="Thiếu", actor=office_user)
+        report = report_submit(report, version=report.version, actor=district_reporter)
+        report = report_approve(report, actor=office_user)
+        report_reopen(report, reason="Sửa", actor=office_user)
+    statements = [q["sql"].upper() for q in queries.captured_queries]
+    history = [s for s in statements if "REPORTS_REPORTEVENT" in s]
+    assert sum(s.startswith("INSERT") for s in history) == 7
+    assert [s for s in history if s.startswith(("UPDATE", "DELETE"))] == []

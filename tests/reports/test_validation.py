@@ -1,7 +1,7 @@
 from django.utils import translation
 
 from reports.numbers import Entry
-from reports.validation import FieldRule, report_check
+from reports.validation import FieldRule, PreviousQuarter, report_check
 
 RULES = {
     "members": FieldRule("members", "stock"),
@@ -89,8 +89,10 @@ def test_year_to_date_count_cannot_fall_within_a_year_but_restarts_in_january():
     rules = {"informed_ytd": FieldRule("informed_ytd", "ytd")}
     now = {"informed_ytd": Entry.of(50)}
     before = {"informed_ytd": Entry.of(80)}
-    assert not report_check(rules, now, pairs=[], previous=before, same_year_previous=True).ok
-    assert report_check(rules, now, pairs=[], previous=before, same_year_previous=False).ok
+    assert not report_check(
+        rules, now, pairs=[], previous=PreviousQuarter(before, same_year=True)
+    ).ok
+    assert report_check(rules, now, pairs=[], previous=PreviousQuarter(before)).ok
 
 
 def test_cdcs_counts_cannot_exceed_the_registry():
@@ -103,7 +105,10 @@ def test_cdcs_counts_cannot_exceed_the_registry():
 
 def test_a_sharp_jump_is_a_warning_not_an_error():
     found = report_check(
-        RULES, {"members": Entry.of(500)}, pairs=[], previous={"members": Entry.of(1000)}
+        RULES,
+        {"members": Entry.of(500)},
+        pairs=[],
+        previous=PreviousQuarter({"members": Entry.of(1000)}),
     )
     assert found.ok
     assert "members" in found.warnings
@@ -111,6 +116,9 @@ def test_a_sharp_jump_is_a_warning_not_an_error():
 
 def test_small_changes_raise_no_warning():
     found = report_check(
-        RULES, {"members": Entry.of(1010)}, pairs=[], previous={"members": Entry.of(1000)}
+        RULES,
+        {"members": Entry.of(1010)},
+        pairs=[],
+        previous=PreviousQuarter({"members": Entry.of(1000)}),
     )
     assert found.warnings == {}

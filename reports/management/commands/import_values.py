@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import ngettext
 
 from fileread.reader import problems_listed
-from reports.importing import ImportFileError, lines_read, values_import
+from reports.importing import values_import
+from reports.importing_file import ImportFileError, lines_read
 
 
 class Command(BaseCommand):

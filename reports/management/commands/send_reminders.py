@@ -17,9 +17,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
+from lib.formats import day as day_text
 from reports.assignments import today_period
+from reports.history import quarter_last_reason
 from reports.models import Reminder
-from reports.selectors import quarter_last_reason
 from reports.tracking import (
     CellStatus,
     Pending,
@@ -41,7 +42,7 @@ def _message(pending: Pending) -> tuple[str, str]:
     facts = {
         "unit": pending.unit.name,
         "period": pending.period.label,
-        "due": pending.period.due.strftime("%d/%m/%Y"),
+        "due": day_text(pending.period.due),
         "link": _link(pending),
     }
     if pending.status == CellStatus.RETURNED:
