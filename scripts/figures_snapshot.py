@@ -1,0 +1,156 @@
+"""Every figure the API and the workbook give, as one JSON file, to compare before and after a
+change that must not move a figure (issue 19):
+
+    DATABASE_URL=sqlite:////tmp/figures-demo.sqlite3 \\
+        .venv/bin/python scripts/figures_snapshot.py OUT.json [--all-quarters]
+
+It reads `/api/v1/progress/` for every unit × each year of each programme's term and the term ×
+both trees, and each quarter (year to date) too for the units above the communes and CĐCS (with
+`--all-quarters`, for every unit: about 21,000 answers on the demo, an hour or two), and each
+programme's targets, through the test client logged in as an office account, without `as_of`;
+and every cell of the workbook for a few periods and trees, keyed `sheet!cell`, with a fixed
+generation time. It writes nothing to the database: all
+of it runs in a transaction rolled back at the end. Keys are sorted, so two runs diff cleanly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+import django
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")  # the test client speaks plain HTTP
+django.setup()
+
+from django.db import transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from openpyxl import load_workbook  # noqa: E402
+
+from accounts.models import Role, User  # noqa: E402
+from dashboards.workbook import workbook_write  # noqa: E402
+from dashboards.workbook_data import WorkbookError, WorkbookRequest  # noqa: E402
+from targets.models import Programme  # noqa: E402
+from targets.programmes import programmes_shown  # noqa: E402
+from unions.models import Unit, UnitKind  # noqa: E402
+
+TREES = ("as_was", "as_now")
+GENERATED = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.UTC)
+
+
+def periods(programme: Programme, quarters: bool) -> list[str]:
+    """The periods the API takes for the programme: its years and the term, and with
+    `quarters` every quarter of the term too."""
+    years = range(programme.term_start.year, programme.term_end.year + 1)
+    found = [*map(str, years), "term"]
+    return found + [f"{y}Q{q}" for y in years for q in range(1, 5)] if quarters else found
+
+
+def _get(client: Client, url: str, **query: str) -> dict[str, Any]:
+    response = client.get(url, query)
+    body: dict[str, Any] = json.loads(response.content)
+    body.pop("as_of", None)
+    return {"status": response.status_code, "body": body}
+
+
+def api_figures(client: Client, programme: Programme, units: dict[str, bool]) -> dict[str, Any]:
+    """The programme's targets and its progress for each unit (with its quarters, when the
+    unit maps to True), period and tree."""
+    found: dict[str, Any] = {"programme": _get(client, f"/api/v1/programmes/{programme.code}/")}
+    for unit, quarters in sorted(units.items()):
+        for period in periods(programme, quarters):
+            for tree in TREES:
+                found[f"{unit}|{period}|{tree}"] = _get(
+                    client,
+                    "/api/v1/progress/",
+                    unit=unit,
+                    period=period,
+                    tree=tree,
+                    programme=programme.code,
+                )
+    return found
+
+
+def _cell(value: object) -> object:
+    return value if isinstance(value, (int, float, str, bool)) else str(value)
+
+
+def workbook_cells(programme: Programme, year: int, quarter: int | None, tree: str) -> Any:
+    """Every non-empty cell of the workbook, keyed `sheet!A1` (or the refusal's text)."""
+    req = WorkbookRequest(
+        programme=programme,
+        year=year,
+        quarter=quarter,
+        tree=tree,
+        provisional=False,
+        today=timezone.localdate(),
+        author="figures_snapshot",
+        generated=GENERATED,
+    )
+    stream = io.BytesIO()
+    try:
+        workbook_write(req, stream)
+    except WorkbookError as exc:
+        return {"refused": str(exc)}
+    book = load_workbook(stream, read_only=True)
+    return {
+        f"{sheet.title}!{cell.coordinate}": _cell(cell.value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None and hasattr(cell, "coordinate")
+    }
+
+
+def workbook_choices(programme: Programme) -> list[tuple[int, int | None, str]]:
+    """A few workbooks: each year of the term to date, and each year's last quarter, on
+    alternate trees."""
+    last = min(programme.term_end.year, timezone.localdate().year)
+    years = range(programme.term_start.year, last + 1)
+    return [(y, None, "as_was") for y in years] + [(y, 4, "as_now") for y in years]
+
+
+def units_read(all_quarters: bool) -> dict[str, bool]:
+    """Every unit's code, and whether its quarters are read."""
+    leaves = {UnitKind.COMMUNE, UnitKind.GRASSROOTS, UnitKind.OCCUPATIONAL}
+    rows = Unit.objects.values_list("code", "kind")
+    return {code: all_quarters or kind not in leaves for code, kind in rows}
+
+
+def snapshot(units: dict[str, bool]) -> dict[str, Any]:
+    """Every figure, read as the first office account (rolled back: nothing is written)."""
+    office = User.objects.filter(role=Role.OFFICE, is_active=True).order_by("pk").first()
+    assert office is not None, "no office account"
+    found: dict[str, Any] = {}
+    with transaction.atomic():
+        client = Client()
+        client.force_login(office)
+        for programme in programmes_shown().order_by("code"):
+            found[f"api|{programme.code}"] = api_figures(client, programme, units)
+            for year, quarter, tree in workbook_choices(programme):
+                key = f"workbook|{programme.code}|{year}|{quarter or ''}|{tree}"
+                found[key] = workbook_cells(programme, year, quarter, tree)
+        transaction.set_rollback(True)
+    return found
+
+
+def main(out: str, all_quarters: bool) -> None:
+    warnings.filterwarnings("ignore", "No directory at")  # no collectstatic: no pages
+    setup_test_environment()
+    data = snapshot(units_read(all_quarters))
+    Path(out).write_text(json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False))
+    print(f"wrote {out}: {sum(len(v) for v in data.values())} entries")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], "--all-quarters" in sys.argv[2:])
