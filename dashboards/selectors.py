@@ -308,17 +308,9 @@ def membership(
     lines = _Lines(programme, target if with_path else None, baseline, since, used, trend)
     rows = _membership_rows(programme, {p.quarter: p for p in points}, coverage, lines)
     end = ar.projection(trend, programme.term_end)
-    return Membership(
-        rows,
-        target.value if target and with_path else None,
-        baseline,
-        since,
-        assumed,
-        end,
-        used[0].quarter if used and end is not None else None,
-        reform,
-        band,
-    )
+    shown_target = target.value if target and with_path else None
+    start = used[0].quarter if used and end is not None else None
+    return Membership(rows, shown_target, baseline, since, assumed, end, start, reform, band)
 
 
 def _trend_points(
