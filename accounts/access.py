@@ -78,6 +78,12 @@ def reads_whole_province(request: HttpRequest) -> bool:
     return user_of(request).sees_whole_province
 
 
+def office_staff(request: HttpRequest) -> bool:
+    """Whether the caller is office staff or an administrator: the writes a page offers only
+    to them (the Standing Committee and reporters read)."""
+    return user_of(request).is_office
+
+
 def may_include_provisional(request: HttpRequest) -> bool:
     """Whether the caller may add submitted, not yet approved reports to the figures (office
     staff and administrators): the others are not offered the choice."""
