@@ -2,14 +2,14 @@
 change that must not move a figure (issue 19):
 
     DATABASE_URL=sqlite:////tmp/figures-demo.sqlite3 \\
-        .venv/bin/python scripts/figures_snapshot.py OUT.json [--all-quarters]
+        .venv/bin/python scripts/figures_snapshot.py OUT.json [--all]
 
-It reads `/api/v1/progress/` for every unit × each year of each programme's term and the term ×
-both trees, and each quarter (year to date) too for the units above the communes and CĐCS (with
-`--all-quarters`, for every unit: about 21,000 answers on the demo, an hour or two), and each
-programme's targets, through the test client logged in as an office account, without `as_of`;
-and every cell of the workbook for a few periods and trees, keyed `sheet!cell`, with a fixed
-generation time. It writes nothing to the database: all
+It reads `/api/v1/progress/` for every unit and both trees, over the term and this year, and
+over every year and quarter (year to date) of the term for the units above the communes and
+CĐCS (`--all`: every period for every unit, about 21,000 answers on the demo, hours on a busy
+machine), and each programme's targets, through the test client logged in as an office account,
+without `as_of`; and every cell of a few workbooks, keyed `sheet!cell`, at a fixed generation
+time. It writes nothing to the database: all
 of it runs in a transaction rolled back at the end. Keys are sorted, so two runs diff cleanly.
 """
 
@@ -48,12 +48,12 @@ TREES = ("as_was", "as_now")
 GENERATED = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.UTC)
 
 
-def periods(programme: Programme, quarters: bool) -> list[str]:
-    """The periods the API takes for the programme: its years and the term, and with
-    `quarters` every quarter of the term too."""
+def periods(programme: Programme, every: bool) -> list[str]:
+    """The term and this year; with `every`, each year and quarter of the term too."""
     years = range(programme.term_start.year, programme.term_end.year + 1)
-    found = [*map(str, years), "term"]
-    return found + [f"{y}Q{q}" for y in years for q in range(1, 5)] if quarters else found
+    if not every:
+        return ["term", str(min(timezone.localdate().year, years[-1]))]
+    return [*map(str, years), *(f"{y}Q{q}" for y in years for q in range(1, 5)), "term"]
 
 
 def _get(client: Client, url: str, **query: str) -> dict[str, Any]:
@@ -64,11 +64,11 @@ def _get(client: Client, url: str, **query: str) -> dict[str, Any]:
 
 
 def api_figures(client: Client, programme: Programme, units: dict[str, bool]) -> dict[str, Any]:
-    """The programme's targets and its progress for each unit (with its quarters, when the
+    """The programme's targets and its progress for each unit (over every period when the
     unit maps to True), period and tree."""
     found: dict[str, Any] = {"programme": _get(client, f"/api/v1/programmes/{programme.code}/")}
-    for unit, quarters in sorted(units.items()):
-        for period in periods(programme, quarters):
+    for unit, every in sorted(units.items()):
+        for period in periods(programme, every):
             for tree in TREES:
                 found[f"{unit}|{period}|{tree}"] = _get(
                     client,
@@ -113,18 +113,17 @@ def workbook_cells(programme: Programme, year: int, quarter: int | None, tree: s
 
 
 def workbook_choices(programme: Programme) -> list[tuple[int, int | None, str]]:
-    """A few workbooks: each year of the term to date, and each year's last quarter, on
-    alternate trees."""
+    """A few workbooks: the last three years of the term to date, and a fourth quarter."""
     last = min(programme.term_end.year, timezone.localdate().year)
-    years = range(programme.term_start.year, last + 1)
-    return [(y, None, "as_was") for y in years] + [(y, 4, "as_now") for y in years]
+    years = [y for y in range(last - 2, last + 1) if y >= programme.term_start.year]
+    return [(y, None, "as_was") for y in years] + [(last - 1, 4, "as_now")]
 
 
-def units_read(all_quarters: bool) -> dict[str, bool]:
-    """Every unit's code, and whether its quarters are read."""
+def units_read(every: bool) -> dict[str, bool]:
+    """Every unit's code, and whether all its periods are read."""
     leaves = {UnitKind.COMMUNE, UnitKind.GRASSROOTS, UnitKind.OCCUPATIONAL}
     rows = Unit.objects.values_list("code", "kind")
-    return {code: all_quarters or kind not in leaves for code, kind in rows}
+    return {code: every or kind not in leaves for code, kind in rows}
 
 
 def snapshot(units: dict[str, bool]) -> dict[str, Any]:
@@ -144,13 +143,13 @@ def snapshot(units: dict[str, bool]) -> dict[str, Any]:
     return found
 
 
-def main(out: str, all_quarters: bool) -> None:
+def main(out: str, every: bool) -> None:
     warnings.filterwarnings("ignore", "No directory at")  # no collectstatic: no pages
     setup_test_environment()
-    data = snapshot(units_read(all_quarters))
+    data = snapshot(units_read(every))
     Path(out).write_text(json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False))
     print(f"wrote {out}: {sum(len(v) for v in data.values())} entries")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], "--all-quarters" in sys.argv[2:])
+    main(sys.argv[1], "--all" in sys.argv[2:])
