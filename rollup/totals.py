@@ -198,10 +198,10 @@ def totals_lock() -> list[RollupTotalsState]:
     """Locks the totals' state row (PostgreSQL; SQLite has one writer anyway); none when the
     totals were never built.
 
-    Whoever changes totals takes this lock first: an approval (`totals_apply`), a rebuild, a
-    reorganisation (`follow_closure`, once its new closure rows are in). So an approval that
-    comes after a reorganisation sums along the closure it committed, and a reorganisation
-    that comes after an approval sees the report in force.
+    Whoever changes totals takes this lock first: an approval (`totals_follow.totals_apply`),
+    a rebuild, a reorganisation (`totals_follow.follow_closure`, once its new closure rows are
+    in). So an approval that comes after a reorganisation sums along the closure it committed,
+    and a reorganisation that comes after an approval sees the report in force.
     """
     return list(RollupTotalsState.objects.select_for_update().order_by("pk")[:1])
 
