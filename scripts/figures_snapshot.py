@@ -4,13 +4,11 @@ change that must not move a figure (issue 19):
     DATABASE_URL=sqlite:////tmp/figures-demo.sqlite3 \\
         .venv/bin/python scripts/figures_snapshot.py OUT.json [--all]
 
-It reads `/api/v1/progress/` for every unit and both trees, over the term and this year, and
-over every year and quarter (year to date) of the term for the units above the communes and
-CĐCS (`--all`: every period for every unit, about 21,000 answers on the demo, hours on a busy
-machine), and each programme's targets, through the test client logged in as an office account,
-without `as_of`; and every cell of a few workbooks, keyed `sheet!cell`, at a fixed generation
-time. It writes nothing to the database: all
-of it runs in a transaction rolled back at the end. Keys are sorted, so two runs diff cleanly.
+It reads `/api/v1/progress/` (without `as_of`) for every unit and both trees over the term and
+this year, and over every year and quarter of the term for the units above communes and CĐCS
+(`--all`: every period for every unit, about 21,000 answers: hours), and each programme's targets,
+as an office account; and every cell of a few workbooks (`sheet!cell`) at a fixed generation
+time. It writes nothing: all runs in a transaction rolled back. Keys are sorted, to diff.
 """
 
 from __future__ import annotations
@@ -70,19 +68,9 @@ def api_figures(client: Client, programme: Programme, units: dict[str, bool]) ->
     for unit, every in sorted(units.items()):
         for period in periods(programme, every):
             for tree in TREES:
-                found[f"{unit}|{period}|{tree}"] = _get(
-                    client,
-                    "/api/v1/progress/",
-                    unit=unit,
-                    period=period,
-                    tree=tree,
-                    programme=programme.code,
-                )
+                query = {"unit": unit, "period": period, "tree": tree, "programme": programme.code}
+                found[f"{unit}|{period}|{tree}"] = _get(client, "/api/v1/progress/", **query)
     return found
-
-
-def _cell(value: object) -> object:
-    return value if isinstance(value, (int, float, str, bool)) else str(value)
 
 
 def workbook_cells(programme: Programme, year: int, quarter: int | None, tree: str) -> Any:
@@ -104,7 +92,9 @@ def workbook_cells(programme: Programme, year: int, quarter: int | None, tree: s
         return {"refused": str(exc)}
     book = load_workbook(stream, read_only=True)
     return {
-        f"{sheet.title}!{cell.coordinate}": _cell(cell.value)
+        f"{sheet.title}!{cell.coordinate}": cell.value
+        if isinstance(cell.value, int | float | str)
+        else str(cell.value)
         for sheet in book.worksheets
         for row in sheet.iter_rows()
         for cell in row
