@@ -43,7 +43,7 @@ layers: $(STAMP)
 
 # Dead code. Django finds some names itself (Meta, handle, render_*, clean_*...): ignored by
 # name; the rest that only templates, settings or openpyxl read are in vulture_whitelist.py.
-APPS := accounts api audit bench config dashboards demo fileread lib notifications printing \
+APPS := accounts api audit bench briefing config dashboards demo fileread lib notifications printing \
 	reports rollup targets unions
 VULTURE_IGNORE := Meta,add_arguments,handle,handle_*,ready,render_*,clean,clean_*,filter_*,get_*
 VULTURE_IGNORE := $(VULTURE_IGNORE),has_*_permission,app_name,urlpatterns,handler[0-9]*,db_for_*

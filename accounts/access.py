@@ -79,3 +79,24 @@ def province_reader_required(view: View[P]) -> View[P]:
     """Logged in, and reading the whole province (office, administrators, the Standing
     Committee); 403 for a unit's reporter."""
     return _role_required(lambda user: user.sees_whole_province)(view)
+
+
+# Decisions a page takes in part on the role (the rest of the page is open to every account).
+
+
+def reads_whole_province(request: HttpRequest) -> bool:
+    """Whether the caller reads the whole province (office, administrators, the Standing
+    Committee): its pages start at the province, a reporter's at its own unit."""
+    return user_of(request).sees_whole_province
+
+
+def office_staff(request: HttpRequest) -> bool:
+    """Whether the caller is office staff or an administrator: the writes a page offers only
+    to them (the Standing Committee and reporters read)."""
+    return user_of(request).is_office
+
+
+def may_include_provisional(request: HttpRequest) -> bool:
+    """Whether the caller may add submitted, not yet approved reports to the figures (office
+    staff and administrators): the others are not offered the choice."""
+    return user_of(request).is_office

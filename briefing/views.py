@@ -5,6 +5,8 @@ unit's texts and the synthesis; a unit's reporter reads its own unit's texts onl
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,7 +17,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import User
+from accounts.access import AuthenticatedHttpRequest, office_staff, reads_whole_province
 from reports.models import ReportingPeriod
 from targets.models import Programme, TaskGroup
 from targets.programmes import covers, programme_chosen
@@ -24,6 +26,8 @@ from unions.access import unit_for_user
 from . import selectors
 from .forms import SynthesisForm
 from .services import synthesis_save
+
+T = TypeVar("T")
 
 
 def _programme(request: HttpRequest) -> Programme:
@@ -40,7 +44,7 @@ def _periods(programme: Programme) -> list[ReportingPeriod]:
     return [p for p in found if covers(programme, p.year, p.quarter)]
 
 
-def _chosen(items: list, wanted: str | None, key: str) -> object:  # type: ignore[type-arg]
+def _chosen(items: list[T], wanted: str | None, key: str) -> T:
     if not items:
         raise Http404(_("Nothing to show yet."))
     if not wanted:
@@ -51,12 +55,13 @@ def _chosen(items: list, wanted: str | None, key: str) -> object:  # type: ignor
     raise Http404(_("No such period or task group."))
 
 
-def _unit_ids(user: User, request: HttpRequest) -> set[int] | None:
+def _unit_ids(request: AuthenticatedHttpRequest) -> set[int] | None:
     """Whose texts the page shows: everyone's for the office and the committee (or the unit
     chosen), a reporter's own unit's only."""
+    user = request.user
     code = request.GET.get("unit", "").strip()
     chosen = unit_for_user(user, code) if code else None  # 404 outside the user's sight
-    if not user.sees_whole_province:
+    if not reads_whole_province(request):
         if user.unit_id is None or (chosen is not None and chosen.pk != user.unit_id):
             raise Http404
         return {user.unit_id}
@@ -65,15 +70,15 @@ def _unit_ids(user: User, request: HttpRequest) -> set[int] | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def narratives(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def narratives(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     programme = _programme(request)
     groups = list(TaskGroup.objects.filter(programme=programme).order_by("order"))
     periods = _periods(programme)
-    group: TaskGroup = _chosen(groups, request.GET.get("group"), "code")  # type: ignore[assignment]
-    period: ReportingPeriod = _chosen(periods, request.GET.get("period"), "code")  # type: ignore[assignment]
-    unit_ids = _unit_ids(user, request)
-    form = _synthesis_form(request, user, group, period)
+    group = _chosen(groups, request.GET.get("group"), "code")
+    period = _chosen(periods, request.GET.get("period"), "code")
+    unit_ids = _unit_ids(request)
+    form = _synthesis_form(request, group, period)
     if request.method == "POST" and form is not None and form.is_valid():
         synthesis_save(user, group, period, form.cleaned_data)
         messages.success(request, _("The synthesis is saved as a draft."))
@@ -97,19 +102,22 @@ def narratives(request: HttpRequest) -> HttpResponse:
         "query": query,
         "unit_code": request.GET.get("unit", ""),
         "form": form,
-        "synthesis": selectors.synthesis_for(group, period) if user.sees_whole_province else None,
+        "synthesis": selectors.synthesis_for(group, period)
+        if reads_whole_province(request)
+        else None,
         "links": _links(programme, period),
     }
     return render(request, "briefing/narratives.html", context)
 
 
 def _synthesis_form(
-    request: HttpRequest, user: User, group: TaskGroup, period: ReportingPeriod
+    request: AuthenticatedHttpRequest, group: TaskGroup, period: ReportingPeriod
 ) -> SynthesisForm | None:
     """The office's form (bound on POST); None for those who only read."""
-    if request.method == "POST" and not user.is_office:
+    office = office_staff(request)
+    if request.method == "POST" and not office:
         raise PermissionDenied  # the committee and reporters read; the office writes
-    if not user.is_office:
+    if not office:
         return None
     if request.method == "POST":
         return SynthesisForm(request.POST)

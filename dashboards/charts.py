@@ -109,6 +109,54 @@ def _nice_ticks(values: list[float], count: int = 5) -> list[float]:
     return [start + step * k for k in range(round((end - start) / step) + 1)]
 
 
+@dataclass(frozen=True)
+class _Plot:
+    """Where values land: the plot's edges, its value range and the distance between
+    quarters."""
+
+    left: int
+    right: int
+    top: int
+    bottom: int
+    low: float
+    high: float
+    step: float
+
+    def x(self, i: int) -> float:
+        return round(self.left + self.step * i, 1)
+
+    def y(self, v: float) -> float:
+        return round(
+            self.bottom - (self.bottom - self.top) * (v - self.low) / (self.high - self.low), 1
+        )
+
+
+def _lines(
+    plot: _Plot,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, str, Sequence[Number]]],
+    fmt: Callable[[float], str],
+) -> list[Line]:
+    lines = []
+    for css, name, values in series:
+        dots = [
+            Dot(plot.x(i), plot.y(float(v)), f"{labels[i]}: {fmt(float(v))}")
+            for i, v in enumerate(values)
+            if v is not None
+        ]
+        lines.append(Line(css, name, " ".join(f"{d.x},{d.y}" for d in dots), dots))
+    return lines
+
+
+def _bands(plot: _Plot, labels: Sequence[str], bands: Sequence[tuple[str, str, str]]) -> list[Band]:
+    found = []
+    for first, last, note in bands:
+        if first in labels and last in labels:
+            a, b = labels.index(first), labels.index(last)
+            found.append(Band(plot.x(a) - plot.step / 2, plot.step * (b - a + 1), note))
+    return found
+
+
 def line_chart(
     labels: Sequence[str],
     series: Sequence[tuple[str, str, Sequence[Number]]],
@@ -116,41 +164,23 @@ def line_chart(
     *,
     axis: Sequence[str] | None = None,
     bands: Sequence[tuple[str, str, str]] = (),
-    width: int = 640,
-    height: int = 260,
+    size: tuple[int, int] = (640, 260),
 ) -> Chart | None:
     """Lines over quarters. `labels` name the quarters in the tooltips ("Quý 3/2025");
     `axis`, when given, in shorter words under the axis ("Q3/2025"); `series`: (css class,
-    name, values aligned with labels); `bands`: (first label, last label, note)."""
+    name, values aligned with labels); `bands`: (first label, last label, note); `size`:
+    (width, height)."""
     known = [float(v) for _, _, vs in series for v in vs if v is not None]
     if not known or not labels:
         return None
+    width, height = size
     left, right, top, bottom = 64, width - 28, 12, height - 40
     levels = _nice_ticks(known)
-    low, high = levels[0], levels[-1]
     step = (right - left) / max(len(labels) - 1, 1)
-
-    def x(i: int) -> float:
-        return round(left + step * i, 1)
-
-    def y(v: float) -> float:
-        return round(bottom - (bottom - top) * (v - low) / (high - low), 1)
-
-    lines = []
-    for css, name, values in series:
-        dots = [
-            Dot(x(i), y(float(v)), f"{labels[i]}: {fmt(float(v))}")
-            for i, v in enumerate(values)
-            if v is not None
-        ]
-        lines.append(Line(css, name, " ".join(f"{d.x},{d.y}" for d in dots), dots))
+    plot = _Plot(left, right, top, bottom, levels[0], levels[-1], step)
     every = max(1, round(len(labels) / 8))
     names = labels if axis is None else axis
-    x_ticks = [Tick(x(i), name) for i, name in enumerate(names) if i % every == 0]
-    y_ticks = [Tick(y(v), fmt(v)) for v in levels]
-    chart_bands = []
-    for first, last, note in bands:
-        if first in labels and last in labels:
-            a, b = labels.index(first), labels.index(last)
-            chart_bands.append(Band(x(a) - step / 2, step * (b - a + 1), note))
+    x_ticks = [Tick(plot.x(i), name) for i, name in enumerate(names) if i % every == 0]
+    y_ticks = [Tick(plot.y(v), fmt(v)) for v in levels]
+    lines, chart_bands = _lines(plot, labels, series, fmt), _bands(plot, labels, bands)
     return Chart(width, height, left, top, right, bottom, lines, x_ticks, y_ticks, chart_bands)

@@ -30,6 +30,15 @@ class Params:
     programme: str = ""  # the programme's code when the reader chose one
 
 
+@dataclass(frozen=True)
+class Shown:
+    """Which choices a page offers: a year (the default), or a period and its default."""
+
+    with_period: bool = False
+    with_year: bool = True
+    default_period: str = "term"
+
+
 def term_years(programme: Programme) -> list[int]:
     return list(range(programme.term_start.year, programme.term_end.year + 1))
 
@@ -49,19 +58,11 @@ class DashboardForm(forms.Form):
     provisional = forms.BooleanField(label=_("Include submitted (provisional)"), required=False)
 
     def __init__(
-        self,
-        data: QueryDict,
-        *,
-        programme: Programme,
-        today: dt.date,
-        office: bool,
-        with_period: bool = False,
-        with_year: bool = True,
-        default_period: str = "term",
+        self, data: QueryDict, *, programme: Programme, today: dt.date, office: bool, shown: Shown
     ) -> None:
         self.defaults = {
             "year": default_year(programme, today),
-            "period": default_period,
+            "period": shown.default_period,
             "tree": AS_WAS,
             "provisional": False,
         }
@@ -70,8 +71,18 @@ class DashboardForm(forms.Form):
         for key in data:
             merged.setlist(key, data.getlist(key))
         super().__init__(merged)
-        years = term_years(programme)
         self.shown_programme = programme
+        self._choices_set(programme, today)
+        if shown.with_period or not shown.with_year:
+            del self.fields["year"]
+        if not shown.with_period:
+            del self.fields["period"]
+        if not office:
+            del self.fields["provisional"]
+
+    def _choices_set(self, programme: Programme, today: dt.date) -> None:
+        """The programmes shown, the term's years, and its periods to date."""
+        years = term_years(programme)
         every = programmes_shown().order_by("-term_start", "code").values_list("code", "number")
         self.fields["programme"].choices = list(every)  # type: ignore[attr-defined]
         self.fields["programme"].initial = programme.code
@@ -88,12 +99,6 @@ class DashboardForm(forms.Form):
         self.fields["period"].choices = (  # type: ignore[attr-defined]
             [("term", _("term to date"))] + [(str(y), str(y)) for y in years]
         ) + quarters
-        if with_period or not with_year:
-            del self.fields["year"]
-        if not with_period:
-            del self.fields["period"]
-        if not office:
-            del self.fields["provisional"]
 
     def params(self) -> Params:
         values: dict[str, Any] = dict(self.defaults)

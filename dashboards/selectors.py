@@ -94,6 +94,37 @@ class UnitDashboard:
 TREND_QUARTERS = 8
 
 
+@dataclass(frozen=True)
+class _Trend:
+    """The quarters behind each indicator of a unit, and which quarters have all their reports
+    in: what the change beside each figure reads."""
+
+    programme: Programme
+    unit: Unit
+    series: dict[str, list[Point]]
+    coverage: dict[tuple[int, int], rollup.Coverage]
+
+
+def _trend_read(
+    programme: Programme,
+    unit: Unit,
+    reads: rollup.Reads,
+    *,
+    tree: str,
+    provisional: bool,
+    today: dt.date,
+) -> _Trend:
+    """The unit's series and coverage by quarter, from what `reads_for` read (no new query
+    for the values)."""
+    series = indicator_series(
+        programme, unit, tree=tree, provisional=provisional, today=today, reads=reads
+    )
+    coverage = rollup.coverage_by_quarter(
+        reads, unit, tree=tree, provisional=provisional, today=today
+    )
+    return _Trend(programme, unit, series, coverage)
+
+
 def unit_dashboard(
     programme: Programme,
     unit: Unit,
@@ -115,14 +146,13 @@ def unit_dashboard(
 
     this_year = read(PeriodSpec("year", year))
     term = read(PeriodSpec("term"))
-    series = indicator_series(
-        programme, unit, tree=tree, provisional=provisional, today=today, reads=reads
-    )
-    last_quarter = this_year.periods[-1].quarter if this_year.periods else None
-    coverage = rollup.coverage_by_quarter(
-        reads, unit, tree=tree, provisional=provisional, today=today
-    )
+    trend = _trend_read(programme, unit, reads, tree=tree, provisional=provisional, today=today)
+    annual = _annual_rows(this_year, year, trend)
+    return UnitDashboard(unit, this_year, term, annual, _term_rows(term, today, trend))
 
+
+def _annual_rows(this_year: rollup.Progress, year: int, trend: _Trend) -> list[Row]:
+    last_quarter = this_year.periods[-1].quarter if this_year.periods else None
     annual = []
     for r in this_year.results:
         if r.indicator.kind != IndicatorKind.ANNUAL:
@@ -130,17 +160,22 @@ def unit_dashboard(
         # Stocks at the quarter of their figure, flows at the year's last ended quarter.
         quarter = r.quarter[1] if r.quarter else last_quarter
         at = (year, quarter) if quarter is not None else None
-        change = changes.year_on_year(r, series[r.code], at, coverage, unit, programme)
-        annual.append(Row(r, change.value, _upto(series[r.code], (year, 4)), change.why))
+        points = trend.series[r.code]
+        change = changes.year_on_year(r, points, at, trend.coverage, trend.unit, trend.programme)
+        annual.append(Row(r, change.value, _upto(points, (year, 4)), change.why))
+    return annual
+
+
+def _term_rows(term: rollup.Progress, today: dt.date, trend: _Trend) -> list[Row]:
     term_rows = []
     for r in term.results:
         if r.indicator.kind != IndicatorKind.TERM:
             continue
-        points = _upto(series[r.code], r.quarter or (today.year, 4))
+        points = _upto(trend.series[r.code], r.quarter or (today.year, 4))
         only = r.indicator.numerator.province_only
-        shown = changes.quarter_on_quarter(points, coverage, only)
+        shown = changes.quarter_on_quarter(points, trend.coverage, only)
         term_rows.append(Row(r, shown.value, points, shown.why))
-    return UnitDashboard(unit, this_year, term, annual, term_rows)
+    return term_rows
 
 
 def _upto(points: list[Point], quarter: tuple[int, int]) -> list[Point]:
@@ -259,67 +294,92 @@ def membership(
     what has come in, says how many reports are still missing, and stays out of the trend: a
     count of members with a tenth of the units missing is not a fall in membership."""
     reads = rollup.reads_for(programme, unit, tree=tree, provisional=provisional, today=today)
-    series = indicator_series(
-        programme, unit, tree=tree, provisional=provisional, today=today, reads=reads
-    )
-    coverage = rollup.coverage_by_quarter(
-        reads, unit, tree=tree, provisional=provisional, today=today
-    )
+    found = _trend_read(programme, unit, reads, tree=tree, provisional=provisional, today=today)
+    series, coverage = found.series, found.coverage
     indicator = members_indicator(programme)
     code = indicator.code if indicator is not None else ""
     points = [p for p in series.get(code, []) if p.value is not None]
     target = Target.objects.filter(indicator=indicator, year__isnull=True, unit=None).first()
     reform = reform_of(programme, today)
     baseline, since, assumed = _baseline(target, points, programme)
+    band = reform.band([(p.year, p.quarter, p.cutoff) for p in reads.periods]) if reform else ()
+    used = _trend_points(points, coverage, reform)
+    trend = [(p.cutoff, int(p.value)) for p in used if p.value is not None]
+    lines = _Lines(programme, target if with_path else None, baseline, since, used, trend)
+    rows = _membership_rows(programme, {p.quarter: p for p in points}, coverage, lines)
+    end = ar.projection(trend, programme.term_end)
+    shown_target = target.value if target and with_path else None
+    start = used[0].quarter if used and end is not None else None
+    return Membership(rows, shown_target, baseline, since, assumed, end, start, reform, band)
+
+
+def _trend_points(
+    points: list[Point], coverage: dict[tuple[int, int], rollup.Coverage], reform: Reform | None
+) -> list[Point]:
+    """The quarters the trend is drawn through: the complete ones, from the quarter in which
+    the reorganisation took effect (the first cut off on or after its day) when there are two
+    of them: the members who left with the CĐCS closed are gone from its figures, while the
+    quarter before still counts them."""
     complete = [
         p for p in points if p.quarter in coverage and rollup.quarter_complete(coverage, p.quarter)
     ]
-    # From the quarter in which the reorganisation took effect (the first cut off on or after
-    # its day): the members who left with the CĐCS closed are gone from its figures, while the
-    # quarter before still counts them.
-    band = reform.band([(p.year, p.quarter, p.cutoff) for p in reads.periods]) if reform else ()
     after = [p for p in complete if reform and p.cutoff >= reform.day]
-    used = after if len(after) >= 2 else complete
-    trend = [(p.cutoff, int(p.value)) for p in used if p.value is not None]
+    return after if len(after) >= 2 else complete
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """The two lines beside the members: the path from the baseline to the term target (when
+    the page shows one), and the trend's projection from its first quarter on."""
+
+    programme: Programme
+    target: Target | None
+    baseline: Decimal | None
+    since: dt.date | None
+    used: list[Point]
+    trend: list[tuple[dt.date, int]]
+
+    def path(self, cutoff: dt.date) -> Decimal | None:
+        if self.target and self.baseline is not None and self.since and cutoff >= self.since:
+            end = self.programme.term_end
+            return ar.path_value(self.baseline, self.since, self.target.value, end, cutoff)
+        return None
+
+    def projected(self, cutoff: dt.date) -> Decimal | None:
+        if self.used and cutoff >= self.used[0].cutoff:
+            return ar.projection(self.trend, cutoff)
+        return None
+
+
+def _membership_rows(
+    programme: Programme,
+    known: dict[tuple[int, int], Point],
+    coverage: dict[tuple[int, int], rollup.Coverage],
+    lines: _Lines,
+) -> list[MembershipQuarter]:
+    """A row for every quarter of the term: members, change, path, projection, reports."""
     quarters = [
         p
         for p in ReportingPeriod.objects.order_by("year", "quarter")
         if covers(programme, p.year, p.quarter)
     ]
-    known = {p.quarter: p for p in points}
     rows: list[MembershipQuarter] = []
     previous: int | None = None
     for period in quarters:
         point = known.get((period.year, period.quarter))
         members = point.numerator if point else None
-        path = None
-        if with_path and target and baseline is not None and since and period.cutoff >= since:
-            path = ar.path_value(baseline, since, target.value, programme.term_end, period.cutoff)
-        projected = None
-        if used and period.cutoff >= used[0].cutoff:
-            projected = ar.projection(trend, period.cutoff)
         change = members - previous if members is not None and previous is not None else None
         reports = coverage.get((period.year, period.quarter)) if point else None
         rows.append(
             MembershipQuarter(
-                (period.year, period.quarter), period.cutoff, members, path, projected, change,
+                (period.year, period.quarter), period.cutoff, members,
+                lines.path(period.cutoff), lines.projected(period.cutoff), change,
                 reports=reports.reported if reports else None,
                 expected=reports.expected if reports else None,
             )
         )  # fmt: skip
         previous = members if members is not None else previous
-    end = ar.projection(trend, programme.term_end)
-    return Membership(
-        rows,
-        target.value if target and with_path else None,
-        baseline,
-        since,
-        assumed,
-        end,
-        used[0].quarter if used and end is not None else None,
-        reform,
-        band,
-    )
+    return rows
 
 
 def _baseline(

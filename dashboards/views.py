@@ -8,12 +8,19 @@ from typing import Any, NamedTuple
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
+from accounts.access import (
+    AuthenticatedHttpRequest,
+    may_include_provisional,
+    reads_whole_province,
+    user_of,
+)
 from accounts.models import User
+from lib.formats import day
 from reports.inbox import home_inbox
 from reports.periods import quarter_label
 from reports.selectors import reporter_todo
@@ -27,7 +34,7 @@ from unions.selectors import UnitBrief, unit_ancestors, unit_children_brief
 
 from . import selectors as sel
 from .charts import line_chart, sparkline
-from .forms import DashboardForm, Params
+from .forms import DashboardForm, Params, Shown
 from .links import unit_page_url
 from .tables import BreakdownFilter, BreakdownTable, Rows
 from .templatetags.figures import in_unit, num
@@ -45,14 +52,15 @@ def requested_programme(request: HttpRequest) -> Programme:
 
 def home_unit(request: HttpRequest, programme: Programme) -> Unit:
     """The unit a page shows unless ?unit= says otherwise: the province, or a reporter's own."""
+    user = user_of(request)
     code = request.GET.get("unit")
     if code:
-        return unit_for_user(request.user, code)  # type: ignore[arg-type]
-    if request.user.sees_whole_province:  # type: ignore[union-attr]
+        return unit_for_user(user, code)
+    if reads_whole_province(request):
         return sel.province_unit(programme)
-    if request.user.unit_id is None:  # type: ignore[union-attr]
+    if user.unit is None:
         raise Http404
-    return request.user.unit  # type: ignore[union-attr,return-value]
+    return user.unit
 
 
 def _form(request: HttpRequest, programme: Programme, today: dt.date, **kw: Any) -> DashboardForm:
@@ -60,8 +68,8 @@ def _form(request: HttpRequest, programme: Programme, today: dt.date, **kw: Any)
         request.GET,
         programme=programme,
         today=today,
-        office=request.user.is_office,  # type: ignore[union-attr]
-        **kw,
+        office=may_include_provisional(request),
+        shown=Shown(**kw),
     )
 
 
@@ -76,34 +84,29 @@ def _query(params: Params, **extra: str) -> str:
 
 
 @login_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     programme = requested_programme(request)
-    if not request.user.sees_whole_province:  # type: ignore[union-attr]
+    if not reads_whole_province(request):
         unit = home_unit(request, programme)
         return redirect("dashboards:unit", code=unit.url_key)
     return _unit_page(request, programme, sel.province_unit(programme), overview=True)
 
 
 @login_required
-def unit(request: HttpRequest, code: str) -> HttpResponse:
-    found = unit_for_user(request.user, code)  # type: ignore[arg-type]
+def unit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+    found = unit_for_user(request.user, code)
     return _unit_page(request, requested_programme(request), found, overview=False)
 
 
 def _unit_page(
-    request: HttpRequest, programme: Programme, unit: Unit, *, overview: bool
+    request: AuthenticatedHttpRequest, programme: Programme, unit: Unit, *, overview: bool
 ) -> HttpResponse:
     today = timezone.localdate()
-    user: User = request.user  # type: ignore[assignment]
     form = _form(request, programme, today)
     params = form.params()
+    tree, provisional = params.tree, params.provisional
     board = sel.unit_dashboard(
-        programme,
-        unit,
-        params.year,
-        tree=params.tree,
-        provisional=params.provisional,
-        today=today,
+        programme, unit, params.year, tree=tree, provisional=provisional, today=today
     )
     last = board.year.periods[-1] if board.year.periods else None
     unit_query = _query(params, year=str(params.year))
@@ -125,13 +128,19 @@ def _unit_page(
         "ancestors": _crumbs(request, unit, last),
         **_reporters(unit, last, board.year.expected_reports, unit_query),
         "statuses": list(Status),
+        **_waiting(request.user, unit, today, overview=overview),
+    }
+    context["as_of"] = figures_as_of()  # "Số liệu tính đến HH:MM", local time
+    return render(request, "dashboards/unit.html", context)
+
+
+def _waiting(user: User, unit: Unit, today: dt.date, *, overview: bool) -> dict[str, Any]:
+    return {
         # A reporter's home is its unit's page: what waits on them comes first there.
         "todo": reporter_todo(user, today) if unit.pk == user.unit_id else None,
         # The office's and the Standing Committee's home is the overview: their inbox on top.
         "inbox": home_inbox(user, today) if overview else None,
     }
-    context["as_of"] = figures_as_of()  # "Số liệu tính đến HH:MM", local time
-    return render(request, "dashboards/unit.html", context)
 
 
 def _latest(periods: list[Any]) -> tuple[int, int] | None:
@@ -145,7 +154,7 @@ def _crumbs(request: HttpRequest, unit: Unit, last: Any) -> list[tuple[Unit, boo
     if last is None:
         return []
     above = unit_ancestors(unit, last.cutoff)
-    visible = visible_among(request.user, (a.pk for a in above))  # type: ignore[arg-type]
+    visible = visible_among(user_of(request), (a.pk for a in above))
     return [(a, a.pk in visible) for a in above]
 
 
@@ -270,7 +279,7 @@ def _indicator_chart(found: Indicator, points: list[sel.Point], result: Any) -> 
 
 
 @login_required
-def membership(request: HttpRequest) -> HttpResponse:
+def membership(request: AuthenticatedHttpRequest) -> HttpResponse:
     programme = requested_programme(request)
     root = home_unit(request, programme)
     today = timezone.localdate()
@@ -285,6 +294,24 @@ def membership(request: HttpRequest) -> HttpResponse:
         today=today,
         with_path=root.pk == province.pk,
     )
+    context = {
+        "programme": programme,
+        "unit": root,
+        "form": form,
+        "params": params,
+        "data": data,
+        "chart": _members_chart(data),
+        "today": today,
+        "shown": [q for q in data.quarters if q.cutoff <= today or q.cutoff == programme.term_end],
+        "unit_param": request.GET.get("unit", ""),
+    }
+    context["as_of"] = figures_as_of()  # "Số liệu tính đến HH:MM", local time
+    return render(request, "dashboards/membership.html", context)
+
+
+def _members_chart(data: sel.Membership) -> Any:
+    """Members, the path to the target and the trend, with the reorganisation's quarters
+    shaded."""
     labels, axis = [q.label for q in data.quarters], [q.short for q in data.quarters]
     series: list[tuple[str, str, list[Any]]] = [
         ("actual", _("Members"), [q.members for q in data.quarters]),
@@ -295,21 +322,8 @@ def membership(request: HttpRequest) -> HttpResponse:
     if data.reform is not None and data.reform_band:
         first, last = data.reform_band[0], data.reform_band[-1]
         note = _("%(date)s: %(n)s units closed (reorganisation)") % {
-            "date": formats.date_format(data.reform.day, "SHORT_DATE_FORMAT"),
+            "date": day(data.reform.day),
             "n": data.reform.closed,
         }
         band = [(quarter_label(*first), quarter_label(*last), note)]
-    chart = line_chart(labels, series, lambda v: num(v), axis=axis, bands=band, height=300)
-    context = {
-        "programme": programme,
-        "unit": root,
-        "form": form,
-        "params": params,
-        "data": data,
-        "chart": chart,
-        "today": today,
-        "shown": [q for q in data.quarters if q.cutoff <= today or q.cutoff == programme.term_end],
-        "unit_param": request.GET.get("unit", ""),
-    }
-    context["as_of"] = figures_as_of()  # "Số liệu tính đến HH:MM", local time
-    return render(request, "dashboards/membership.html", context)
+    return line_chart(labels, series, lambda v: num(v), axis=axis, bands=band, size=(640, 300))

@@ -9,20 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.access import (
+    AuthenticatedHttpRequest,
+    may_include_provisional,
+    province_reader_required,
+    reads_whole_province,
+)
 from targets.models import Indicator, IndicatorKind, Programme
 from unions.access import unit_for_user
 from unions.models import Unit
 
 from . import selectors as sel
-from .forms import DashboardForm, Params, term_years
+from .forms import DashboardForm, Params, Shown, term_years
 from .views import home_unit, requested_programme
 from .workbook import workbook_filename, workbook_write
 from .workbook_csv import Table, breakdown_table, indicators_table, membership_table
@@ -31,36 +37,36 @@ from .workbook_data import WorkbookError, WorkbookRequest
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _form(request: HttpRequest, programme: Programme, today: dt.date, **kw: object) -> Params:
+def _form(
+    request: AuthenticatedHttpRequest, programme: Programme, today: dt.date, **kw: Any
+) -> DashboardForm:
+    """The page's choices read as the page reads them."""
+    office = may_include_provisional(request)
+    return DashboardForm(
+        request.GET, programme=programme, today=today, office=office, shown=Shown(**kw)
+    )
+
+
+def _params(
+    request: AuthenticatedHttpRequest, programme: Programme, today: dt.date, **kw: Any
+) -> Params:
     """The page's choices read as the page reads them (bad values fall back to defaults)."""
-    office = request.user.is_office  # type: ignore[union-attr]
-    form = DashboardForm(request.GET, programme=programme, today=today, office=office, **kw)  # type: ignore[arg-type]
-    return form.params()
+    return _form(request, programme, today, **kw).params()
 
 
-@login_required
-def workbook(request: HttpRequest) -> HttpResponse:
+@province_reader_required
+def workbook(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET /exports/workbook/?year=2025[&quarter=4][&tree=as_was][&provisional=1]"""
-    user = request.user
-    if not user.sees_whole_province:  # type: ignore[union-attr]
-        raise PermissionDenied
     programme = requested_programme(request)
     today = timezone.localdate()
     # A page may fall back to its defaults on a bad choice and say so beside the form; a
     # download has nowhere to say it, so it refuses rather than hand over another year.
-    office = request.user.is_office  # type: ignore[union-attr]
-    form = DashboardForm(request.GET, programme=programme, today=today, office=office)
+    form = _form(request, programme, today)
     if not form.is_valid():
-        years = term_years(programme)
-        problems = [
-            _("No workbook for the year “%(year)s”: the term runs from %(first)s to %(last)s.")
-            % {"year": request.GET.get("year", ""), "first": years[0], "last": years[-1]}
-            if name == "year"
-            else str(message)
-            for name, messages in form.errors.items()
-            for message in messages
-        ]
-        return HttpResponseBadRequest(" ".join(problems), content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(
+            _refusal(form, programme, request.GET.get("year", "")),
+            content_type="text/plain; charset=utf-8",
+        )
     params = form.params()
     quarter_text = request.GET.get("quarter", "")
     if quarter_text not in ("", "1", "2", "3", "4"):
@@ -72,7 +78,7 @@ def workbook(request: HttpRequest) -> HttpResponse:
         tree=params.tree,
         provisional=params.provisional,
         today=today,
-        author=user.get_full_name() or user.get_username(),  # type: ignore[union-attr]
+        author=request.user.get_full_name() or request.user.get_username(),
         generated=timezone.now(),
     )
     buffer = io.BytesIO()
@@ -85,19 +91,33 @@ def workbook(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _refusal(form: DashboardForm, programme: Programme, year: str) -> str:
+    """Why the workbook's choices are refused, in words."""
+    years = term_years(programme)
+    problems = [
+        _("No workbook for the year “%(year)s”: the term runs from %(first)s to %(last)s.")
+        % {"year": year, "first": years[0], "last": years[-1]}
+        if name == "year"
+        else str(message)
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
+    return " ".join(problems)
+
+
 @login_required
-def csv_table(request: HttpRequest, table: str, code: str = "") -> HttpResponse:
+def csv_table(request: AuthenticatedHttpRequest, table: str, code: str = "") -> HttpResponse:
     """GET /exports/csv/<overview|membership>/?… or /exports/csv/<unit|indicator>/<code>/?…
     with the query parameters of the page the table is on."""
     programme = requested_programme(request)
     today = timezone.localdate()
     if table == "overview" and not code:
-        if not request.user.sees_whole_province:  # type: ignore[union-attr]
+        if not reads_whole_province(request):
             own = home_unit(request, programme)
             return redirect(f"/exports/csv/unit/{own.url_key}/?{request.GET.urlencode()}")
         found = _indicators(request, programme, sel.province_unit(programme), today)
     elif table == "unit" and code:
-        unit = unit_for_user(request.user, code)  # type: ignore[arg-type]
+        unit = unit_for_user(request.user, code)
         found = _indicators(request, programme, unit, today)
     elif table == "indicator" and code:
         found = _breakdown(request, programme, code, today)
@@ -110,15 +130,19 @@ def csv_table(request: HttpRequest, table: str, code: str = "") -> HttpResponse:
     return response
 
 
-def _indicators(request: HttpRequest, programme: Programme, unit: Unit, today: dt.date) -> Table:
-    params = _form(request, programme, today)
+def _indicators(
+    request: AuthenticatedHttpRequest, programme: Programme, unit: Unit, today: dt.date
+) -> Table:
+    params = _params(request, programme, today)
     board = sel.unit_dashboard(
         programme, unit, params.year, tree=params.tree, provisional=params.provisional, today=today
     )
     return indicators_table(board, params)
 
 
-def _breakdown(request: HttpRequest, programme: Programme, code: str, today: dt.date) -> Table:
+def _breakdown(
+    request: AuthenticatedHttpRequest, programme: Programme, code: str, today: dt.date
+) -> Table:
     indicator = get_object_or_404(
         Indicator.objects.select_related("numerator", "denominator"),
         programme=programme,
@@ -126,13 +150,13 @@ def _breakdown(request: HttpRequest, programme: Programme, code: str, today: dt.
     )
     root = home_unit(request, programme)
     default = "term" if indicator.kind == IndicatorKind.TERM else str(today.year)
-    params = _form(request, programme, today, with_period=True, default_period=default)
+    params = _params(request, programme, today, with_period=True, default_period=default)
     return breakdown_table(programme, indicator, root, params, request.GET, today)
 
 
-def _membership(request: HttpRequest, programme: Programme, today: dt.date) -> Table:
+def _membership(request: AuthenticatedHttpRequest, programme: Programme, today: dt.date) -> Table:
     root = home_unit(request, programme)
-    params = _form(request, programme, today, with_year=False)
+    params = _params(request, programme, today, with_year=False)
     province = sel.province_unit(programme)
     data = sel.membership(
         programme,

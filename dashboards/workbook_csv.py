@@ -9,6 +9,7 @@ Excel read the diacritics. Every cell that could start a formula gets a leading 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -110,23 +111,29 @@ def breakdown_table(
     root: Unit,
     params: Params,
     query: dict[str, str],
-    today: object,
+    today: dt.date,
 ) -> Table:
     """The indicator page's table by reporting unit, with the page's status and kind filters."""
     spec = PeriodSpec.parse(params.period)
     rows = sel.indicator_breakdown(
         programme, indicator, spec, root,
-        tree=params.tree, provisional=params.provisional, today=today,  # type: ignore[arg-type]
+        tree=params.tree, provisional=params.provisional, today=today,
     )  # fmt: skip
     total = progress(
-        programme, root, spec,
-        tree=params.tree, provisional=params.provisional, today=today,  # type: ignore[arg-type]
-    )  # fmt: skip
+        programme, root, spec, tree=params.tree, provisional=params.provisional, today=today
+    )
     summary = sel.breakdown_sum(
         rows, next(r for r in total.results if r.indicator.pk == indicator.pk)
     )
     chosen = BreakdownFilter(query, queryset=Rows(rows)).qs
-    header = [
+    header = _breakdown_header()
+    body = [_breakdown_row(row, indicator) for row in chosen]
+    body += _sum_lines(summary, indicator.denominator_id is not None, len(header))
+    return Table(f"{indicator.code}-{root.code}-{spec.code}", header, body)
+
+
+def _breakdown_header() -> list[str]:
+    return [
         _("Reporting unit"),
         _("Unit code"),
         _("Kind"),
@@ -140,30 +147,33 @@ def breakdown_table(
         _("Figure of"),
         _("Added to the total"),
     ]
-    body: list[list[object]] = [
-        [
-            row.unit.name,
-            row.unit.code,
-            row.unit.get_kind_display(),
-            in_unit(row.result.value, indicator.display),
-            num(row.result.numerator) if indicator.denominator_id else "",
-            num(row.result.denominator) if indicator.denominator_id else "",
-            target(row.result),
-            status_word(row.result.status),
-            coverage(row.result.coverage),
-            _("yes") if row.expected_now else _("no"),
-            quarter_label(*row.result.quarter) if row.result.quarter else "",
-            _("yes") if row.in_sum else _("no"),
-        ]
-        for row in chosen
+
+
+def _breakdown_row(row: sel.BreakdownRow, indicator: Indicator) -> list[object]:
+    return [
+        row.unit.name,
+        row.unit.code,
+        row.unit.get_kind_display(),
+        in_unit(row.result.value, indicator.display),
+        num(row.result.numerator) if indicator.denominator_id else "",
+        num(row.result.denominator) if indicator.denominator_id else "",
+        target(row.result),
+        status_word(row.result.status),
+        coverage(row.result.coverage),
+        _("yes") if row.expected_now else _("no"),
+        quarter_label(*row.result.quarter) if row.result.quarter else "",
+        _("yes") if row.in_sum else _("no"),
     ]
-    ratio = indicator.denominator_id is not None
-    blank = [""] * (len(header) - 6)
+
+
+def _sum_lines(summary: sel.BreakdownSum, ratio: bool, width: int) -> list[list[object]]:
+    """The rows added, the reports of units not listed, and their total."""
+    blank = [""] * (width - 6)
 
     def line(name: str, n: int | None, d: int | None) -> list[object]:
         return [name, "", "", "", num(n), num(d) if ratio else "", *blank]
 
-    body += [
+    return [
         line(_("Sum of the rows added"), summary.numerator, summary.denominator),
         line(_("Reports of units not listed"), summary.rest_numerator, summary.rest_denominator),
         line(
@@ -172,7 +182,6 @@ def breakdown_table(
             (summary.denominator or 0) + (summary.rest_denominator or 0) if ratio else None,
         ),
     ]
-    return Table(f"{indicator.code}-{root.code}-{spec.code}", header, body)
 
 
 def membership_table(data: sel.Membership, shown: list[sel.MembershipQuarter], unit: Unit) -> Table:

@@ -86,15 +86,21 @@ def workbook_contents(req: WorkbookRequest) -> Contents:
     return _quarter_contents(req, province)
 
 
-def _quarter_contents(req: WorkbookRequest, province: Unit) -> Contents:
-    programme, year, quarter = req.programme, req.year, req.quarter or 0
+def _quarter_ended(req: WorkbookRequest) -> ReportingPeriod:
+    """The workbook's quarter, refused while it has not ended or is no reporting period."""
+    year, quarter = req.year, req.quarter or 0
     period = ReportingPeriod.objects.filter(year=year, quarter=quarter).first()
     if quarter not in (1, 2, 3, 4) or period is None or period.cutoff > req.today:
         raise WorkbookError(
             _("Quarter %(q)s/%(y)s has not ended yet or is not a reporting period.")
             % {"q": quarter, "y": year}
         )
-    as_of = min(req.today, period.cutoff)
+    return period
+
+
+def _quarter_contents(req: WorkbookRequest, province: Unit) -> Contents:
+    programme, year, quarter = req.programme, req.year, req.quarter or 0
+    as_of = min(req.today, _quarter_ended(req).cutoff)
 
     def read(spec: PeriodSpec, on: dt.date) -> Progress:
         return progress(

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
 from briefing.selectors import GroupTexts, grouped, syntheses
+from lib.formats import day
 from reports.periods import quarter_label
 from rollup.engine import counts_toward
 from targets.models import Display, FieldGroup, IndicatorKind
@@ -32,7 +33,6 @@ from .workbook_data import Contents, GroupBreakdown, group_breakdowns, narrative
 
 SHEET_NARRATIVES = "Thuyết minh"
 SHEET_MEMBERS = "Đoàn viên"
-DATE = "%d/%m/%Y"
 
 
 # --- one sheet per group of indicators ----------------------------------------------------
@@ -70,21 +70,7 @@ def breakdown_sheet(book: Workbook, contents: Contents, group: GroupBreakdown) -
     province |= {r.code: r for r in contents.term.results if r.indicator.kind == "term"}
     _indicator_header(sheet, group, province)
     for unit in group.units:
-        name = unit.name
-        if unit.last_day is not None:
-            name += " " + _("(until %(day)s)") % {"day": unit.last_day.strftime(DATE)}
-        # A figure of another quarter than the province's (a unit closed since, a report not
-        # in) is not part of the whole province's row: the row says which, as the page does.
-        apart = [
-            f"{code} ({quarter_label(*r.quarter)})"
-            for code, r in group.results[unit.pk].items()
-            if code in province
-            and r.numerator is not None
-            and r.quarter
-            and not counts_toward(r, province[code])
-        ]
-        if apart:
-            name += " — " + _("not added to the total: %(figures)s") % {"figures": ", ".join(apart)}
+        name = _unit_name(unit, group.results[unit.pk], province)
         cells = [sheet.text(name, wrap=True), sheet.text(unit.get_kind_display(), wrap=True)]
         for indicator in group.indicators:
             cells += _figures(sheet, indicator, group.results[unit.pk].get(indicator.code))
@@ -96,6 +82,26 @@ def breakdown_sheet(book: Workbook, contents: Contents, group: GroupBreakdown) -
     sheet.blank()
     sheet.note(labels.legend())
     sheet.note(_cell_note())
+
+
+def _unit_name(unit: Any, results: dict[str, Any], province: dict[str, Any]) -> str:
+    """The unit's name, with its last day when it closed, and the figures of another quarter
+    than the province's (a unit closed since, a report not in): those are not part of the
+    whole province's row, and the row says which, as the page does."""
+    name: str = unit.name
+    if unit.last_day is not None:
+        name += " " + _("(until %(day)s)") % {"day": day(unit.last_day)}
+    apart = [
+        f"{code} ({quarter_label(*r.quarter)})"
+        for code, r in results.items()
+        if code in province
+        and r.numerator is not None
+        and r.quarter
+        and not counts_toward(r, province[code])
+    ]
+    if apart:
+        name += " — " + _("not added to the total: %(figures)s") % {"figures": ", ".join(apart)}
+    return name
 
 
 def _indicator_header(sheet: Sheet, group: GroupBreakdown, province: dict[str, Any]) -> None:
@@ -272,30 +278,32 @@ def members_sheet(book: Workbook, contents: Contents) -> None:
         ]
     )
     for q in shown:
-        missing = (
-            _("%(reports)s of %(expected)s reports: left out of the trend")
-            % {"reports": q.reports, "expected": q.expected}
-            if q.incomplete
-            else ""
-        )
-        note = "; ".join(n for n in (missing, str(NOTES.get(q.code, ""))) if n)
-        sheet.append(
-            [
-                sheet.text(q.label),
-                sheet.text(q.cutoff.strftime(DATE)),
-                sheet.number(q.members, COUNT),
-                sheet.number(q.change, COUNT_CHANGE),
-                sheet.number(round(q.path) if q.path is not None else None, COUNT),
-                sheet.number(_members_forecast(q.projected), COUNT),
-                sheet.text(note, wrap=True),
-            ]
-        )
+        sheet.append(_member_row(sheet, q))
     sheet.blank()
     sheet.note(_dissolution_note())
     if shown:
         # The chart on a page of its own, rather than cut in two by the page's end.
         sheet.ws.row_breaks.append(Break(id=sheet.rows))
         sheet.ws.add_chart(_chart(sheet, len(shown)), f"A{sheet.rows + 2}")
+
+
+def _member_row(sheet: Sheet, q: sel.MembershipQuarter) -> list[Any]:
+    missing = (
+        _("%(reports)s of %(expected)s reports: left out of the trend")
+        % {"reports": q.reports, "expected": q.expected}
+        if q.incomplete
+        else ""
+    )
+    note = "; ".join(n for n in (missing, str(NOTES.get(q.code, ""))) if n)
+    return [
+        sheet.text(q.label),
+        sheet.text(day(q.cutoff)),
+        sheet.number(q.members, COUNT),
+        sheet.number(q.change, COUNT_CHANGE),
+        sheet.number(round(q.path) if q.path is not None else None, COUNT),
+        sheet.number(_members_forecast(q.projected), COUNT),
+        sheet.text(note, wrap=True),
+    ]
 
 
 def _members_forecast(projected: Any) -> int | None:

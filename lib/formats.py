@@ -90,3 +90,9 @@ def quarter_label(year: int, quarter: int) -> str:
 def quarter_short(year: int, quarter: int) -> str:
     """The same where space is tight (a chart's axis): "Q3/2024"."""
     return pgettext("quarter, short", "Q%(q)s/%(y)s") % {"q": quarter, "y": year}
+
+
+def day_time(value: dt.datetime) -> str:
+    """A date and the time of day, as a document stamps when it was made: 05/12/2023 14:30
+    (vi). The value is shown as given: the caller converts it to local time."""
+    return f"{day(value)} {formats.time_format(value, 'H:i')}"

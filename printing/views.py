@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.access import AuthenticatedHttpRequest
 from dashboards import selectors as sel
 from dashboards.views import home_unit, requested_programme
 from lib.identifiers import plain_number
@@ -32,8 +33,8 @@ def _year(request: HttpRequest, default: int) -> int:
 
 
 @login_required
-def report_print(request: HttpRequest, pk: int) -> HttpResponse:
-    report = report_for_user(request.user, pk)  # type: ignore[arg-type]
+def report_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = report_for_user(request.user, pk)
     fields = report_fields(report.period, province=is_province_report(report))
     entries = entries_of(report)
     groups = []
@@ -66,7 +67,7 @@ def report_print(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def overview_print(request: HttpRequest) -> HttpResponse:
+def overview_print(request: AuthenticatedHttpRequest) -> HttpResponse:
     programme = requested_programme(request)
     unit = home_unit(request, programme)
     today = timezone.localdate()

@@ -6,14 +6,13 @@ from __future__ import annotations
 import io
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.models import User
+from accounts.access import AuthenticatedHttpRequest, office_required
 from dashboards.workbook_data import WorkbookError
 from lib.identifiers import plain_number
 from targets.models import Programme
@@ -31,11 +30,9 @@ def _programme(request: HttpRequest) -> Programme:
 
 @login_required
 @require_http_methods(["GET"])
-def annual_report(request: HttpRequest) -> HttpResponse:
+@office_required
+def annual_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The annual report as a DOCX for the office to edit and sign (?year=YYYY)."""
-    user: User = request.user  # type: ignore[assignment]
-    if not user.is_office:
-        raise PermissionDenied
     programme = _programme(request)
     if "year" not in request.GET:
         return _annual_page(request, programme, "", "")

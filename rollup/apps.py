@@ -46,7 +46,8 @@ class RollupConfig(AppConfig):
         from unions.closure import closure_listen
 
         from .expected import follow_assignments
-        from .totals import follow_calendar, follow_closure, totals_apply
+        from .totals import follow_calendar
+        from .totals_follow import follow_closure, totals_apply
 
         closure_listen(follow_closure)
         assignment_listen(follow_assignments)

@@ -125,22 +125,30 @@ def meets(value: Decimal, target: Decimal, comparison: str) -> bool:
 AT_RISK_MARGIN = Decimal("0.95")  # within 5% of the expected value is still on track
 
 
+@dataclass(frozen=True)
+class Goal:
+    """What a value is judged against: the target, how it is met ("gt" more than, else at
+    least), and where the value should stand by now on the path to it (None: the target
+    itself)."""
+
+    target: Decimal | None
+    comparison: str
+    expected: Decimal | None = None
+
+
 def judge(
     value: Decimal | None,
-    target: Decimal | None,
-    comparison: str,
+    goal: Goal,
     *,
     final: bool,
     due: bool = True,
-    expected: Decimal | None = None,
     denominator: int | None = None,
 ) -> Status:
-    """Status of a value against its target.
+    """Status of a value against its goal.
 
     `final`: the period is over (the year or the term has ended), so a miss is a miss.
     `due`: whether the figures were due yet (a once-a-year field before its Q4 report is not).
-    `expected`: where the value should stand by now on the path to the target (defaults to
-    the target itself); within 5% of it is on track, below that at risk.
+    The goal's `expected` value: within 5% of it is on track, below that at risk.
     `denominator`: a share's summed denominator. Reports that gave 0 of 0 (a commune union
     without CĐCS) were received and measured nothing: that is not "no data", and neither
     achieved nor missed.
@@ -149,13 +157,13 @@ def judge(
         return Status.NOT_YET_DUE
     if value is None:
         return Status.NOTHING_TO_MEASURE if denominator == 0 else Status.NO_DATA
-    if target is None:
+    if goal.target is None:
         return Status.NO_TARGET
-    if meets(value, target, comparison):
+    if meets(value, goal.target, goal.comparison):
         return Status.ACHIEVED
     if final:
         return Status.NOT_ACHIEVED
-    mark = target if expected is None else expected
+    mark = goal.target if goal.expected is None else goal.expected
     return Status.ON_TRACK if value >= mark * AT_RISK_MARGIN else Status.AT_RISK
 
 

@@ -518,11 +518,9 @@ def _indicator_result(
     )
     status = ar.judge(
         value,
-        target,
-        indicator.comparison,
+        ar.Goal(target, indicator.comparison, expected_now),
         final=_final(programme, spec, indicator, today),
         due=due,
-        expected=expected_now,
         denominator=denominator,
     )
     value = shown_value(value, indicator.display)

@@ -7,7 +7,7 @@ the calendar changes, so they are kept as `expected` rows of `RollupTotal` and w
 transactions:
 
 - an assignment change (`reports.hooks.assignments_changing`) and a reorganisation
-  (`totals.follow_closure`) take what the units' assignments added to every unit above them
+  (`totals_follow.follow_closure`) take what the units' assignments added to every unit above them
   before the change and add what they add after it (`expected_follow`);
 - a calendar change rebuilds the quarters whose cut-off moved (`totals.totals_rebuild`).
 

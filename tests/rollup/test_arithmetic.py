@@ -10,6 +10,7 @@ from rollup.arithmetic import (
     NA,
     NUMBER,
     Cell,
+    Goal,
     Status,
     display_value,
     field_total,
@@ -116,22 +117,22 @@ def test_display_value_scales_percent_but_not_a_ratio_per_cdcs():
     ],
 )
 def test_judge_against_the_target(value, comparison, final, expected):
-    assert judge(Decimal(value), Decimal("90"), comparison, final=final) == expected
+    assert judge(Decimal(value), Goal(Decimal("90"), comparison), final=final) == expected
 
 
 def test_not_yet_due_and_no_data_are_their_own_statuses():
-    assert judge(None, Decimal("90"), "gte", final=False, due=False) == Status.NOT_YET_DUE
-    assert judge(None, Decimal("90"), "gte", final=True) == Status.NO_DATA
+    assert judge(None, Goal(Decimal("90"), "gte"), final=False, due=False) == Status.NOT_YET_DUE
+    assert judge(None, Goal(Decimal("90"), "gte"), final=True) == Status.NO_DATA
 
 
 def test_a_figure_without_a_target_is_not_said_to_have_no_data():
-    assert judge(Decimal("57"), None, "gte", final=True) == Status.NO_TARGET
-    assert judge(None, None, "gte", final=True) == Status.NO_DATA
+    assert judge(Decimal("57"), Goal(None, "gte"), final=True) == Status.NO_TARGET
+    assert judge(None, Goal(None, "gte"), final=True) == Status.NO_DATA
 
 
 def test_ratio_per_cdcs_target_is_judged_as_a_ratio():
-    assert judge(Decimal("1.0"), Decimal("1"), "gte", final=True) == Status.ACHIEVED
-    assert judge(Decimal("0.6"), Decimal("1"), "gte", final=True) == Status.NOT_ACHIEVED
+    assert judge(Decimal("1.0"), Goal(Decimal("1"), "gte"), final=True) == Status.ACHIEVED
+    assert judge(Decimal("0.6"), Goal(Decimal("1"), "gte"), final=True) == Status.NOT_ACHIEVED
 
 
 def test_a_term_count_is_judged_against_the_path_from_its_baseline():
@@ -140,12 +141,10 @@ def test_a_term_count_is_judged_against_the_path_from_its_baseline():
     expected = path_value(Decimal(20000), start, Decimal(24500), end, halfway)
     assert abs(expected - Decimal(22250)) < 2
     assert (
-        judge(Decimal(22300), Decimal(24500), "gte", final=False, expected=expected)
-        == Status.ON_TRACK
+        judge(Decimal(22300), Goal(Decimal(24500), "gte", expected), final=False) == Status.ON_TRACK
     )
     assert (
-        judge(Decimal(20500), Decimal(24500), "gte", final=False, expected=expected)
-        == Status.AT_RISK
+        judge(Decimal(20500), Goal(Decimal(24500), "gte", expected), final=False) == Status.AT_RISK
     )
 
 
@@ -164,16 +163,16 @@ def test_projection_extends_the_trend():
 def test_a_share_of_0_of_0_has_nothing_to_measure_rather_than_no_data():
     """A commune union without CĐCS reports 0 of 0: a report came in and measured nothing.
     That is neither "no data" nor achieved or missed."""
-    assert judge(None, Decimal("98"), "gte", final=True, denominator=0) == (
+    assert judge(None, Goal(Decimal("98"), "gte"), final=True, denominator=0) == (
         Status.NOTHING_TO_MEASURE
     )
-    assert judge(None, Decimal("98"), "gte", final=False, denominator=0) == (
+    assert judge(None, Goal(Decimal("98"), "gte"), final=False, denominator=0) == (
         Status.NOTHING_TO_MEASURE
     )
-    assert judge(None, None, "gte", final=True, denominator=0) == Status.NOTHING_TO_MEASURE
+    assert judge(None, Goal(None, "gte"), final=True, denominator=0) == Status.NOTHING_TO_MEASURE
     # No report gave a number: still no data; before it is due: still not yet due.
-    assert judge(None, Decimal("98"), "gte", final=True, denominator=None) == Status.NO_DATA
-    assert judge(None, Decimal("98"), "gte", final=True, due=False, denominator=0) == (
+    assert judge(None, Goal(Decimal("98"), "gte"), final=True, denominator=None) == Status.NO_DATA
+    assert judge(None, Goal(Decimal("98"), "gte"), final=True, due=False, denominator=0) == (
         Status.NOT_YET_DUE
     )
 
@@ -185,7 +184,7 @@ def test_units_with_0_of_0_leave_a_total_with_figures_as_it_is():
     assert (ratio.numerator, ratio.denominator, ratio.reports) == (97, 100, 3)
     value = display_value(ratio.value, "percent")
     assert value == Decimal(97)
-    assert judge(value, Decimal(98), "gte", final=True, denominator=ratio.denominator) == (
+    assert judge(value, Goal(Decimal(98), "gte"), final=True, denominator=ratio.denominator) == (
         Status.NOT_ACHIEVED
     )
     alone = ratio_total(num[:2], den[:2], "ytd")

@@ -27,7 +27,7 @@ from reports.services import (
     report_save,
     report_submit,
 )
-from rollup import totals
+from rollup import totals, totals_follow
 from rollup.models import RollupTotal, RollupTotalsState
 from targets.models import Field, Programme
 from tests.conftest import SmallTree, approved, make_unit, period
@@ -102,7 +102,7 @@ def assert_trusted_and_exact(programme: Programme) -> None:
 
 
 def test_the_listener_is_registered_once():
-    assert listeners.count(totals.follow_closure) == 1
+    assert listeners.count(totals_follow.follow_closure) == 1
 
 
 def test_creating_a_cdcs_keeps_the_totals(reported):
@@ -195,9 +195,9 @@ def test_a_programme_without_totals_is_untouched(small_tree, programme):
 def test_contributions_read_the_closure_once_for_any_number_of_reports(reported):
     every = list(Report.objects.filter(in_force=True).values_list("pk", flat=True))
     with CaptureQueriesContext(connection) as one:
-        totals._contributions(every[:1])
+        totals_follow._contributions(every[:1])
     with CaptureQueriesContext(connection) as many:
-        totals._contributions(every)
+        totals_follow._contributions(every)
     assert len(many) == len(one)
     closure_reads = [q for q in many.captured_queries if "unions_unitclosure" in q["sql"]]
     assert len(closure_reads) == 1
