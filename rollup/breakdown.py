@@ -22,7 +22,7 @@ from unions.models import Unit
 
 from . import engine as rollup
 from . import totals
-from .breakdown_totals import Asked, from_totals
+from .breakdown_totals import Asked, complete, from_totals
 from .breakdown_values import from_values
 from .rows import (
     STATUS_ORDER,
@@ -41,6 +41,7 @@ __all__ = [
     "Options",
     "breakdown_sum",
     "breakdowns",
+    "complete",
     "covers",
     "indicator_breakdown",
     "reporting_below",
@@ -66,11 +67,14 @@ def indicator_breakdown(
     provisional: bool = False,
     today: dt.date,
     reads: rollup.Reads | None = None,
+    page: bool = False,
 ) -> list[BreakdownRow]:
-    """One indicator for each reporting unit below `root`, each as `progress()` gives it."""
+    """One indicator for each reporting unit below `root`, each as `progress()` gives it.
+    `page`: only a page of the rows will be shown; their reports expected are read for
+    the rows shown, by `complete`."""
     found = breakdowns(
         programme, [indicator], spec, root,
-        tree=tree, provisional=provisional, today=today, reads=reads,
+        tree=tree, provisional=provisional, today=today, reads=reads, page=page,
     )  # fmt: skip
     return found[indicator.code]
 
@@ -85,6 +89,7 @@ def breakdowns(
     provisional: bool = False,
     today: dt.date,
     reads: rollup.Reads | None = None,
+    page: bool = False,
 ) -> dict[str, list[BreakdownRow]]:
     """Several indicators' breakdowns for one period, sharing the reads (indicator code →
     rows sorted with the units expected now first, then by name). `reads`, from
@@ -103,7 +108,7 @@ def breakdowns(
     if not periods:
         return {i.code: [] for i in indicators}
     if trusted:
-        asked = Asked(programme, list(indicators), spec, root, periods, today, provisional)
+        asked = Asked(programme, list(indicators), spec, root, periods, today, provisional, page)
         return from_totals(asked, None if reads is None else reads.targets, kept=kept)
     return {
         i.code: from_values(programme, i, spec, root, periods, (tree, provisional, today))

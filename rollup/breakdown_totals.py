@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, Sum, Window
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
 from reports.models import (
@@ -33,7 +33,7 @@ from .expected import expected_read
 from .models import RollupTotal
 from .provisional import below_as_was, corrected, correction
 from .results import Marks
-from .rows import BreakdownRow, reporting_below, sorted_rows
+from .rows import BreakdownRow, Pending, reporting_below, sorted_rows
 from .spec import PeriodSpec
 
 
@@ -48,27 +48,30 @@ class Asked:
     periods: list[ReportingPeriod]
     today: dt.date
     provisional: bool = False
+    page: bool = False  # only a page of the rows is shown (see `complete`)
 
 
 def from_totals(
     asked: Asked, targets: list[Target] | None = None, *, kept: bool = True
 ) -> dict[str, list[BreakdownRow]]:
-    """The rows of every indicator asked (`kept`: the totals keep the expected counts)."""
+    """The rows of every indicator asked (`kept`: the totals keep the expected counts). With
+    `asked.page`, the rows' reports expected are left to `complete` (for the rows shown)."""
     periods, indicators = asked.periods, asked.indicators
-    current = {u.pk: u for u in reporting_below(asked.root, periods[-1])}
+    current = {u.pk: u for u in _light(reporting_below(asked.root, periods[-1]))}
     reported = _reported_apart(asked, list(current))
     closed_ids = {u for units in reported.values() for u in units} - set(current)
     units = dict(current)
-    units.update(Unit.objects.in_bulk(list(closed_ids)))
-    tables = _tables(list(units), periods, indicators)
-    marks: dict[int, Marks] = {}
-    if asked.provisional:
-        marks = _correct(tables, list(units), asked)
-    # Kept with the totals: one indexed read instead of counting every assignment below.
-    count = expected_read if kept else totals.expected_counts_below
-    expected = count(list(units), periods)
-    if targets is None:
-        targets = list(Target.objects.filter(indicator__in=indicators))
+    units.update(_light(Unit.objects.filter(pk__in=list(closed_ids))).in_bulk())
+    # Every unit ever below the root (a hash join), the rows' picked out here: the rows' own
+    # ids are thousands of parameters, and a subquery on assignments runs once per total.
+    among = Q(ancestor_id__in=UnitClosure.objects.filter(ancestor=asked.root).values("descendant"))
+    tables = {u: t for u, t in _tables(among, periods, indicators).items() if u in units}
+    marks = _correct(tables, set(units), asked) if asked.provisional else {}
+    pending = Pending(periods, kept) if asked.page else None
+    expected = {} if pending else _expected(list(units), periods, kept)
+    by_indicator: dict[int, list[Target]] = defaultdict(list)
+    for t in Target.objects.filter(indicator__in=indicators) if targets is None else targets:
+        by_indicator[t.indicator_id].append(t)
     found: dict[str, list[BreakdownRow]] = {}
     for indicator in indicators:
         mine = reported[indicator.numerator_id] | reported.get(indicator.denominator_id or 0, set())
@@ -77,14 +80,44 @@ def from_totals(
             if unit_id not in current and unit_id not in mine:
                 continue
             ctx = rollup.Context(
-                asked.programme, unit, asked.spec, periods, targets,
+                asked.programme, unit, asked.spec, periods, by_indicator[indicator.pk],
                 expected.get(unit_id, {}), asked.today,
             )  # fmt: skip
             source = rollup.Source(tables.get(unit_id) or totals.Table(), marks.get(unit_id, {}))
             result = rollup.indicator_result(ctx, indicator, source)
-            rows.append(BreakdownRow(unit, result, unit_id in current))
+            rows.append(BreakdownRow(unit, result, unit_id in current, pending=pending))
         found[indicator.code] = sorted_rows(rows)
     return found
+
+
+def _light(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """Units as a breakdown row shows them (name, kind, link), without the rest."""
+    return units.only("id", "code", "name", "kind", "valid_from", "valid_to")
+
+
+def _expected(
+    unit_ids: list[int], periods: list[ReportingPeriod], kept: bool
+) -> dict[int, dict[tuple[int, int, bool], int]]:
+    # Kept with the totals: one indexed read instead of counting every assignment below.
+    count = expected_read if kept else totals.expected_counts_below
+    return count(unit_ids, periods)
+
+
+def complete(rows: Sequence[BreakdownRow]) -> None:
+    """Reads the reports expected behind the rows left pending (one query per period asked)."""
+    waiting: dict[Pending, list[BreakdownRow]] = defaultdict(list)
+    for row in rows:
+        if row.pending is not None:
+            waiting[row.pending].append(row)
+    for pending, chosen in waiting.items():
+        expected = _expected([r.unit.pk for r in chosen], pending.periods, pending.kept)
+        for row in chosen:
+            result = row.result
+            count = rollup.expected_for(
+                result.indicator, result.quarter, pending.periods, expected.get(row.unit.pk, {})
+            )
+            result.coverage = rollup.Coverage(result.coverage.reported, count)
+            row.pending = None
 
 
 def _reported_apart(asked: Asked, current: list[int]) -> dict[int, set[int]]:
@@ -119,19 +152,18 @@ def _reported_apart(asked: Asked, current: list[int]) -> dict[int, set[int]]:
     return reported
 
 
-def _correct(
-    tables: dict[int, totals.Table], unit_ids: list[int], asked: Asked
-) -> dict[int, Marks]:
+def _correct(tables: dict[int, totals.Table], units: set[int], asked: Asked) -> dict[int, Marks]:
     """Provisional figures: the units above a report awaiting approval get their totals
     quarter by quarter (the reduced ones cannot be corrected: the latest quarter with a
     number may change), corrected (`rollup.provisional`)."""
     fields = rollup.fields_of(asked.indicators)
-    found = correction(below_as_was(unit_ids), asked.periods, asked.indicators, fields)
-    touched = list(found.tables)
+    # Every unit above a report awaiting approval (a few per report), the rows' kept.
+    found = correction(below_as_was(None), asked.periods, asked.indicators, fields)
+    touched = [u for u in found.tables if u in units]
     full = _by_quarter(touched, asked.periods)
     for unit_id in touched:
         tables[unit_id] = corrected(full.get(unit_id) or totals.Table(), found.tables[unit_id])
-    return {u: dict(m) for u, m in found.marks.items()}
+    return {u: dict(m) for u, m in found.marks.items() if u in units}
 
 
 def _by_quarter(unit_ids: list[int], periods: list[ReportingPeriod]) -> dict[int, totals.Table]:
@@ -159,7 +191,7 @@ def _by_quarter(unit_ids: list[int], periods: list[ReportingPeriod]) -> dict[int
 
 
 def _tables(
-    unit_ids: list[int], periods: list[ReportingPeriod], indicators: Sequence[Indicator]
+    among: Q, periods: list[ReportingPeriod], indicators: Sequence[Indicator]
 ) -> dict[int, totals.Table]:
     """Each unit's totals, already reduced to what `Table.figures` takes: for a flow the sum
     over the quarters, for a stock or year-to-date count the latest quarter with a number.
@@ -176,7 +208,7 @@ def _tables(
             flows |= wanted
         else:
             stocks |= wanted
-    base = RollupTotal.objects.filter(ancestor_id__in=unit_ids, period__in=periods, numbers__gt=0)
+    base = RollupTotal.objects.filter(among, period__in=periods, numbers__gt=0)
     tables: dict[int, totals.Table] = defaultdict(totals.Table)
     summed = (
         base.filter(flows)

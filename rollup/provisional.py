@@ -49,12 +49,15 @@ class Place:
     unit_params: list[Any]
 
 
-def below_as_was(unit_ids: Sequence[int]) -> Place:
-    """Below each of the units at the report's cut-off (the tree as it was)."""
+def below_as_was(unit_ids: Sequence[int] | None) -> Place:
+    """Below each of the units (every unit when None) at the report's cut-off (the tree as
+    it was)."""
     closure = UnitClosure._meta.db_table
     join = f"""JOIN {closure} c ON c.descendant_id = r.unit_id AND c.valid_from <= p.cutoff
-        AND (c.valid_to IS NULL OR c.valid_to > p.cutoff)
-        AND c.ancestor_id IN ({_some(unit_ids)})"""
+        AND (c.valid_to IS NULL OR c.valid_to > p.cutoff)"""
+    if unit_ids is None:
+        return Place(join, "", [], "c.ancestor_id", [])
+    join += f" AND c.ancestor_id IN ({_some(unit_ids)})"
     return Place(join, "", list(unit_ids), "c.ancestor_id", [])
 
 

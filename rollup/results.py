@@ -52,7 +52,10 @@ def indicator_result(ctx: Context, indicator: Indicator, source: Source) -> Indi
     figures = figures_of(indicator, source)
     annual = num_field.frequency == "annual"
     due = bool(ctx.periods) and (not annual or any(p.quarter == 4 for p in ctx.periods))
-    coverage = _coverage(ctx, figures, num_field.time_kind, num_field.province_only, annual)
+    reported, expected = (
+        figures.reports,
+        expected_for(indicator, figures.quarter, ctx.periods, ctx.expected),
+    )
     year = ctx.spec.year if ctx.spec.kind != "term" else _last_year(ctx.periods)
     target_row = _target_for(
         ctx.targets, indicator, year if indicator.kind == IndicatorKind.ANNUAL else None, ctx.unit
@@ -75,7 +78,7 @@ def indicator_result(ctx: Context, indicator: Indicator, source: Source) -> Indi
         shown_value(figures.value, indicator.display),
         target,
         status,
-        coverage,
+        Coverage(reported, expected),
         figures.quarter,
         expected_now=shown_value(expected_now, indicator.display),
         provisional=_provisional(ctx, indicator, source, figures.quarter),
@@ -198,18 +201,23 @@ def _ratio_quarter(num: list[ar.Cell], den: list[ar.Cell]) -> tuple[int, int] | 
     return max(quarters) if quarters else None
 
 
-def _coverage(
-    ctx: Context, figures: totals.Figures, time_kind: str, province_only: bool, annual: bool
-) -> Coverage:
-    periods, quarter = ctx.periods, figures.quarter
-    if time_kind == "flow":
+def expected_for(
+    indicator: Indicator,
+    quarter: ar.Quarter | None,
+    periods: list[ReportingPeriod],
+    expected: dict[tuple[int, int, bool], int],
+) -> int:
+    """The reports expected behind a figure: in every quarter for a flow, in the quarter
+    shown for a stock or a count since 1 January (else the last quarter it was due)."""
+    num_field = indicator.numerator
+    if num_field.time_kind == "flow":
         keys = [(p.year, p.quarter) for p in periods]
     elif quarter is not None:
         keys = [quarter]
     else:
-        due = [p for p in periods if not annual or p.quarter == 4]
+        due = [p for p in periods if num_field.frequency != "annual" or p.quarter == 4]
         keys = [(due[-1].year, due[-1].quarter)] if due else []
-    return Coverage(figures.reports, sum(ctx.expected.get((*k, province_only), 0) for k in keys))
+    return sum(expected.get((*k, num_field.province_only), 0) for k in keys)
 
 
 def _expected_now(

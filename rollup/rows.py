@@ -31,12 +31,24 @@ STATUS_ORDER = [
 ]
 
 
+@dataclass(frozen=True, eq=False)
+class Pending:
+    """What completing a row's coverage needs: the period's quarters, and whether the totals
+    keep the expected counts."""
+
+    periods: list[ReportingPeriod]
+    kept: bool
+
+
 @dataclass
 class BreakdownRow:
     unit: Unit
     result: IndicatorResult
     expected_now: bool  # expected to report in the period's latest quarter
     in_sum: bool = True  # its figure is part of the total's (`breakdown_sum`)
+    # Its reports expected are still to be read (`rollup.breakdown.complete`): a page shows
+    # 100 of thousands of rows, and sorts and filters on everything but them.
+    pending: Pending | None = None
 
     @property
     def status(self) -> str:
