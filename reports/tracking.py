@@ -11,7 +11,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import cast
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +22,7 @@ from targets.models import Programme
 from targets.programmes import covers, programmes_shown
 from unions.models import Unit
 
-from .assignments import assignments_for
+from .assignments import assignments_for, covering_q
 from .models import Assignment, AssignmentScope, Report, ReportingPeriod, ReportStatus
 from .services import report_fields
 
@@ -191,26 +193,27 @@ class _Found:
     resent: bool
 
 
-def _reports(periods: Sequence[ReportingPeriod]) -> dict[tuple[int, int], _Found]:
+def _reports(
+    periods: Sequence[ReportingPeriod], unit_ids: Iterable[int] | None = None
+) -> dict[tuple[int, int], _Found]:
     """Per (unit, period): the working revision, knowing whether an approved one is in force.
 
     A corrected revision sent after an approval shows as submitted (staff must find it to
     review it) while the quarter still counts as covered; a reopened draft leaves the quarter
     approved. Lateness is the quarter's first sending (every revision keeps it): a correction
-    sent months later does not make an on-time report late."""
-    rows = (
-        Report.objects.filter(period__in=periods)
-        .filter(Q(is_latest=True) | Q(in_force=True))
-        .values_list(
-            "pk",
-            "unit_id",
-            "period_id",
-            "status",
-            "in_force",
-            "is_latest",
-            "submitted_at",
-            "first_submitted_at",
-        )
+    sent months later does not make an on-time report late. `unit_ids`: those units' only."""
+    reports = Report.objects.filter(period__in=periods)
+    if unit_ids is not None:
+        reports = reports.filter(unit_id__in=list(unit_ids))
+    rows = reports.filter(Q(is_latest=True) | Q(in_force=True)).values_list(
+        "pk",
+        "unit_id",
+        "period_id",
+        "status",
+        "in_force",
+        "is_latest",
+        "submitted_at",
+        "first_submitted_at",
     )
     latest: dict[tuple[int, int], tuple[int, str, dt.datetime | None, dt.datetime | None]] = {}
     in_force: set[tuple[int, int]] = set()
@@ -295,35 +298,109 @@ def _expected(
 KIND_ORDER = {"province": 0, "grassroots": 2, "occupational": 2}
 
 
+@dataclass
+class _Read:
+    """What a grid of some quarters reads, whatever the rows shown: the row units in order
+    (id, code, name, kind), each quarter's expected and assigned units, and per (unit,
+    quarter) whether the quarter is submitted or approved."""
+
+    quarters: list[_Quarter]
+    units: list[tuple[int, str, str, str]]
+    done: set[tuple[int, int]]
+
+
+def _read(periods: Sequence[ReportingPeriod]) -> _Read:
+    """One query per quarter for its assignments, one for the row units, one for reports;
+    rows, not objects (a national grid has thousands of units)."""
+    asked = Asked()
+    quarters = []
+    ids: set[int] = set()
+    for p in periods:
+        rows = list(Assignment.objects.filter(covering_q(p)).values_list("unit_id", "scope"))
+        # As `_expected`: the province's own report only when it has something to report.
+        province = any(scope == AssignmentScope.PROVINCE for _u, scope in rows)
+        every = not province or _province_asks(p, asked)
+        expected = {u for u, scope in rows if every or scope != AssignmentScope.PROVINCE}
+        quarters.append(_Quarter(p, expected, {u for u, _scope in rows}))
+        ids.update(u for u, _scope in rows)
+    done: set[tuple[int, int]] = set()
+    working = Report.objects.filter(period__in=periods).filter(Q(is_latest=True) | Q(in_force=True))
+    for unit_id, period_id, status, in_force in working.values_list(
+        "unit_id", "period_id", "status", "in_force"
+    ):
+        ids.add(unit_id)
+        # As `cell_status`: approved in force, or the working revision submitted.
+        if in_force or status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
+            done.add((unit_id, period_id))
+    units = Unit.objects.filter(pk__in=list(ids)).values_list("id", "code", "name", "kind")
+    ordered = sorted(units, key=lambda u: (KIND_ORDER.get(u[3], 1), u[1]))
+    return _Read(quarters, ordered, done)
+
+
+def _rows(read: _Read, chosen: Sequence[tuple[int, str, str, str]], today: dt.date) -> list[Row]:
+    """The rows of the chosen units, with their cells (three queries)."""
+    ids = [u[0] for u in chosen]
+    found = _reports([q.period for q in read.quarters], ids)
+    units = Unit.objects.in_bulk(ids)
+    return [
+        Row(
+            units[pk],
+            [_cell(units[pk], q, found.get((pk, q.period.pk)), today) for q in read.quarters],
+        )
+        for pk in ids
+    ]
+
+
+def _columns(read: _Read) -> list[Column]:
+    """Each quarter's completeness over its expected units (every one of them is a row)."""
+    return [
+        Column(q.period, sum((u, q.period.pk) in read.done for u in q.expected), len(q.expected))
+        for q in read.quarters
+    ]
+
+
 def tracking_grid(periods: Sequence[ReportingPeriod], today: dt.date, status: str = "") -> Grid:
-    """Reporting units × quarters. One query per quarter for assignments, one for reports.
+    """Reporting units × quarters, every row (`tracking_page` builds one page of them).
 
     Rows are the units assigned in any of the quarters (plus any unit with a report there);
     `status` keeps only rows with a cell in that status ("late" for late or overdue).
     """
-    asked = Asked()
-    quarters, units = [], {}
-    for p in periods:
-        assigned = assignments_for(p)
-        expected = _expected(p, assigned, asked)
-        quarters.append(_Quarter(p, {a.unit_id for a in expected}, {a.unit_id for a in assigned}))
-        units.update({a.unit.pk: a.unit for a in assigned})
-    found = _reports(periods)
-    extra_ids = {unit_id for unit_id, _ in found} - set(units)
-    if extra_ids:
-        units.update({u.pk: u for u in Unit.objects.filter(pk__in=extra_ids)})
-    ordered = sorted(units.values(), key=lambda u: (KIND_ORDER.get(u.kind, 1), u.code))
-    rows = [
-        Row(unit, [_cell(unit, q, found.get((unit.pk, q.period.pk)), today) for q in quarters])
-        for unit in ordered
-    ]
-    columns = [
-        Column(p, *completeness((r.cells[i].expected, r.cells[i].status) for r in rows))
-        for i, p in enumerate(periods)
-    ]
+    read = _read(periods)
+    rows = _rows(read, read.units, today)
     if status:
         rows = [r for r in rows if _matches(r, status)]
-    return Grid(columns, rows)
+    return Grid(_columns(read), rows)
+
+
+@dataclass(frozen=True)
+class PageAsk:
+    """Which rows of the grid: a cell status ("late" for late or overdue), a unit's code or
+    name, the page number (as the query string gives it) and its size."""
+
+    status: str = ""
+    text: str = ""
+    number: str | None = None
+    size: int = 100
+
+
+def tracking_page(
+    periods: Sequence[ReportingPeriod], today: dt.date, ask: PageAsk
+) -> tuple[Grid, Page[Row]]:
+    """The grid's columns and one page of its rows: only the page's cells are built, unless a
+    status is asked for (which rows have a cell in it is known from every row's cells)."""
+    read = _read(periods)
+    units = read.units
+    if ask.text:
+        wanted = ask.text.casefold()
+        units = [u for u in units if wanted in u[1].casefold() or wanted in u[2].casefold()]
+    if ask.status:
+        rows = [r for r in _rows(read, units, today) if _matches(r, ask.status)]
+        page = Paginator(rows, ask.size).get_page(ask.number)
+    else:
+        shown = Paginator(units, ask.size).get_page(ask.number)
+        rows = _rows(read, list(shown.object_list), today)
+        page = Page(rows, shown.number, cast("Paginator[Row]", shown.paginator))
+    return Grid(_columns(read), list(page.object_list)), page
 
 
 def _matches(row: Row, status: str) -> bool:

@@ -28,6 +28,7 @@ from targets.models import Field, Frequency, Indicator
 from unions.models import UnitClosure
 
 from . import totals
+from .today import ids_in
 
 Quarter = tuple[int, int]
 Marks = dict[int, set[Quarter]]  # field → quarters a report awaiting approval gave a number in
@@ -65,11 +66,11 @@ def below_today(unit_id: int, today: dt.date, followed: Sequence[int]) -> Place:
     """Below the unit along today's tree (`rollup.today`): open below it today, or closed
     units whose values follow into its subtree."""
     closure = UnitClosure._meta.db_table
-    wanted = list(followed) or [0]
+    wanted, params = ids_in("r.unit_id", list(followed) or [0])
     where = f"""AND (r.unit_id IN (SELECT descendant_id FROM {closure} WHERE ancestor_id = %s
                    AND valid_from <= %s AND (valid_to IS NULL OR valid_to > %s))
-               OR r.unit_id IN ({_some(wanted)}))"""  # noqa: S608 - tables from meta
-    return Place("", where, [unit_id, today, today, *wanted], "CAST(%s AS INTEGER)", [unit_id])
+               OR {wanted})"""  # noqa: S608 - tables from meta
+    return Place("", where, [unit_id, today, today, *params], "CAST(%s AS INTEGER)", [unit_id])
 
 
 @dataclass

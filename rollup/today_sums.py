@@ -22,7 +22,7 @@ from targets.models import Field, Frequency, Indicator
 from unions.models import Unit, UnitClosure
 
 from . import totals
-from .today import followed_below
+from .today import followed_below, ids_in
 
 
 def _some(items: Sequence[object]) -> str:
@@ -42,7 +42,7 @@ def table_today(
     `followed`: `rollup.today.followed_below` for the unit and day, when already read."""
     if followed is None:
         followed = followed_below(unit, today)
-    followed = followed or [0]
+    followed_sql, followed_params = ids_in("r.unit_id", followed or [0])
     t = {
         "value": Value._meta.db_table,
         "report": Report._meta.db_table,
@@ -54,8 +54,8 @@ def table_today(
         JOIN {t["period"]} p ON p.id = r.period_id AND p.id IN ({_some(pids)})
         WHERE (r.unit_id IN (SELECT descendant_id FROM {t["closure"]} WHERE ancestor_id = %s
                              AND valid_from <= %s AND (valid_to IS NULL OR valid_to > %s))
-               OR r.unit_id IN ({_some(followed)}))"""  # noqa: S608 - tables from meta
-    where: list[Any] = [*pids, unit.pk, today, today, *followed]
+               OR {followed_sql})"""  # noqa: S608 - tables from meta
+    where: list[Any] = [*pids, unit.pk, today, today, *followed_params]
     # A figure reported once a year counts from a fourth quarter's report only.
     annual = [f.pk for f in fields if f.frequency == Frequency.ANNUAL] or [0]
     table = totals.Table()
