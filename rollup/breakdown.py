@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from targets.models import Indicator, Programme
 from unions.models import Unit
@@ -38,7 +37,6 @@ __all__ = [
     "STATUS_ORDER",
     "BreakdownRow",
     "BreakdownSum",
-    "Options",
     "breakdown_sum",
     "breakdowns",
     "complete",
@@ -46,15 +44,6 @@ __all__ = [
     "indicator_breakdown",
     "reporting_below",
 ]
-
-
-@dataclass(frozen=True)
-class Options:
-    """How the figures are read: along which tree, whether provisional, on which day."""
-
-    tree: str = AS_WAS
-    provisional: bool = False
-    today: dt.date | None = None
 
 
 def indicator_breakdown(
