@@ -196,18 +196,7 @@ def _tables(
     """Each unit's totals, already reduced to what `Table.figures` takes: for a flow the sum
     over the quarters, for a stock or year-to-date count the latest quarter with a number.
     Two queries, a row per unit and item instead of one per quarter as well."""
-    flows = Q(pk__in=[])
-    stocks = Q(pk__in=[])
-    for indicator in indicators:
-        is_flow = indicator.numerator.time_kind == "flow"
-        if indicator.denominator_id is None:
-            wanted = Q(kind=totals.FIELD, item=indicator.numerator_id)
-        else:
-            wanted = Q(kind=totals.PAIR, item=indicator.pk)
-        if is_flow:
-            flows |= wanted
-        else:
-            stocks |= wanted
+    flows, stocks = _wanted(indicators)
     base = RollupTotal.objects.filter(among, period__in=periods, numbers__gt=0)
     tables: dict[int, totals.Table] = defaultdict(totals.Table)
     summed = (
@@ -218,7 +207,7 @@ def _tables(
     )
     any_quarter = (0, 0)  # a flow's figures do not depend on which quarter they sit in
     for ancestor, kind, item, n, t, d in summed:
-        _put(tables[ancestor], kind, item, any_quarter, n, t, d)
+        _put(tables[ancestor], kind, item, any_quarter, (n, t, d))
     latest = (
         base.filter(stocks)
         .annotate(
@@ -235,13 +224,30 @@ def _tables(
         )
     )  # fmt: skip
     for ancestor, kind, item, year, quarter, n, t, d in latest:
-        _put(tables[ancestor], kind, item, (year, quarter), n, t, d)
+        _put(tables[ancestor], kind, item, (year, quarter), (n, t, d))
     return tables
 
 
+def _wanted(indicators: Sequence[Indicator]) -> tuple[Q, Q]:
+    """The totals' rows the indicators read: the flows', the stocks' and counts'."""
+    flows = Q(pk__in=[])
+    stocks = Q(pk__in=[])
+    for indicator in indicators:
+        if indicator.denominator_id is None:
+            wanted = Q(kind=totals.FIELD, item=indicator.numerator_id)
+        else:
+            wanted = Q(kind=totals.PAIR, item=indicator.pk)
+        if indicator.numerator.time_kind == "flow":
+            flows |= wanted
+        else:
+            stocks |= wanted
+    return flows, stocks
+
+
 def _put(
-    table: totals.Table, kind: str, item: int, quarter: ar.Quarter, n: int, t: int, d: int
+    table: totals.Table, kind: str, item: int, quarter: ar.Quarter, sums: tuple[int, int, int]
 ) -> None:
+    n, t, d = sums
     if kind == totals.FIELD:
         table.fields[item][quarter] = totals.FieldSum(numbers=n, total=t)
     else:

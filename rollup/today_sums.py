@@ -40,11 +40,9 @@ def table_today(
 ) -> totals.Table:
     """The sums of the in-force reports below `unit` along today's tree (three queries).
     `followed`: `rollup.today.followed_below` for the unit and day, when already read."""
-    if followed is None:
-        followed = followed_below(unit, today)
+    followed = followed_below(unit, today) if followed is None else followed
     followed_sql, followed_params = ids_in("r.unit_id", followed or [0])
     t = {
-        "value": Value._meta.db_table,
         "report": Report._meta.db_table,
         "period": ReportingPeriod._meta.db_table,
         "closure": UnitClosure._meta.db_table,
@@ -64,13 +62,19 @@ def table_today(
     if ratios:
         _pair_sums(table, under, where, ratios, annual)
     counted = [f.pk for f in fields if not f.province_only] or [0]
-    sql = f"""SELECT p.year, p.quarter, COUNT(DISTINCT r.id) FROM {t["value"]} v {under}
-        AND v.field_id IN ({_some(counted)}) AND NOT (p.quarter < 4 AND v.field_id IN
+    table.received = _received(under, where, counted, annual)
+    return table
+
+
+def _received(
+    under: str, where: list[Any], counted: list[int], annual: list[int]
+) -> dict[tuple[int, int], int]:
+    sql = f"""SELECT p.year, p.quarter, COUNT(DISTINCT r.id) FROM {Value._meta.db_table} v
+        {under} AND v.field_id IN ({_some(counted)}) AND NOT (p.quarter < 4 AND v.field_id IN
         ({_some(annual)})) GROUP BY p.year, p.quarter"""  # noqa: S608 - tables from meta
     with connection.cursor() as cursor:
         cursor.execute(sql, [*where, *counted, *annual])
-        table.received = {(y, q): n for y, q, n in cursor.fetchall()}
-    return table
+        return {(y, q): n for y, q, n in cursor.fetchall()}
 
 
 def _field_sums(
