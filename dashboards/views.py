@@ -25,6 +25,7 @@ from reports.inbox import home_inbox
 from reports.periods import quarter_label
 from reports.selectors import reporter_todo
 from rollup.arithmetic import Status
+from rollup.breakdown import complete, indicator_breakdown
 from rollup.engine import PeriodSpec, progress, reads_for
 from rollup.freshness import figures_as_of
 from targets.models import Indicator, IndicatorKind, Programme
@@ -227,9 +228,12 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
         programme, root, spec, tree=tree, provisional=provisional, today=today, reads=reads
     )
     result = next(r for r in total.results if r.code == found.code)
-    rows = sel.indicator_breakdown(
-        programme, found, spec, root, tree=tree, provisional=provisional, today=today, reads=reads
-    )
+    # Every row is figured (sorting and filtering need them all, the line that adds them up
+    # too); the reports expected are read for the page's rows only.
+    rows = indicator_breakdown(
+        programme, found, spec, root,
+        tree=tree, provisional=provisional, today=today, reads=reads, page=True,
+    )  # fmt: skip
     summary = sel.breakdown_sum(rows, result)
     filters = BreakdownFilter(request.GET, queryset=Rows(rows))
     table = BreakdownTable(
@@ -240,6 +244,7 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     # A national root has thousands of reporting units: show them a page at a time (the CSV
     # download has them all).
     RequestConfig(request, paginate={"per_page": BREAKDOWN_PAGE_SIZE}).configure(table)
+    complete([row.record for row in table.paginated_rows])
     series = sel.indicator_series(
         programme, root, tree=tree, provisional=provisional, today=today, reads=reads
     )

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,10 +31,7 @@ from .assignments import (
 )
 from .forms_tracking import AssignmentAddForm, AssignmentEndForm, CalendarForm, TrackingFilter
 from .models import Assignment, AssignmentScope, ReportingPeriod
-from .tracking import (
-    latest_cut_quarters,
-    tracking_grid,
-)
+from .tracking import PageAsk, latest_cut_quarters, tracking_page
 
 
 def _periods() -> list[ReportingPeriod]:
@@ -59,20 +55,14 @@ def tracking(request: AuthenticatedHttpRequest) -> HttpResponse:
         year, status = form.cleaned_data["year"], form.cleaned_data["status"]
         text = form.cleaned_data["unit"]
     shown = [p for p in periods if p.year == year] if year else latest_cut_quarters(periods, today)
-    grid = tracking_grid(shown, today, status or "")
-    # A national grid has thousands of rows: a page at a time, optionally one unit's name.
-    rows = [r for r in grid.rows if _named(r.unit, text)] if text else grid.rows
-    page = Paginator(rows, TRACKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A national grid has thousands of rows: a page at a time (only its cells are built),
+    # optionally one unit's name.
+    ask = PageAsk(status or "", text, request.GET.get("page"), TRACKING_PAGE_SIZE)
+    grid, page = tracking_page(shown, today, ask)
     kept = request.GET.copy()
     kept.pop("page", None)
     context = {"form": form, "grid": grid, "page": page, "query": kept.urlencode(), "today": today}
     return render(request, "reports/tracking_grid.html", context)
-
-
-def _named(unit: Unit, text: str) -> bool:
-    """The unit's code or name holds `text` (case and Vietnamese accents as typed)."""
-    wanted = text.casefold()
-    return wanted in unit.code.casefold() or wanted in unit.name.casefold()
 
 
 @login_required

@@ -70,7 +70,7 @@ def indicator_series(
     cells = (
         {}
         if table is not None
-        else rollup._cells(unit, periods, rollup.fields_of(indicators), tree, provisional, today)[0]
+        else rollup.cells(unit, periods, rollup.fields_of(indicators), tree, provisional, today)[0]
     )
     return {
         i.code: [_point(i, cells, p, periods, table) for p in periods if p.quarter]

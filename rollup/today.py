@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.expressions import RawSQL
 
 from reports.models import Assignment, AssignmentScope, ReportingPeriod
 from unions.models import Unit, UnitClosure, UnitLink, active_on_q
@@ -54,13 +57,28 @@ def closed_places(today: dt.date) -> dict[int, int | None]:
     return places
 
 
+def ids_in(column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
+    """`column` among `ids`, as SQL and its parameters: on PostgreSQL one array parameter
+    (tens of thousands of ids nationally, each a parameter to bind otherwise)."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(ids)]
+    return f"{column} IN ({', '.join(['%s'] * len(ids)) or 'NULL'})", list(ids)
+
+
+def ids_q(path: str, ids: Sequence[int]) -> Q:
+    """`ids_in` for the ORM: rows whose `path` is among `ids`."""
+    if connection.vendor == "postgresql":
+        return Q(**{f"{path}__in": RawSQL("SELECT UNNEST(%s::bigint[])", [list(ids)])})
+    return Q(**{f"{path}__in": list(ids)})
+
+
 def below_today_q(unit: Unit, today: dt.date, path: str) -> Q:
     """Rows whose unit (reached through `path`, e.g. "report__unit") belongs below `unit`
     along today's tree (`unit` itself included)."""
     open_below = UnitClosure.objects.filter(
         active_on_q(today), ancestor=unit, descendant=OuterRef(path)
     )
-    return Q(Exists(open_below)) | Q(**{f"{path}__in": followed_below(unit, today)})
+    return Q(Exists(open_below)) | ids_q(path, followed_below(unit, today))
 
 
 def followed_below(unit: Unit, today: dt.date) -> list[int]:

@@ -22,7 +22,7 @@ from targets.models import Field, Frequency, Indicator
 from unions.models import Unit, UnitClosure
 
 from . import totals
-from .today import followed_below
+from .today import followed_below, ids_in
 
 
 def _some(items: Sequence[object]) -> str:
@@ -35,11 +35,14 @@ def table_today(
     indicators: Sequence[Indicator],
     fields: Sequence[Field],
     today: dt.date,
+    *,
+    followed: list[int] | None = None,
 ) -> totals.Table:
-    """The sums of the in-force reports below `unit` along today's tree (three queries)."""
-    followed = followed_below(unit, today) or [0]
+    """The sums of the in-force reports below `unit` along today's tree (three queries).
+    `followed`: `rollup.today.followed_below` for the unit and day, when already read."""
+    followed = followed_below(unit, today) if followed is None else followed
+    followed_sql, followed_params = ids_in("r.unit_id", followed or [0])
     t = {
-        "value": Value._meta.db_table,
         "report": Report._meta.db_table,
         "period": ReportingPeriod._meta.db_table,
         "closure": UnitClosure._meta.db_table,
@@ -49,8 +52,8 @@ def table_today(
         JOIN {t["period"]} p ON p.id = r.period_id AND p.id IN ({_some(pids)})
         WHERE (r.unit_id IN (SELECT descendant_id FROM {t["closure"]} WHERE ancestor_id = %s
                              AND valid_from <= %s AND (valid_to IS NULL OR valid_to > %s))
-               OR r.unit_id IN ({_some(followed)}))"""  # noqa: S608 - tables from meta
-    where: list[Any] = [*pids, unit.pk, today, today, *followed]
+               OR {followed_sql})"""  # noqa: S608 - tables from meta
+    where: list[Any] = [*pids, unit.pk, today, today, *followed_params]
     # A figure reported once a year counts from a fourth quarter's report only.
     annual = [f.pk for f in fields if f.frequency == Frequency.ANNUAL] or [0]
     table = totals.Table()
@@ -59,13 +62,19 @@ def table_today(
     if ratios:
         _pair_sums(table, under, where, ratios, annual)
     counted = [f.pk for f in fields if not f.province_only] or [0]
-    sql = f"""SELECT p.year, p.quarter, COUNT(DISTINCT r.id) FROM {t["value"]} v {under}
-        AND v.field_id IN ({_some(counted)}) AND NOT (p.quarter < 4 AND v.field_id IN
+    table.received = _received(under, where, counted, annual)
+    return table
+
+
+def _received(
+    under: str, where: list[Any], counted: list[int], annual: list[int]
+) -> dict[tuple[int, int], int]:
+    sql = f"""SELECT p.year, p.quarter, COUNT(DISTINCT r.id) FROM {Value._meta.db_table} v
+        {under} AND v.field_id IN ({_some(counted)}) AND NOT (p.quarter < 4 AND v.field_id IN
         ({_some(annual)})) GROUP BY p.year, p.quarter"""  # noqa: S608 - tables from meta
     with connection.cursor() as cursor:
         cursor.execute(sql, [*where, *counted, *annual])
-        table.received = {(y, q): n for y, q, n in cursor.fetchall()}
-    return table
+        return {(y, q): n for y, q, n in cursor.fetchall()}
 
 
 def _field_sums(

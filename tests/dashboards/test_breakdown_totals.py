@@ -148,9 +148,10 @@ def test_the_breakdown_given_the_pages_reads_is_the_breakdown_read_afresh(
     kwargs = {"tree": tree, "provisional": provisional, "today": today}
     for root in (reported.province, reported.d2):
         reads = reads_for(programme, root, **kwargs)
-        # Approved figures come summed: from the stored totals along the tree as it was (when
-        # trusted), from the database's sums along today's tree (`rollup.today_sums`).
-        summed = not provisional and (tree == AS_NOW or trusted)
+        # Figures come summed: from the stored totals along the tree as it was (when trusted),
+        # from the database's sums along today's tree (`rollup.today_sums`); provisional ones
+        # from either, corrected by the reports awaiting approval (`rollup.provisional`).
+        summed = tree == AS_NOW or trusted
         assert (reads.table is not None) == summed
         for spec in ("2024Q4", "2025", "term"):
             given = breakdowns(

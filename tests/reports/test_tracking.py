@@ -339,3 +339,39 @@ def test_the_tracking_page_shows_a_page_of_rows_and_keeps_the_filters(
     assert [r.unit.code for r in by_code.context["page"].object_list] == ["D1"]
     beyond = client.get(url, {"year": "2025", "page": "999"})
     assert beyond.status_code == 200 and beyond.context["page"].number == 2
+
+
+def test_a_page_of_the_grid_builds_only_its_rows_and_matches_the_whole_grid(
+    small_tree, assigned, office_user
+):
+    """The grid's page (`tracking_page`) is the whole grid's rows cut into pages, with the
+    same columns; building a page costs the same queries whatever the page size."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.tracking import PageAsk, tracking_page
+
+    periods = _periods(assigned, "2024Q3", "2024Q4")
+    for n in range(5):
+        make_unit(f"X{n}", UnitKind.DISTRICT, small_tree.province)
+    assignments_apply_proposal()
+    opened(small_tree.d2, periods[0], office_user)
+    today = dt.date(2025, 1, 1)
+    whole = tracking_grid(periods, today)
+    seen = []
+    for number in (1, 2, 3, 4):
+        grid, page = tracking_page(periods, today, PageAsk(number=str(number), size=2))
+        assert grid.columns == whole.columns
+        seen += [(r.unit.code, [(c.status, c.timing) for c in r.cells]) for r in page.object_list]
+    assert seen == [(r.unit.code, [(c.status, c.timing) for c in r.cells]) for r in whole.rows]
+    counts = []
+    for size in (1, 100):
+        with CaptureQueriesContext(connection) as ctx:
+            tracking_page(periods, today, PageAsk(size=size))
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+    # A unit's name or code, and a status, filter the rows before they are cut into pages.
+    _grid, page = tracking_page(periods, today, PageAsk(text="x1", size=2))
+    assert [r.unit.code for r in page.object_list] == ["X1"]
+    _grid, page = tracking_page(periods, today, PageAsk(status="draft", size=2))
+    assert [r.unit.code for r in page.object_list] == ["D2"]

@@ -1,0 +1,330 @@
+"""The office's tracking grid: reporting units × quarters, a page at a time.
+
+`tracking_grid` assembles every row, `tracking_page` one page of them; both in a fixed number
+of queries, however many units report (the columns' completeness is counted from light rows
+of every unit, the cells built for the rows shown).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
+
+from targets.models import Programme
+from targets.programmes import covers, programmes_shown
+from unions.models import Unit
+
+from .assignments import assignments_for, covering_q
+from .models import Assignment, AssignmentScope, Report, ReportingPeriod, ReportStatus
+from .services import report_fields
+from .tracking_rules import (
+    ABSENCE_LABELS,
+    STATUS_LABELS,
+    STATUS_SYMBOLS,
+    Absence,
+    CellStatus,
+    Timing,
+    absence,
+    cell_status,
+    local_day,
+    timing,
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    period: ReportingPeriod
+    expected: bool
+    status: CellStatus
+    timing: Timing
+    days: int
+    report_id: int | None = None
+    absence: Absence | None = None
+    # The working revision is not the first sending: sent again, returned or reopened since.
+    resent: bool = False
+
+    @property
+    def is_late(self) -> bool:
+        return self.timing in (Timing.LATE, Timing.OVERDUE)
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def symbol(self) -> str:
+        return STATUS_SYMBOLS[self.status]
+
+    @property
+    def absence_label(self) -> str:
+        return str(ABSENCE_LABELS[self.absence]) if self.absence else ""
+
+
+@dataclass
+class Row:
+    unit: Unit
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class Column:
+    period: ReportingPeriod
+    done: int
+    expected: int
+
+    @property
+    def rate(self) -> float | None:
+        return None if not self.expected else 100 * self.done / self.expected
+
+
+@dataclass
+class Grid:
+    columns: list[Column]
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Found:
+    report_id: int
+    status: str
+    in_force: bool
+    first_sent_on: dt.date | None
+    resent: bool
+
+
+def working_revisions(
+    periods: Sequence[ReportingPeriod], unit_ids: Iterable[int] | None = None
+) -> dict[tuple[int, int], _Found]:
+    """Per (unit, period): the working revision, knowing whether an approved one is in force.
+
+    A corrected revision sent after an approval shows as submitted (staff must find it to
+    review it) while the quarter still counts as covered; a reopened draft leaves the quarter
+    approved. Lateness is the quarter's first sending (every revision keeps it): a correction
+    sent months later does not make an on-time report late. `unit_ids`: those units' only."""
+    reports = Report.objects.filter(period__in=periods)
+    if unit_ids is not None:
+        reports = reports.filter(unit_id__in=list(unit_ids))
+    rows = reports.filter(Q(is_latest=True) | Q(in_force=True)).values_list(
+        "pk",
+        "unit_id",
+        "period_id",
+        "status",
+        "in_force",
+        "is_latest",
+        "submitted_at",
+        "first_submitted_at",
+    )
+    latest: dict[tuple[int, int], tuple[int, str, dt.datetime | None, dt.datetime | None]] = {}
+    in_force: set[tuple[int, int]] = set()
+    for pk, unit_id, period_id, status, is_in_force, is_latest, sent, first in rows:
+        key = (unit_id, period_id)
+        if is_latest:
+            latest[key] = (pk, status, sent, first or sent)
+        if is_in_force:
+            in_force.add(key)
+    return {
+        key: _Found(pk, status, key in in_force, local_day(first), _resent(status, sent, first))
+        for key, (pk, status, sent, first) in latest.items()
+    }
+
+
+def _resent(status: str, sent: dt.datetime | None, first: dt.datetime | None) -> bool:
+    """Whether the working revision is other than the quarter's first sending."""
+    if first is None:
+        return False
+    return status in (ReportStatus.DRAFT, ReportStatus.RETURNED) or sent != first
+
+
+@dataclass(frozen=True)
+class _Quarter:
+    period: ReportingPeriod
+    expected: set[int]  # units expected to report
+    assigned: set[int]  # units with an assignment, expected or not
+
+
+def _cell(unit: Unit, quarter: _Quarter, found: _Found | None, today: dt.date) -> Cell:
+    period, expected = quarter.period, unit.pk in quarter.expected
+    status = cell_status(
+        expected, found.status if found else None, found.in_force if found else False
+    )
+    when, days = timing(status, period.due, found.first_sent_on if found else None, today)
+    return Cell(
+        period=period,
+        expected=expected,
+        status=status,
+        timing=when,
+        days=days,
+        report_id=found.report_id if found else None,
+        absence=None if expected else absence(unit, period.cutoff, unit.pk in quarter.assigned),
+        resent=found.resent if found else False,
+    )
+
+
+@dataclass
+class Asked:
+    """Whether the province has fields of its own to report, per kind of quarter and
+    programmes in force (its fields are annual, so fourth quarters only): read once a grid."""
+
+    programmes: list[Programme] | None = None
+    answers: dict[tuple[bool, tuple[int, ...]], bool] = field(default_factory=dict)
+
+
+def _province_asks(period: ReportingPeriod, asked: Asked) -> bool:
+    if asked.programmes is None:
+        asked.programmes = list(programmes_shown())
+    running = tuple(p.pk for p in asked.programmes if covers(p, period.year, period.quarter))
+    key = (period.asks_annual_fields, running)
+    if key not in asked.answers:
+        asked.answers[key] = bool(report_fields(period, province=True))
+    return asked.answers[key]
+
+
+def expected_assignments(period: ReportingPeriod, asked: Asked | None = None) -> list[Assignment]:
+    """The quarter's assignments, the province's own only when it has something to report."""
+    assigned = assignments_for(period)
+    return _expected(period, assigned, Asked() if asked is None else asked)
+
+
+def _expected(
+    period: ReportingPeriod, assigned: list[Assignment], asked: Asked
+) -> list[Assignment]:
+    province = [a for a in assigned if a.scope == AssignmentScope.PROVINCE]
+    if not province or _province_asks(period, asked):
+        return assigned
+    return [a for a in assigned if a.scope != AssignmentScope.PROVINCE]
+
+
+KIND_ORDER = {"province": 0, "grassroots": 2, "occupational": 2}
+
+
+@dataclass
+class _Read:
+    """What a grid of some quarters reads, whatever the rows shown: the row units in order
+    (id, code, name, kind), each quarter's expected and assigned units, and per (unit,
+    quarter) whether the quarter is submitted or approved."""
+
+    quarters: list[_Quarter]
+    units: list[tuple[int, str, str, str]]
+    done: set[tuple[int, int]]
+
+
+def _read(periods: Sequence[ReportingPeriod]) -> _Read:
+    """One query for the quarters' assignments, one for the row units, one for reports;
+    rows, not objects (a national grid has thousands of units)."""
+    asked = Asked()
+    quarters = []
+    ids: set[int] = set()
+    covering = Q(pk__in=[])
+    for p in periods:
+        covering |= covering_q(p)
+    assigned = Assignment.objects.filter(covering).values_list(
+        "unit_id", "scope", "first_period__year", "first_period__quarter",
+        "last_period__year", "last_period__quarter", "unit__valid_from", "unit__valid_to",
+    )  # fmt: skip
+    every_row = list(assigned)
+    for p in periods:
+        rows = [(r[0], r[1]) for r in every_row if _covers(r, p)]
+        # As `_expected`: the province's own report only when it has something to report.
+        province = any(scope == AssignmentScope.PROVINCE for _u, scope in rows)
+        every = not province or _province_asks(p, asked)
+        expected = {u for u, scope in rows if every or scope != AssignmentScope.PROVINCE}
+        quarters.append(_Quarter(p, expected, {u for u, _scope in rows}))
+        ids.update(u for u, _scope in rows)
+    done: set[tuple[int, int]] = set()
+    working = Report.objects.filter(period__in=periods).filter(Q(is_latest=True) | Q(in_force=True))
+    for unit_id, period_id, status, in_force in working.values_list(
+        "unit_id", "period_id", "status", "in_force"
+    ):
+        ids.add(unit_id)
+        # As `cell_status`: approved in force, or the working revision submitted.
+        if in_force or status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED):
+            done.add((unit_id, period_id))
+    units = Unit.objects.filter(pk__in=list(ids)).values_list("id", "code", "name", "kind")
+    ordered = sorted(units, key=lambda u: (KIND_ORDER.get(u[3], 1), u[1]))
+    return _Read(quarters, ordered, done)
+
+
+def _covers(row: tuple[Any, ...], p: ReportingPeriod) -> bool:
+    """As `reports.assignments.covering_q`, on a row already read."""
+    _unit, _scope, first_y, first_q, last_y, last_q, start, end = row
+    key = (p.year, p.quarter)
+    started = (first_y, first_q) <= key
+    ended = last_y is not None and (last_y, last_q) < key
+    return started and not ended and start <= p.cutoff and (end is None or p.cutoff < end)
+
+
+def _rows(read: _Read, chosen: Sequence[tuple[int, str, str, str]], today: dt.date) -> list[Row]:
+    """The rows of the chosen units, with their cells (three queries)."""
+    ids = [u[0] for u in chosen]
+    found = working_revisions([q.period for q in read.quarters], ids)
+    units = Unit.objects.in_bulk(ids)
+    return [
+        Row(
+            units[pk],
+            [_cell(units[pk], q, found.get((pk, q.period.pk)), today) for q in read.quarters],
+        )
+        for pk in ids
+    ]
+
+
+def _columns(read: _Read) -> list[Column]:
+    """Each quarter's completeness over its expected units (every one of them is a row)."""
+    return [
+        Column(q.period, sum((u, q.period.pk) in read.done for u in q.expected), len(q.expected))
+        for q in read.quarters
+    ]
+
+
+def tracking_grid(periods: Sequence[ReportingPeriod], today: dt.date, status: str = "") -> Grid:
+    """Reporting units × quarters, every row (`tracking_page` builds one page of them).
+
+    Rows are the units assigned in any of the quarters (plus any unit with a report there);
+    `status` keeps only rows with a cell in that status ("late" for late or overdue).
+    """
+    read = _read(periods)
+    rows = _rows(read, read.units, today)
+    if status:
+        rows = [r for r in rows if _matches(r, status)]
+    return Grid(_columns(read), rows)
+
+
+@dataclass(frozen=True)
+class PageAsk:
+    """Which rows of the grid: a cell status ("late" for late or overdue), a unit's code or
+    name, the page number (as the query string gives it) and its size."""
+
+    status: str = ""
+    text: str = ""
+    number: str | None = None
+    size: int = 100
+
+
+def tracking_page(
+    periods: Sequence[ReportingPeriod], today: dt.date, ask: PageAsk
+) -> tuple[Grid, Page[Row]]:
+    """The grid's columns and one page of its rows: only the page's cells are built, unless a
+    status is asked for (which rows have a cell in it is known from every row's cells)."""
+    read = _read(periods)
+    units = read.units
+    if ask.text:
+        wanted = ask.text.casefold()
+        units = [u for u in units if wanted in u[1].casefold() or wanted in u[2].casefold()]
+    if ask.status:
+        rows = [r for r in _rows(read, units, today) if _matches(r, ask.status)]
+        page = Paginator(rows, ask.size).get_page(ask.number)
+    else:
+        shown = Paginator(units, ask.size).get_page(ask.number)
+        rows = _rows(read, list(shown.object_list), today)
+        page = Page(rows, shown.number, cast("Paginator[Row]", shown.paginator))
+    return Grid(_columns(read), list(page.object_list)), page
+
+
+def _matches(row: Row, status: str) -> bool:
+    if status == "late":
+        return any(c.is_late for c in row.cells)
+    return any(c.status == status for c in row.cells)

@@ -1,0 +1,254 @@
+"""The breakdown by reporting unit from the pre-summed totals (`rollup.totals`): a reporting
+unit's figure is its own subtree's total, so the rows are a handful of aggregate queries
+whatever the tree's size, and many indicators (the workbook's breakdown sheets) share them.
+With provisional figures, the units above a report awaiting approval are corrected
+(`rollup.provisional`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
+
+from reports.models import (
+    Assignment,
+    AssignmentScope,
+    Report,
+    ReportingPeriod,
+    ReportStatus,
+    Value,
+)
+from targets.models import Indicator, Programme, Target
+from unions.models import Unit, UnitClosure
+
+from . import arithmetic as ar
+from . import engine as rollup
+from . import totals
+from .expected import expected_read
+from .models import RollupTotal
+from .provisional import below_as_was, corrected, correction
+from .results import Marks
+from .rows import BreakdownRow, Pending, reporting_below, sorted_rows
+from .spec import PeriodSpec
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One breakdown's question: which indicators, for which period below which unit."""
+
+    programme: Programme
+    indicators: list[Indicator]
+    spec: PeriodSpec
+    root: Unit
+    periods: list[ReportingPeriod]
+    today: dt.date
+    provisional: bool = False
+    page: bool = False  # only a page of the rows is shown (see `complete`)
+
+
+def from_totals(
+    asked: Asked, targets: list[Target] | None = None, *, kept: bool = True
+) -> dict[str, list[BreakdownRow]]:
+    """The rows of every indicator asked (`kept`: the totals keep the expected counts). With
+    `asked.page`, the rows' reports expected are left to `complete` (for the rows shown)."""
+    periods, indicators = asked.periods, asked.indicators
+    current = {u.pk: u for u in _light(reporting_below(asked.root, periods[-1]))}
+    reported = _reported_apart(asked, list(current))
+    closed_ids = {u for units in reported.values() for u in units} - set(current)
+    units = dict(current)
+    units.update(_light(Unit.objects.filter(pk__in=list(closed_ids))).in_bulk())
+    # Every unit ever below the root (a hash join), the rows' picked out here: the rows' own
+    # ids are thousands of parameters, and a subquery on assignments runs once per total.
+    among = Q(ancestor_id__in=UnitClosure.objects.filter(ancestor=asked.root).values("descendant"))
+    tables = {u: t for u, t in _tables(among, periods, indicators).items() if u in units}
+    marks = _correct(tables, set(units), asked) if asked.provisional else {}
+    pending = Pending(periods, kept) if asked.page else None
+    expected = {} if pending else _expected(list(units), periods, kept)
+    by_indicator: dict[int, list[Target]] = defaultdict(list)
+    for t in Target.objects.filter(indicator__in=indicators) if targets is None else targets:
+        by_indicator[t.indicator_id].append(t)
+    found: dict[str, list[BreakdownRow]] = {}
+    for indicator in indicators:
+        mine = reported[indicator.numerator_id] | reported.get(indicator.denominator_id or 0, set())
+        rows = []
+        for unit_id, unit in units.items():
+            if unit_id not in current and unit_id not in mine:
+                continue
+            ctx = rollup.Context(
+                asked.programme, unit, asked.spec, periods, by_indicator[indicator.pk],
+                expected.get(unit_id, {}), asked.today,
+            )  # fmt: skip
+            source = rollup.Source(tables.get(unit_id) or totals.Table(), marks.get(unit_id, {}))
+            result = rollup.indicator_result(ctx, indicator, source)
+            rows.append(BreakdownRow(unit, result, unit_id in current, pending=pending))
+        found[indicator.code] = sorted_rows(rows)
+    return found
+
+
+def _light(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """Units as a breakdown row shows them (name, kind, link), without the rest."""
+    return units.only("id", "code", "name", "kind", "valid_from", "valid_to")
+
+
+def _expected(
+    unit_ids: list[int], periods: list[ReportingPeriod], kept: bool
+) -> dict[int, dict[tuple[int, int, bool], int]]:
+    # Kept with the totals: one indexed read instead of counting every assignment below.
+    count = expected_read if kept else totals.expected_counts_below
+    return count(unit_ids, periods)
+
+
+def complete(rows: Sequence[BreakdownRow]) -> None:
+    """Reads the reports expected behind the rows left pending (one query per period asked)."""
+    waiting: dict[Pending, list[BreakdownRow]] = defaultdict(list)
+    for row in rows:
+        if row.pending is not None:
+            waiting[row.pending].append(row)
+    for pending, chosen in waiting.items():
+        expected = _expected([r.unit.pk for r in chosen], pending.periods, pending.kept)
+        for row in chosen:
+            result = row.result
+            count = rollup.expected_for(
+                result.indicator, result.quarter, pending.periods, expected.get(row.unit.pk, {})
+            )
+            result.coverage = rollup.Coverage(result.coverage.reported, count)
+            row.pending = None
+
+
+def _reported_apart(asked: Asked, current: list[int]) -> dict[int, set[int]]:
+    """Units no longer expected that reported themselves in the period (below the root
+    then), field by field; the units expected now are rows anyway."""
+    root = asked.root
+    assignments = Assignment.objects.exclude(
+        Q(scope=AssignmentScope.PROVINCE) | Q(unit=root) | Q(unit_id__in=current)
+    )
+    under_root = UnitClosure.objects.filter(
+        ancestor=root,
+        descendant=OuterRef("unit_id"),
+        valid_from__lte=OuterRef("period__cutoff"),
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gt=OuterRef("period__cutoff")))
+    counting = Q(in_force=True)
+    if asked.provisional:
+        counting |= Q(is_latest=True, status=ReportStatus.SUBMITTED)
+    own_reports = Report.objects.filter(
+        counting,
+        Exists(under_root),
+        period__in=asked.periods,
+        unit_id__in=assignments.values("unit_id"),
+    )
+    own = (
+        Value.objects.filter(report__in=own_reports, field__in=rollup.fields_of(asked.indicators))
+        .values_list("report__unit_id", "field_id")
+        .distinct()
+    )
+    reported: dict[int, set[int]] = defaultdict(set)
+    for unit_id, field_id in own:
+        reported[field_id].add(unit_id)
+    return reported
+
+
+def _correct(tables: dict[int, totals.Table], units: set[int], asked: Asked) -> dict[int, Marks]:
+    """Provisional figures: the units above a report awaiting approval get their totals
+    quarter by quarter (the reduced ones cannot be corrected: the latest quarter with a
+    number may change), corrected (`rollup.provisional`)."""
+    fields = rollup.fields_of(asked.indicators)
+    # Every unit above a report awaiting approval (a few per report), the rows' kept.
+    found = correction(below_as_was(None), asked.periods, asked.indicators, fields)
+    touched = [u for u in found.tables if u in units]
+    full = _by_quarter(touched, asked.periods)
+    for unit_id in touched:
+        tables[unit_id] = corrected(full.get(unit_id) or totals.Table(), found.tables[unit_id])
+    return {u: dict(m) for u, m in found.marks.items() if u in units}
+
+
+def _by_quarter(unit_ids: list[int], periods: list[ReportingPeriod]) -> dict[int, totals.Table]:
+    """The units' totals quarter by quarter (one query per 2,000 units)."""
+    quarters = {p.pk: (p.year, p.quarter) for p in periods}
+    tables: dict[int, totals.Table] = defaultdict(totals.Table)
+    for start in range(0, len(unit_ids), 2000):
+        rows = RollupTotal.objects.filter(
+            ancestor_id__in=unit_ids[start : start + 2000],
+            period_id__in=list(quarters),
+            kind__in=[totals.FIELD, totals.PAIR, totals.RECEIVED],
+        ).values_list(
+            "ancestor_id", "period_id", "kind", "item", "numbers", "blanks", "not_applicable",
+            "total", "denominator",
+        )  # fmt: skip
+        for ancestor, period_id, kind, item, n, blanks, na, t, d in rows:
+            table = tables[ancestor]
+            if kind == totals.FIELD:
+                table.fields[item][quarters[period_id]] = totals.FieldSum(n, blanks, na, t)
+            elif kind == totals.PAIR:
+                table.pairs[item][quarters[period_id]] = totals.PairSum(n, t, d)
+            else:
+                table.received[quarters[period_id]] = n
+    return tables
+
+
+def _tables(
+    among: Q, periods: list[ReportingPeriod], indicators: Sequence[Indicator]
+) -> dict[int, totals.Table]:
+    """Each unit's totals, already reduced to what `Table.figures` takes: for a flow the sum
+    over the quarters, for a stock or year-to-date count the latest quarter with a number.
+    Two queries, a row per unit and item instead of one per quarter as well."""
+    flows, stocks = _wanted(indicators)
+    base = RollupTotal.objects.filter(among, period__in=periods, numbers__gt=0)
+    tables: dict[int, totals.Table] = defaultdict(totals.Table)
+    summed = (
+        base.filter(flows)
+        .values("ancestor_id", "kind", "item")
+        .annotate(n=Sum("numbers"), t=Sum("total"), d=Sum("denominator"))
+        .values_list("ancestor_id", "kind", "item", "n", "t", "d")
+    )
+    any_quarter = (0, 0)  # a flow's figures do not depend on which quarter they sit in
+    for ancestor, kind, item, n, t, d in summed:
+        _put(tables[ancestor], kind, item, any_quarter, (n, t, d))
+    latest = (
+        base.filter(stocks)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("ancestor_id"), F("kind"), F("item")],
+                order_by=[F("period__year").desc(), F("period__quarter").desc()],
+            )
+        )
+        .filter(rank=1)
+        .values_list(
+            "ancestor_id", "kind", "item", "period__year", "period__quarter", "numbers",
+            "total", "denominator",
+        )
+    )  # fmt: skip
+    for ancestor, kind, item, year, quarter, n, t, d in latest:
+        _put(tables[ancestor], kind, item, (year, quarter), (n, t, d))
+    return tables
+
+
+def _wanted(indicators: Sequence[Indicator]) -> tuple[Q, Q]:
+    """The totals' rows the indicators read: the flows', the stocks' and counts'."""
+    flows = Q(pk__in=[])
+    stocks = Q(pk__in=[])
+    for indicator in indicators:
+        if indicator.denominator_id is None:
+            wanted = Q(kind=totals.FIELD, item=indicator.numerator_id)
+        else:
+            wanted = Q(kind=totals.PAIR, item=indicator.pk)
+        if indicator.numerator.time_kind == "flow":
+            flows |= wanted
+        else:
+            stocks |= wanted
+    return flows, stocks
+
+
+def _put(
+    table: totals.Table, kind: str, item: int, quarter: ar.Quarter, sums: tuple[int, int, int]
+) -> None:
+    n, t, d = sums
+    if kind == totals.FIELD:
+        table.fields[item][quarter] = totals.FieldSum(numbers=n, total=t)
+    else:
+        table.pairs[item][quarter] = totals.PairSum(reports=n, numerator=t, denominator=d)

@@ -1,0 +1,141 @@
+"""A breakdown's rows: one reporting unit's figure each, how they add up to the total, and
+which units report (shared by the readings from totals and from raw values)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from reports.assignments import covering_q
+from reports.models import Assignment, AssignmentScope, ReportingPeriod
+from unions.models import Unit, UnitClosure, active_on_q, vi_sort_key
+
+from . import arithmetic as ar
+from .results import counts_toward
+from .spec import IndicatorResult
+
+STATUS_ORDER = [
+    ar.Status.NOT_ACHIEVED,
+    ar.Status.AT_RISK,
+    ar.Status.ON_TRACK,
+    ar.Status.ACHIEVED,
+    ar.Status.NOT_YET_DUE,
+    ar.Status.NO_TARGET,
+    ar.Status.NOTHING_TO_MEASURE,
+    ar.Status.NO_DATA,
+]
+
+
+@dataclass(frozen=True, eq=False)
+class Pending:
+    """What completing a row's coverage needs: the period's quarters, and whether the totals
+    keep the expected counts."""
+
+    periods: list[ReportingPeriod]
+    kept: bool
+
+
+@dataclass
+class BreakdownRow:
+    unit: Unit
+    result: IndicatorResult
+    expected_now: bool  # expected to report in the period's latest quarter
+    in_sum: bool = True  # its figure is part of the total's (`breakdown_sum`)
+    # Its reports expected are still to be read (`rollup.breakdown.complete`): a page shows
+    # 100 of thousands of rows, and sorts and filters on everything but them.
+    pending: Pending | None = None
+
+    @property
+    def status(self) -> str:
+        return str(self.result.status)
+
+    @property
+    def sort_value(self) -> Decimal:
+        return self.result.value if self.result.value is not None else Decimal(-1)
+
+    @property
+    def status_rank(self) -> int:
+        return STATUS_ORDER.index(self.result.status)
+
+    @property
+    def name_key(self) -> Any:
+        """The unit's name for sorting, in Vietnamese alphabetical order."""
+        return vi_sort_key(self.unit.name)
+
+
+@dataclass(frozen=True)
+class BreakdownSum:
+    """How the rows make up the total: the rows counted add up to `numerator` (and
+    `denominator`); what the total holds beyond them (reports of units not listed, such as a
+    CĐCS that reported for itself before it moved) is the rest; the rows apart are figures of
+    another quarter (a unit closed since, or late), shown with their date, never added."""
+
+    numerator: int
+    denominator: int | None
+    rest_numerator: int
+    rest_denominator: int | None
+    apart: int
+
+    @property
+    def adds_up(self) -> bool:
+        return self.rest_numerator == 0 and not self.rest_denominator
+
+
+def breakdown_sum(rows: Sequence[BreakdownRow], total: IndicatorResult) -> BreakdownSum:
+    """Marks each row as counted in the total or apart (`counts_toward`) and sums the
+    counted ones."""
+    ratio = total.indicator.denominator_id is not None
+    num = den = apart = 0
+    for row in rows:
+        row.in_sum = counts_toward(row.result, total)
+        if row.in_sum:
+            num += row.result.numerator or 0
+            den += row.result.denominator or 0
+        elif row.result.numerator is not None:
+            apart += 1
+    return BreakdownSum(
+        numerator=num,
+        denominator=den if ratio else None,
+        rest_numerator=(total.numerator or 0) - num,
+        rest_denominator=((total.denominator or 0) - den) if ratio else None,
+        apart=apart,
+    )
+
+
+def sorted_rows(rows: list[BreakdownRow]) -> list[BreakdownRow]:
+    return sorted(rows, key=lambda r: (not r.expected_now, vi_sort_key(r.unit.name)))
+
+
+def covers(a: Assignment, period: ReportingPeriod) -> bool:
+    """The assignment asks for a report in `period` (and its unit exists at the cut-off)."""
+    key = (period.year, period.quarter)
+    first = (a.first_period.year, a.first_period.quarter)
+    last = (a.last_period.year, a.last_period.quarter) if a.last_period else (9999, 4)
+    return first <= key <= last and a.unit.is_active_on(period.cutoff)
+
+
+def reporting_below(unit: Unit, period: ReportingPeriod) -> QuerySet[Unit]:
+    """Units expected to report in `period` that lie in `unit`'s subtree then, as a query
+    (the rows of `covers` below the unit, decided in the database)."""
+    below = UnitClosure.objects.filter(active_on_q(period.cutoff), ancestor=unit, depth__gt=0)
+    assigned = (
+        Assignment.objects.filter(
+            covering_q(period),
+            unit_id__in=below.values("descendant_id"),
+        )
+        .exclude(scope=AssignmentScope.PROVINCE)
+        .values("unit_id")
+    )
+    return Unit.objects.filter(pk__in=assigned)
+
+
+Span = tuple[dt.date, dt.date | None]
+
+
+def within(spans: list[Span], on: dt.date) -> bool:
+    return any(s <= on and (e is None or on < e) for s, e in spans)
