@@ -140,9 +140,7 @@ def unit_dashboard(
     reads = rollup.reads_for(programme, unit, tree=tree, provisional=provisional, today=today)
 
     def read(spec: PeriodSpec) -> rollup.Progress:
-        return rollup.progress(
-            programme, unit, spec, tree=tree, provisional=provisional, today=today, reads=reads
-        )
+        return rollup.progress_read(reads, unit, spec)
 
     this_year = read(PeriodSpec("year", year))
     term = read(PeriodSpec("term"))

@@ -25,8 +25,8 @@ from reports.inbox import home_inbox
 from reports.periods import quarter_label
 from reports.selectors import reporter_todo
 from rollup.arithmetic import Status
-from rollup.breakdown import complete, indicator_breakdown
-from rollup.engine import PeriodSpec, progress, reads_for
+from rollup.breakdown import complete, indicator_breakdown_read
+from rollup.engine import PeriodSpec, Progress, Reads, progress_read, reads_for
 from rollup.freshness import figures_as_of
 from targets.models import Indicator, IndicatorKind, Programme
 from unions.access import unit_for_user, visible_among
@@ -221,35 +221,18 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
     form = _form(request, programme, today, with_period=True, default_period=default)
     params = form.params()
     spec = PeriodSpec.parse(params.period)
-    tree, provisional = params.tree, params.provisional
     # The indicator over the period and quarter by quarter, from one read of the term.
-    reads = reads_for(programme, root, tree=tree, provisional=provisional, today=today)
-    total = progress(
-        programme, root, spec, tree=tree, provisional=provisional, today=today, reads=reads
+    reads = reads_for(
+        programme, root, tree=params.tree, provisional=params.provisional, today=today
     )
+    total = progress_read(reads, root, spec)
     result = next(r for r in total.results if r.code == found.code)
-    # Every row is figured (sorting and filtering need them all, the line that adds them up
-    # too); the reports expected are read for the page's rows only.
-    rows = indicator_breakdown(
-        programme, found, spec, root,
-        tree=tree, provisional=provisional, today=today, reads=reads, page=True,
-    )  # fmt: skip
-    summary = sel.breakdown_sum(rows, result)
-    filters = BreakdownFilter(request.GET, queryset=Rows(rows))
-    table = BreakdownTable(
-        list(filters.qs),
-        query=_query(params, year=str(spec.year or today.year)),
-        latest=_latest(total.periods),
-    )
-    # A national root has thousands of reporting units: show them a page at a time (the CSV
-    # download has them all).
-    RequestConfig(request, paginate={"per_page": BREAKDOWN_PAGE_SIZE}).configure(table)
-    complete([row.record for row in table.paginated_rows])
-    series = sel.indicator_series(
-        programme, root, tree=tree, provisional=provisional, today=today, reads=reads
-    )
-    points = series[found.code]
-    context = {
+    query = _query(params, year=str(spec.year or today.year))
+    context = _breakdown(request, reads, found, spec, total, query)
+    points = sel.indicator_series(
+        programme, root, tree=params.tree, provisional=params.provisional, today=today, reads=reads
+    )[found.code]
+    context |= {
         "programme": programme,
         "indicator": found,
         "unit": root,
@@ -257,17 +240,34 @@ def indicator(request: HttpRequest, code: str) -> HttpResponse:
         "params": params,
         "spec": spec,
         "result": result,
-        "filters": filters,
-        "table": table,
-        "row_count": len(rows),
-        "summary": summary,
+        "summary": sel.breakdown_sum(context["rows"], result),
         "unit_param": request.GET.get("unit", ""),
         "keep": [(k, request.GET[k]) for k in KEEP if request.GET.get(k)],
         "points": points,
         "chart": _indicator_chart(found, points, result),
+        "as_of": figures_as_of(),  # "Số liệu tính đến HH:MM", local time
     }
-    context["as_of"] = figures_as_of()  # "Số liệu tính đến HH:MM", local time
     return render(request, "dashboards/indicator.html", context)
+
+
+def _breakdown(
+    request: HttpRequest,
+    reads: Reads,
+    found: Indicator,
+    spec: PeriodSpec,
+    total: Progress,
+    query: str,
+) -> dict[str, Any]:
+    """The indicator by reporting unit, filtered, sorted and a page at a time: a national root
+    has thousands of reporting units (the CSV download has them all). Every row is figured
+    (sorting and filtering need them all, the line that adds them up too); the reports
+    expected are read for the page's rows only."""
+    rows = indicator_breakdown_read(reads, found, spec, total.unit, page=True)
+    filters = BreakdownFilter(request.GET, queryset=Rows(rows))
+    table = BreakdownTable(list(filters.qs), query=query, latest=_latest(total.periods))
+    RequestConfig(request, paginate={"per_page": BREAKDOWN_PAGE_SIZE}).configure(table)
+    complete([row.record for row in table.paginated_rows])
+    return {"rows": rows, "filters": filters, "table": table, "row_count": len(rows)}
 
 
 def _indicator_chart(found: Indicator, points: list[sel.Point], result: Any) -> Any:

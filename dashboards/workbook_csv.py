@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from reports.periods import quarter_label
-from rollup.engine import PeriodSpec, progress
+from rollup.engine import Mode, PeriodSpec, progress
 from targets.models import Indicator, Programme
 from unions.models import Unit
 
@@ -115,10 +115,8 @@ def breakdown_table(
 ) -> Table:
     """The indicator page's table by reporting unit, with the page's status and kind filters."""
     spec = PeriodSpec.parse(params.period)
-    rows = sel.indicator_breakdown(
-        programme, indicator, spec, root,
-        tree=params.tree, provisional=params.provisional, today=today,
-    )  # fmt: skip
+    mode = Mode(today, params.tree, params.provisional)
+    rows = sel.indicator_breakdown(programme, indicator, spec, root, mode)
     total = progress(
         programme, root, spec, tree=params.tree, provisional=params.provisional, today=today
     )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from briefing.selectors import NarrativeRow, unit_narratives, unit_order
 from reports.models import ReportingPeriod
 from rollup import engine as rollup
-from rollup.engine import AS_NOW, AS_WAS, IndicatorResult, PeriodSpec, Progress, progress
+from rollup.engine import AS_NOW, AS_WAS, IndicatorResult, Mode, PeriodSpec, Progress, progress
 from targets.models import FieldGroup, Indicator, IndicatorKind, Programme, field_groups
 from unions.models import Unit
 
@@ -190,9 +190,7 @@ def group_breakdowns(contents: Contents) -> list[GroupBreakdown]:
                 chosen,
                 contents.annual_spec if annual else PeriodSpec("term"),
                 contents.province,
-                tree=req.tree,
-                provisional=req.provisional,
-                today=req.today if annual else contents.term_today,
+                Mode(req.today if annual else contents.term_today, req.tree, req.provisional),
             )
     return [
         _group(g.code, _sheet_name(g), by_group[g.code], rows)

@@ -13,10 +13,9 @@ it was) units that reported earlier in the period and have since closed.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
-from targets.models import Indicator, Programme
+from targets.models import Indicator, Programme, Target
 from unions.models import Unit
 
 from . import engine as rollup
@@ -31,7 +30,7 @@ from .rows import (
     covers,
     reporting_below,
 )
-from .spec import AS_WAS, PeriodSpec
+from .spec import AS_WAS, Mode, PeriodSpec
 
 __all__ = [
     "STATUS_ORDER",
@@ -39,33 +38,29 @@ __all__ = [
     "BreakdownSum",
     "breakdown_sum",
     "breakdowns",
+    "breakdowns_read",
     "complete",
     "covers",
     "indicator_breakdown",
+    "indicator_breakdown_read",
     "reporting_below",
 ]
 
 
 def indicator_breakdown(
-    programme: Programme,
-    indicator: Indicator,
-    spec: PeriodSpec,
-    root: Unit,
-    *,
-    tree: str = AS_WAS,
-    provisional: bool = False,
-    today: dt.date,
-    reads: rollup.Reads | None = None,
-    page: bool = False,
+    programme: Programme, indicator: Indicator, spec: PeriodSpec, root: Unit, mode: Mode
 ) -> list[BreakdownRow]:
-    """One indicator for each reporting unit below `root`, each as `progress()` gives it.
-    `page`: only a page of the rows will be shown; their reports expected are read for
-    the rows shown, by `complete`."""
-    found = breakdowns(
-        programme, [indicator], spec, root,
-        tree=tree, provisional=provisional, today=today, reads=reads, page=page,
-    )  # fmt: skip
-    return found[indicator.code]
+    """One indicator for each reporting unit below `root`, each as `progress()` gives it."""
+    return breakdowns(programme, [indicator], spec, root, mode)[indicator.code]
+
+
+def indicator_breakdown_read(
+    reads: rollup.Reads, indicator: Indicator, spec: PeriodSpec, root: Unit, *, page: bool = False
+) -> list[BreakdownRow]:
+    """`indicator_breakdown` from what `rollup.reads_for` read for `root`. `page`: only a page
+    of the rows will be shown; their reports expected are read for the rows shown, by
+    `complete`."""
+    return breakdowns_read(reads, [indicator], spec, root, page=page)[indicator.code]
 
 
 def breakdowns(
@@ -73,33 +68,48 @@ def breakdowns(
     indicators: Sequence[Indicator],
     spec: PeriodSpec,
     root: Unit,
-    *,
-    tree: str = AS_WAS,
-    provisional: bool = False,
-    today: dt.date,
-    reads: rollup.Reads | None = None,
-    page: bool = False,
+    mode: Mode,
 ) -> dict[str, list[BreakdownRow]]:
     """Several indicators' breakdowns for one period, sharing the reads (indicator code →
-    rows sorted with the units expected now first, then by name). `reads`, from
-    `rollup.reads_for` for the same root, tree, data and day, saves reading the quarters,
-    the totals' state and the targets again."""
-    if reads is None:
-        periods = rollup.periods_for(programme, spec, today)
-        read = totals.totals_read(root, periods, indicators) if tree == AS_WAS else None
-        trusted, kept = read is not None, read is not None and read.expected is not None
-    else:
-        # The totals of the root were read for every ended quarter when they can be trusted
-        # (along the tree as it was), so for the quarters of `spec` too.
-        periods = rollup.periods_in(reads.periods, spec)
-        trusted = tree == AS_WAS and reads.table is not None
-        kept = reads.table is not None and reads.table.expected is not None
-    if not periods:
-        return {i.code: [] for i in indicators}
+    rows sorted with the units expected now first, then by name)."""
+    periods = rollup.periods_for(programme, spec, mode.today)
+    read = totals.totals_read(root, periods, indicators) if mode.tree == AS_WAS else None
+    asked = Asked(programme, list(indicators), spec, root, periods, mode.today, mode.provisional)
+    kept = read is not None and read.expected is not None
+    return _figured(asked, mode.tree, None, trusted=read is not None, kept=kept)
+
+
+def breakdowns_read(
+    reads: rollup.Reads,
+    indicators: Sequence[Indicator],
+    spec: PeriodSpec,
+    root: Unit,
+    *,
+    page: bool = False,
+) -> dict[str, list[BreakdownRow]]:
+    """`breakdowns` from what `rollup.reads_for` read for `root` (the same tree, data and day),
+    which saves reading the quarters, the totals' state and the targets again."""
+    programme, mode = reads.asked()
+    # The totals of the root were read for every ended quarter when they can be trusted
+    # (along the tree as it was), so for the quarters of `spec` too.
+    periods = rollup.periods_in(reads.periods, spec)
+    asked = Asked(
+        programme, list(indicators), spec, root, periods, mode.today, mode.provisional, page
+    )
+    trusted = mode.tree == AS_WAS and reads.table is not None
+    kept = reads.table is not None and reads.table.expected is not None
+    return _figured(asked, mode.tree, reads.targets, trusted=trusted, kept=kept)
+
+
+def _figured(
+    asked: Asked, tree: str, targets: list[Target] | None, *, trusted: bool, kept: bool
+) -> dict[str, list[BreakdownRow]]:
+    if not asked.periods:
+        return {i.code: [] for i in asked.indicators}
     if trusted:
-        asked = Asked(programme, list(indicators), spec, root, periods, today, provisional, page)
-        return from_totals(asked, None if reads is None else reads.targets, kept=kept)
+        return from_totals(asked, targets, kept=kept)
+    how = (tree, asked.provisional, asked.today)
     return {
-        i.code: from_values(programme, i, spec, root, periods, (tree, provisional, today))
-        for i in indicators
+        i.code: from_values(asked.programme, i, asked.spec, asked.root, asked.periods, how)
+        for i in asked.indicators
     }

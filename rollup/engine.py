@@ -45,6 +45,7 @@ from .spec import (
     AS_WAS,
     Coverage,
     IndicatorResult,
+    Mode,
     PeriodSpec,
     Progress,
     fields_of,
@@ -61,6 +62,7 @@ __all__ = [
     "Context",
     "Coverage",
     "IndicatorResult",
+    "Mode",
     "PeriodSpec",
     "Progress",
     "Reads",
@@ -77,6 +79,7 @@ __all__ = [
     "periods_in",
     "places_today",
     "progress",
+    "progress_read",
     "quarter_complete",
     "reads_for",
     "shown_value",
@@ -109,6 +112,12 @@ class Reads:
     expected: dict[tuple[int, int, bool], int]
     table: totals.Table | None  # the sums the figures come from (None: from raw values)
     marks: Marks = field(default_factory=dict)  # with provisional sums: what awaits approval
+    programme: Programme | None = None  # what they were read for (set by `reads_for`)
+    mode: Mode | None = None
+
+    def asked(self) -> tuple[Programme, Mode]:
+        assert self.programme is not None and self.mode is not None, "read by reads_for"
+        return self.programme, self.mode
 
 
 def reads_for(
@@ -135,6 +144,8 @@ def reads_for(
         _expected(unit, periods, tree, today) if kept is None else kept,
         table,
         marks,
+        programme,
+        Mode(today, tree, provisional),
     )
 
 
@@ -185,12 +196,12 @@ def _restrict(table: totals.Table, periods: list[ReportingPeriod]) -> totals.Tab
     return out
 
 
-def _source(reads: Reads, unit: Unit, periods: list[ReportingPeriod], tree: str,
-            provisional: bool, today: dt.date) -> Source:  # fmt: skip
+def _source(reads: Reads, unit: Unit, periods: list[ReportingPeriod], mode: Mode) -> Source:
     """The figures of `periods`: the sums read, or raw cells when there are none."""
     if reads.table is not None:
         return Source(table=_restrict(reads.table, periods), marks=reads.marks)
-    found, awaiting = cells(unit, periods, fields_of(reads.indicators), tree, provisional, today)
+    fields = fields_of(reads.indicators)
+    found, awaiting = cells(unit, periods, fields, mode.tree, mode.provisional, mode.today)
     return Source(cells=found, awaiting=awaiting)
 
 
@@ -202,23 +213,25 @@ def progress(
     tree: str = AS_WAS,
     provisional: bool = False,
     today: dt.date | None = None,
-    reads: Reads | None = None,
 ) -> Progress:
-    """`reads`: what `reads_for` read for the same unit, tree, data and day, when a caller
-    shows several periods of one unit (a handful of queries instead of a dozen)."""
+    """Every indicator of `programme` for `unit`'s subtree over `spec`."""
     today = today or timezone.localdate()
-    if reads is None:
-        reads = reads_for(
-            programme, unit, tree=tree, provisional=provisional, today=today, spec=spec
-        )
+    reads = reads_for(programme, unit, tree=tree, provisional=provisional, today=today, spec=spec)
+    return progress_read(reads, unit, spec)
+
+
+def progress_read(reads: Reads, unit: Unit, spec: PeriodSpec) -> Progress:
+    """`progress` from what `reads_for` read for the same unit, when a caller shows several
+    periods of one unit (a handful of queries instead of a dozen)."""
+    programme, mode = reads.asked()
     periods = periods_in(reads.periods, spec)
-    source = _source(reads, unit, periods, tree, provisional, today)
-    result = Progress(programme, unit, spec, tree, provisional, periods)
+    source = _source(reads, unit, periods, mode)
+    result = Progress(programme, unit, spec, mode.tree, mode.provisional, periods)
     if periods:
         last = (periods[-1].year, periods[-1].quarter)
         result.expected_reports = reads.expected.get((*last, False), 0)
         result.received_reports = _received(source, reads).get(last, 0)
-    ctx = Context(programme, unit, spec, periods, reads.targets, reads.expected, today)
+    ctx = Context(programme, unit, spec, periods, reads.targets, reads.expected, mode.today)
     result.results = [indicator_result(ctx, i, source) for i in reads.indicators]
     return result
 

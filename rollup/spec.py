@@ -26,6 +26,16 @@ AS_WAS, AS_NOW = "as_was", "as_now"
 
 
 @dataclass(frozen=True)
+class Mode:
+    """How figures are read: on which day, along which tree, with or without the figures of
+    reports awaiting approval."""
+
+    today: dt.date
+    tree: str = AS_WAS
+    provisional: bool = False
+
+
+@dataclass(frozen=True)
 class PeriodSpec:
     """A quarter (year to date), a calendar year, or the term to date."""
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from rollup import totals
 from rollup.breakdown import breakdown_sum, indicator_breakdown
-from rollup.engine import PeriodSpec
+from rollup.engine import Mode, PeriodSpec
 from targets.models import Indicator
 
 from .conftest import grow
@@ -19,7 +19,7 @@ def _full(programme, province, code, provisional=False):
     indicator = Indicator.objects.get(programme=programme, code=code)
     return indicator_breakdown(
         programme, indicator, PeriodSpec.parse("2025"), province,
-        today=timezone.localdate(), provisional=provisional,
+        Mode(timezone.localdate(), provisional=provisional),
     )  # fmt: skip
 
 

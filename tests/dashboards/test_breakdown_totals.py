@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from bench.synthetic import generate
 from rollup import totals
-from rollup.breakdown import breakdowns, indicator_breakdown
-from rollup.engine import AS_NOW, AS_WAS, PeriodSpec, reads_for
+from rollup.breakdown import breakdowns, breakdowns_read, indicator_breakdown
+from rollup.engine import AS_NOW, AS_WAS, Mode, PeriodSpec, reads_for
 from rollup.models import RollupTotalsState
 from targets.models import Indicator, Programme
 from unions.models import Unit, UnitKind
@@ -39,11 +39,11 @@ def rows_of(found):
 
 def both(programme, indicators, spec, root, today):
     """The breakdowns from totals and from raw values (totals made untrusted)."""
-    kwargs = {"tree": AS_WAS, "today": today}
-    fast = breakdowns(programme, indicators, PeriodSpec.parse(spec), root, **kwargs)
+    mode = Mode(today, AS_WAS)
+    fast = breakdowns(programme, indicators, PeriodSpec.parse(spec), root, mode)
     RollupTotalsState.objects.update(closure_mark=-1)
     try:
-        raw = breakdowns(programme, indicators, PeriodSpec.parse(spec), root, **kwargs)
+        raw = breakdowns(programme, indicators, PeriodSpec.parse(spec), root, mode)
     finally:
         RollupTotalsState.objects.update(closure_mark=totals.closure_mark())
     return fast, raw
@@ -102,7 +102,7 @@ def test_totals_give_the_raw_breakdown_along_small_tree(reported, programme):
             Indicator.objects.get(programme=programme, code="T01"),
             PeriodSpec.parse("2025"),
             reported.province,
-            today=dt.date(2026, 2, 1),
+            Mode(dt.date(2026, 2, 1)),
         )
     }
     # The dissolved district keeps its June figure; the ward and D2 report now.
@@ -118,7 +118,7 @@ def test_the_breakdown_of_every_indicator_costs_the_same_queries_for_10_and_40_u
 
     def count() -> tuple[int, int]:
         with CaptureQueriesContext(connection) as ctx:
-            found = breakdowns(programme, indicators, spec, reported.province, today=TODAY)
+            found = breakdowns(programme, indicators, spec, reported.province, Mode(TODAY))
         return len(ctx.captured_queries), len(found["T01"])
 
     grow(reported, programme, 10)
@@ -154,9 +154,9 @@ def test_the_breakdown_given_the_pages_reads_is_the_breakdown_read_afresh(
         summed = tree == AS_NOW or trusted
         assert (reads.table is not None) == summed
         for spec in ("2024Q4", "2025", "term"):
-            given = breakdowns(
-                programme, indicators, PeriodSpec.parse(spec), root, reads=reads, **kwargs
+            given = breakdowns_read(reads, indicators, PeriodSpec.parse(spec), root)
+            afresh = breakdowns(
+                programme, indicators, PeriodSpec.parse(spec), root, Mode(today, tree, provisional)
             )
-            afresh = breakdowns(programme, indicators, PeriodSpec.parse(spec), root, **kwargs)
             for code in afresh:
                 assert rows_of(given[code]) == rows_of(afresh[code]), (spec, root.code, code)

@@ -16,7 +16,16 @@ from dashboards.forms import Params
 from dashboards.workbook_csv import breakdown_table, delimiter
 from dashboards.workbook_data import WorkbookRequest, workbook_contents
 from reports.assignments import assignments_apply_proposal
-from rollup.engine import AS_NOW, AS_WAS, Coverage, PeriodSpec, change_shown, progress, shown_value
+from rollup.engine import (
+    AS_NOW,
+    AS_WAS,
+    Coverage,
+    Mode,
+    PeriodSpec,
+    change_shown,
+    progress,
+    shown_value,
+)
 from targets.models import Indicator, Programme
 from targets.programmes import programme_default
 from tests.conftest import approved
@@ -49,7 +58,7 @@ def test_the_rows_of_a_breakdown_add_up_and_a_closed_units_figure_stands_apart(r
     t01 = Indicator.objects.get(programme=programme, code="T01")
     _, total = _result(programme, reported.province, "term")
     rows = sel.indicator_breakdown(
-        programme, t01, PeriodSpec("term"), reported.province, today=TODAY
+        programme, t01, PeriodSpec("term"), reported.province, Mode(TODAY)
     )
     summary = sel.breakdown_sum(rows, total)
     by_code = {r.unit.code: r for r in rows}
@@ -64,7 +73,7 @@ def test_a_flow_breakdown_keeps_every_units_share_in_the_sum(reported, programme
     t02 = Indicator.objects.get(programme=programme, code="T02")
     _, total = _result(programme, reported.province, "term", code="T02")
     rows = sel.indicator_breakdown(
-        programme, t02, PeriodSpec("term"), reported.province, today=TODAY
+        programme, t02, PeriodSpec("term"), reported.province, Mode(TODAY)
     )
     summary = sel.breakdown_sum(rows, total)
     assert (summary.numerator, summary.denominator) == (total.numerator, total.denominator)

@@ -14,7 +14,7 @@ from dashboards.selectors import (
     reporting_units_below,
     unit_dashboard,
 )
-from rollup.engine import AS_NOW, AS_WAS, PeriodSpec, progress
+from rollup.engine import AS_NOW, AS_WAS, Mode, PeriodSpec, progress, progress_read
 from targets.models import Indicator
 from tests.conftest import approved, period
 
@@ -34,7 +34,7 @@ def test_breakdown_rows_equal_progress_for_each_reporting_unit(
 ):
     indicator = Indicator.objects.get(programme=programme, code=code)
     rows = indicator_breakdown(
-        programme, indicator, PeriodSpec.parse(spec), reported.province, tree=tree, today=TODAY
+        programme, indicator, PeriodSpec.parse(spec), reported.province, Mode(TODAY, tree)
     )
     assert rows
     for row in rows:
@@ -56,7 +56,7 @@ def test_breakdown_as_it_was_keeps_the_dissolved_district_that_reported_in_the_y
 ):
     indicator = Indicator.objects.get(programme=programme, code="T01")
     rows = indicator_breakdown(
-        programme, indicator, PeriodSpec.parse("2025"), reported.province, today=TODAY
+        programme, indicator, PeriodSpec.parse("2025"), reported.province, Mode(TODAY)
     )
     by_code = {r.unit.code: r for r in rows}
     assert by_code["W1"].expected_now and by_code["D2"].expected_now
@@ -67,9 +67,8 @@ def test_breakdown_as_it_was_keeps_the_dissolved_district_that_reported_in_the_y
 def test_breakdown_along_todays_tree_shows_todays_reporting_units_only(reported, programme):
     indicator = Indicator.objects.get(programme=programme, code="T01")
     rows = indicator_breakdown(
-        programme, indicator, PeriodSpec.parse("2025Q2"), reported.province, tree=AS_NOW,
-        today=TODAY,
-    )  # fmt: skip
+        programme, indicator, PeriodSpec.parse("2025Q2"), reported.province, Mode(TODAY, AS_NOW)
+    )
     by_code = {r.unit.code: r.result.numerator for r in rows}
     assert by_code == {"W1": 100, "D2": 200}  # D1's June members follow its successor
 
@@ -82,7 +81,7 @@ def test_breakdown_costs_the_same_queries_for_10_and_40_units(reported, programm
 
     def count() -> tuple[int, int]:
         with CaptureQueriesContext(connection) as ctx:
-            rows = indicator_breakdown(programme, indicator, spec, reported.province, today=TODAY)
+            rows = indicator_breakdown(programme, indicator, spec, reported.province, Mode(TODAY))
         return len(ctx.captured_queries), len(rows)
 
     grow(reported, programme, 10)
@@ -223,7 +222,7 @@ def test_progress_from_reads_of_the_whole_term_equals_progress_read_alone(
         reads = rollup.reads_for(programme, unit, tree=AS_WAS, provisional=False, today=TODAY)
         assert (reads.table is not None) == with_totals
         for spec in ("2024", "2024Q4", "2025Q2", "2025", "term"):
-            shared = progress(programme, unit, PeriodSpec.parse(spec), today=TODAY, reads=reads)
+            shared = progress_read(reads, unit, PeriodSpec.parse(spec))
             alone = progress(programme, unit, PeriodSpec.parse(spec), today=TODAY)
             assert [vars(r) for r in shared.results] == [vars(r) for r in alone.results], spec
             assert shared.received_reports == alone.received_reports

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 
 from dashboards.tables import BreakdownTable
 from rollup.breakdown import indicator_breakdown
-from rollup.engine import PeriodSpec
+from rollup.engine import Mode, PeriodSpec
 from targets.models import Indicator
 
 
@@ -21,9 +21,8 @@ def tbody(html: str) -> str:
 def test_breakdown_rows_are_the_rows_django_tables2_writes(reported, programme):
     indicator = Indicator.objects.get(programme=programme, code="A01")
     rows = indicator_breakdown(
-        programme, indicator, PeriodSpec.parse("2025"), reported.province,
-        today=dt.date(2026, 2, 1),
-    )  # fmt: skip
+        programme, indicator, PeriodSpec.parse("2025"), reported.province, Mode(dt.date(2026, 2, 1))
+    )
     assert len(rows) >= 3
     request = RequestFactory().get("/dashboards/indicator/A01/?sort=-value")
     ours = BreakdownTable(rows, query="?tree=as_was", order_by="-value")
