@@ -2,13 +2,14 @@
 change that must not move a figure (issue 19):
 
     DATABASE_URL=sqlite:////tmp/figures-demo.sqlite3 \\
-        .venv/bin/python scripts/figures_snapshot.py OUT.json [--all]
+        .venv/bin/python scripts/figures_snapshot.py OUT.json [--all] [--provisional]
 
 It reads `/api/v1/progress/` (without `as_of`) for every unit and both trees over the term and
 this year, and over every year and quarter of the term for the units above communes and CĐCS
 (`--all`: every period for every unit, about 21,000 answers: hours), and each programme's targets,
 as an office account; and every cell of a few workbooks (`sheet!cell`) at a fixed generation
-time. It writes nothing: all runs in a transaction rolled back. Keys are sorted, to diff.
+time. `--provisional`: the same with the reports awaiting approval (`include=provisional`).
+It writes nothing: all runs in a transaction rolled back. Keys are sorted, to diff.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from targets.programmes import programmes_shown  # noqa: E402
 from unions.models import Unit, UnitKind  # noqa: E402
 
 TREES = ("as_was", "as_now")
+PROVISIONAL = "--provisional" in sys.argv[2:]
 GENERATED = dt.datetime(2026, 1, 1, 8, 0, tzinfo=dt.UTC)
 
 
@@ -69,6 +71,8 @@ def api_figures(client: Client, programme: Programme, units: dict[str, bool]) ->
         for period in periods(programme, every):
             for tree in TREES:
                 query = {"unit": unit, "period": period, "tree": tree, "programme": programme.code}
+                if PROVISIONAL:
+                    query["include"] = "provisional"
                 found[f"{unit}|{period}|{tree}"] = _get(client, "/api/v1/progress/", **query)
     return found
 
@@ -80,7 +84,7 @@ def workbook_cells(programme: Programme, year: int, quarter: int | None, tree: s
         year=year,
         quarter=quarter,
         tree=tree,
-        provisional=False,
+        provisional=PROVISIONAL,
         today=timezone.localdate(),
         author="figures_snapshot",
         generated=GENERATED,
