@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
+from accounts.access import office_staff, user_of
 from reports.models import ReportingPeriod
 from unions.models import Unit
 
@@ -24,7 +24,7 @@ from .services import notify_remind, outbox_send
 @login_required
 @require_POST
 def preferences_save(request: HttpRequest) -> HttpResponse:
-    account: User = request.user  # type: ignore[assignment]
+    account = user_of(request)
     preference = preference_for(account)
     shown = preference_fields(account)
     for name in CHOICES:
@@ -38,8 +38,8 @@ def preferences_save(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def remind(request: HttpRequest) -> HttpResponse:
-    actor: User = request.user  # type: ignore[assignment]
-    if not actor.is_office:
+    actor = user_of(request)
+    if not office_staff(request):
         raise PermissionDenied
     unit = get_object_or_404(Unit, code=request.POST.get("unit", ""))
     period = get_object_or_404(ReportingPeriod, pk=request.POST.get("period") or 0)

@@ -5,6 +5,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from accounts.access import office_staff
+
 from .editing import may_edit
 from .models import Field, Indicator, Programme, Target, field_groups, registry_count_labels
 from .programmes import programmes_shown
@@ -13,7 +15,7 @@ from .publishing import programme_check
 
 def _programmes_for(request: HttpRequest) -> QuerySet[Programme]:
     """Office staff see drafts too (they prepare them); everyone else the published ones."""
-    if getattr(request.user, "is_office", False):
+    if office_staff(request):
         return Programme.objects.all()
     return programmes_shown()
 
@@ -36,7 +38,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("numerator", "denominator")
         .prefetch_related(targets)
     )
-    office = getattr(request.user, "is_office", False)
+    office = office_staff(request)
     return render(
         request,
         "targets/programme_detail.html",

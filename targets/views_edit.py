@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.access import user_of
 from fileread.reader import FileRefused, upload_bytes
 from unions.access import require_office
 
@@ -46,7 +47,7 @@ def _data(request: HttpRequest) -> Any:
 
 
 def _office_programme(request: HttpRequest, code: str) -> Programme:
-    require_office(request.user)  # type: ignore[arg-type]
+    require_office(user_of(request))
     return get_object_or_404(Programme, code=code)
 
 
@@ -58,7 +59,7 @@ def _page(request: HttpRequest, form: Any, title: str, programme: Programme | No
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_new(request: HttpRequest) -> HttpResponse:
-    require_office(request.user)  # type: ignore[arg-type]
+    require_office(user_of(request))
     form = f.ProgrammeForm(_data(request))
     if request.method == "POST" and form.is_valid():
         programme = form.save()
@@ -150,7 +151,7 @@ def field_new(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def registry_count_list(request: HttpRequest) -> HttpResponse:
     """The counts the registry knows, which fields may name (office staff add and reword them)."""
-    require_office(request.user)  # type: ignore[arg-type]
+    require_office(user_of(request))
     context = {"counts": RegistryCount.objects.all(), "title": _("Registry counts")}
     return render(request, "targets/registry_count_list.html", context)
 
@@ -159,7 +160,7 @@ def registry_count_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def registry_count_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Adds (no `pk`) or edits a registry count; its meaning is refused once relied on."""
-    require_office(request.user)  # type: ignore[arg-type]
+    require_office(user_of(request))
     instance = get_object_or_404(RegistryCount, pk=pk) if pk is not None else None
     form = f.RegistryCountForm(_data(request), instance=instance)
     if request.method == "POST" and form.is_valid():
@@ -222,7 +223,7 @@ def programme_status_view(request: HttpRequest, code: str, action: str) -> HttpR
 @require_http_methods(["GET", "POST"])
 def programme_import(request: HttpRequest) -> HttpResponse:
     """A definition file imported as a new draft, all or nothing; problems line by line."""
-    require_office(request.user)  # type: ignore[arg-type]
+    require_office(user_of(request))
     form = f.ImportForm(_data(request), request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():

@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.access import user_of
+from accounts.access import reads_whole_province, user_of
 
 from .access import require_office, unit_for_user, visible_among, visible_units
 from .forms import (
@@ -88,7 +88,7 @@ def _level_unit(request: HttpRequest, user: User) -> Unit | None:
     code = request.GET.get("unit", "").strip()
     if code:
         return unit_for_user(user, code)
-    return None if user.sees_whole_province else user.unit
+    return None if reads_whole_province(request) else user.unit
 
 
 @login_required
@@ -101,7 +101,7 @@ def tree(request: HttpRequest) -> HttpResponse:
     on = form.day()
     focus = _level_unit(request, user)
     units: list[Unit] = []
-    if focus is None and user.sees_whole_province:
+    if focus is None and reads_whole_province(request):
         units = unit_level_units(on, None)
         if len(units) == 1:  # one province (or one national root): open it at once
             focus = units[0]

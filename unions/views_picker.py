@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
+from accounts.access import user_of
+
 from .access import require_office, visible_units
 from .forms import normalized, text_q
 from .models import GRASSROOTS_KINDS, Unit
@@ -62,7 +64,7 @@ def _with_code(target: str, field: str, code: str) -> str:
 @login_required
 @require_GET
 def unit_pick(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = user_of(request)
     require_office(user)
     text = request.GET.get("q", "")[:100]
     units = units_matching(user, text, timezone.localdate())
