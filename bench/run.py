@@ -18,6 +18,10 @@ For each scale: a database of its own (chitieu_bench_<scale>, dropped and create
   provinces merged; national size only, where a province lies below the root);
 - the bytes of the overview's first load (HTML, CSS, JS, images).
 
+The parts: `client` (the HTTP session, timed requests, first-load bytes), `load` (concurrent
+saves, the mixed load), `processes` (databases, manage.py, gunicorn, the workbook, the
+reorganisations), `report` (the table, the budgets), `options` (the settings below).
+
 Prints a table and writes bench-results.json. Only 127.0.0.1 is contacted; every loop is
 bounded in count and time. Settings (environment): DATABASE_URL (PostgreSQL, required; its
 server and credentials are used, its database name is not), BENCH_SCALES ("province national"),
