@@ -12,6 +12,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -57,26 +58,7 @@ def setup(savers: int) -> dict[str, Any]:
     reporting = Assignment.objects.filter(unit__kind=UnitKind.COMMUNE, last_period=None).order_by(
         "unit__code"
     )
-    reporters: list[dict[str, Any]] = []
-    for assignment in reporting[: savers * 3]:
-        if len(reporters) == savers:
-            break
-        unit = assignment.unit
-        report = Report.objects.filter(unit=unit, period=last, is_latest=True).first()
-        if report is None:
-            continue
-        if not report.is_editable:
-            report = report_reopen(report, reason="benchmark", actor=office)
-        if not report_findings(report, report_entries(report)).ok:
-            continue  # synthetic figures that fail validation would count as save errors
-        name = f"bench_reporter_{len(reporters) + 1:02d}"
-        user, _ = User.objects.get_or_create(
-            username=name, defaults={"role": Role.REPORTER, "unit": unit}
-        )
-        user.unit, user.role = unit, Role.REPORTER
-        user.set_password(PASSWORD)
-        user.save()
-        reporters.append({"username": name, "report": report.pk, "unit": unit.code})
+    reporters = _reporters(reporting[: savers * 3], last, savers, office)
     commune = reporting.first()
     indicator = Indicator.objects.filter(programme=programme).order_by("code").first()
     return {
@@ -96,6 +78,34 @@ def setup(savers: int) -> dict[str, Any]:
         "cdcs": Unit.objects.filter(kind=UnitKind.GRASSROOTS).count(),
         "values": Value.objects.count(),
     }
+
+
+def _reporters(
+    candidates: Iterable[Assignment], last: ReportingPeriod, savers: int, office: User
+) -> list[dict[str, Any]]:
+    """Up to `savers` reporter accounts, each on a unit whose report of `last` is a valid
+    draft (reopened if need be)."""
+    reporters: list[dict[str, Any]] = []
+    for assignment in candidates:
+        if len(reporters) == savers:
+            break
+        unit = assignment.unit
+        report = Report.objects.filter(unit=unit, period=last, is_latest=True).first()
+        if report is None:
+            continue
+        if not report.is_editable:
+            report = report_reopen(report, reason="benchmark", actor=office)
+        if not report_findings(report, report_entries(report)).ok:
+            continue  # synthetic figures that fail validation would count as save errors
+        name = f"bench_reporter_{len(reporters) + 1:02d}"
+        user, _ = User.objects.get_or_create(
+            username=name, defaults={"role": Role.REPORTER, "unit": unit}
+        )
+        user.unit, user.role = unit, Role.REPORTER
+        user.set_password(PASSWORD)
+        user.save()
+        reporters.append({"username": name, "report": report.pk, "unit": unit.code})
+    return reporters
 
 
 def _unit_page(root: Unit, province: Unit, commune: Assignment | None) -> str:
