@@ -8,7 +8,7 @@ export DEBUG ?= true
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup translations lint typecheck layers deadcode check serve lock clean bench
+.PHONY: run test setup translations lint typecheck layers deadcode size check serve lock clean bench
 
 $(STAMP): requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,7 +56,11 @@ deadcode: $(STAMP)
 	$(BIN)/vulture $(APPS) vulture_whitelist.py $(VULTURE_ARGS) --exclude "*/migrations/*,config/settings.py,config/formats/" \
 	  --ignore-names "$(VULTURE_IGNORE)"
 
-check: lint typecheck layers deadcode
+# Sizes (CONTRIBUTING.md): no function over 40 lines or 6 parameters, no module over 400 lines.
+size: $(STAMP)
+	$(BIN)/python scripts/size_check.py
+
+check: lint typecheck layers deadcode size
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # Production-style serving: gunicorn, static files through whitenoise, DEBUG off.

@@ -17,6 +17,7 @@ APPS = [
     "api",
     "audit",
     "bench",
+    "briefing",
     "config",
     "dashboards",
     "demo",
@@ -26,6 +27,7 @@ APPS = [
     "printing",
     "reports",
     "rollup",
+    "scripts",
     "targets",
     "unions",
 ]
