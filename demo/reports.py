@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from reports.assignments import assignments_apply_proposal, periods_ensure
+from reports.hooks import assignments_changing
 from reports.models import (
     Assignment,
     AssignmentScope,
@@ -263,5 +264,8 @@ def demo_reports_load(seed: int = 2024, today: dt.date | None = None) -> int | N
         # page would show the quarters before as missing, years overdue.
         first = ReportingPeriod.objects.get(year=FIRST[0], quarter=FIRST[1])
         earlier = ReportingPeriod.objects.filter(cutoff__lt=first.cutoff)
-        Assignment.objects.filter(first_period__in=earlier).update(first_period=first)
+        # Through the hook, so the roll-up's kept expected counts follow (a bare update left
+        # every unit expected in the quarters before, and "951/972" reports over the term).
+        with assignments_changing(None):
+            Assignment.objects.filter(first_period__in=earlier).update(first_period=first)
     return DemoLoader(programme, today, seed).run(periods)

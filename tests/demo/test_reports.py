@@ -37,6 +37,23 @@ def test_demo_reports_cover_2024q1_to_the_last_finished_quarter(loaded):
     assert firsts and min(firsts) == (2024, 1)
 
 
+def test_the_kept_expected_counts_follow_the_demos_assignments(
+    small_tree, programme, office_user, district_reporter
+):
+    from reports.models import ReportingPeriod
+    from rollup import totals
+    from rollup.expected import expected_read
+
+    totals.totals_rebuild()  # counts kept from here on, as in a deployment
+    assert demo_reports_load(today=TODAY)
+    periods = list(ReportingPeriod.objects.order_by("year", "quarter"))
+    root = small_tree.province
+    kept = {k: n for k, n in expected_read([root.pk], periods)[root.pk].items() if n}
+    counted = {k: n for k, n in totals.expected_counts(root, periods).items() if n}
+    assert kept == counted
+    assert kept and min(kept) >= (2024, 1, False)
+
+
 def test_loading_twice_does_nothing_the_second_time(loaded):
     before = Report.objects.count()
     assert demo_reports_load(today=TODAY) is None
