@@ -21,7 +21,7 @@ from .access import can_review, visible_reports
 from .foureyes import four_eyes_on, last_figure_editors
 from .models import EventAction, Report, ReportEvent, ReportingPeriod, ReportStatus, ValueState
 from .services import WorkflowError, report_approve
-from .tracking import reminders_pending
+from .tracking import pending_count
 
 SHOWN = 20
 
@@ -97,7 +97,7 @@ def overdue_units(today: dt.date) -> Overdue | None:
     period = ReportingPeriod.objects.filter(due__lt=today).order_by("-year", "-quarter").first()
     if period is None:
         return None
-    return Overdue(period, len(reminders_pending(period, today)))
+    return Overdue(period, pending_count(period, today))
 
 
 def office_inbox(user: User, today: dt.date) -> Inbox:

@@ -11,9 +11,12 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Q
+
 from unions.models import Unit
 
-from .models import ReportingPeriod
+from .assignments import covering_q
+from .models import Assignment, AssignmentScope, Report, ReportingPeriod, ReportStatus
 from .tracking_grid import (
     Asked,
     Cell,
@@ -22,6 +25,7 @@ from .tracking_grid import (
     PageAsk,
     Row,
     expected_assignments,
+    province_asks,
     tracking_grid,
     tracking_page,
     working_revisions,
@@ -65,6 +69,7 @@ __all__ = [
     "expected_assignments",
     "latest_cut_quarters",
     "local_day",
+    "pending_count",
     "reminder_allowed",
     "reminder_kind",
     "reminders_pending",
@@ -121,3 +126,18 @@ def reminders_pending(period: ReportingPeriod, today: dt.date) -> list[Pending]:
                 Pending(assignment.unit, period, kind, report.report_id if report else None, status)
             )
     return pending
+
+
+def pending_count(period: ReportingPeriod, today: dt.date) -> int:
+    """How many units `reminders_pending` lists, counted in the database: the home page's
+    line of late units, which must not read every assignment of a national tree."""
+    if reminder_kind(period.due, today) is None:
+        return 0
+    assigned = Assignment.objects.filter(covering_q(period))
+    if not province_asks(period, Asked()):
+        assigned = assigned.exclude(scope=AssignmentScope.PROVINCE)
+    # Done (DONE): a revision in force (approved), or a latest revision sent for review.
+    done = Report.objects.filter(period=period, unit_id=OuterRef("unit_id")).filter(
+        Q(in_force=True) | Q(is_latest=True, status=ReportStatus.SUBMITTED)
+    )
+    return assigned.exclude(Exists(done)).count()

@@ -174,7 +174,8 @@ class Asked:
     answers: dict[tuple[bool, tuple[int, ...]], bool] = field(default_factory=dict)
 
 
-def _province_asks(period: ReportingPeriod, asked: Asked) -> bool:
+def province_asks(period: ReportingPeriod, asked: Asked) -> bool:
+    """Whether the province has fields of its own to report in `period`."""
     if asked.programmes is None:
         asked.programmes = list(programmes_shown())
     running = tuple(p.pk for p in asked.programmes if covers(p, period.year, period.quarter))
@@ -194,7 +195,7 @@ def _expected(
     period: ReportingPeriod, assigned: list[Assignment], asked: Asked
 ) -> list[Assignment]:
     province = [a for a in assigned if a.scope == AssignmentScope.PROVINCE]
-    if not province or _province_asks(period, asked):
+    if not province or province_asks(period, asked):
         return assigned
     return [a for a in assigned if a.scope != AssignmentScope.PROVINCE]
 
@@ -231,7 +232,7 @@ def _read(periods: Sequence[ReportingPeriod]) -> _Read:
         rows = [(r[0], r[1]) for r in every_row if _covers(r, p)]
         # As `_expected`: the province's own report only when it has something to report.
         province = any(scope == AssignmentScope.PROVINCE for _u, scope in rows)
-        every = not province or _province_asks(p, asked)
+        every = not province or province_asks(p, asked)
         expected = {u for u, scope in rows if every or scope != AssignmentScope.PROVINCE}
         quarters.append(_Quarter(p, expected, {u for u, _scope in rows}))
         ids.update(u for u, _scope in rows)

@@ -137,3 +137,31 @@ def test_inactive_accounts_and_accounts_without_email_get_nothing(
 def test_a_malformed_today_is_refused(reporters):
     with pytest.raises(CommandError):
         call_command("send_reminders", "--today", "31/12/2024", stdout=StringIO())
+
+
+def test_the_home_pages_count_of_late_units_is_the_reminders_list(
+    small_tree, reporters, office_user, district_reporter, other_district_reporter, ward_reporter
+):
+    from reports.services import report_reopen
+    from reports.tracking import pending_count, reminders_pending
+
+    q3 = period(reporters, "2024Q3")
+    late = DUE + dt.timedelta(days=2)
+
+    def both() -> tuple[int, int]:
+        return len(reminders_pending(q3, late)), pending_count(q3, late)
+
+    never = both()
+    assert never[0] == never[1] and never[0] > 0
+    d2 = opened(small_tree.d2, q3, district_reporter)  # a draft is still late
+    assert both() == never
+    d2 = report_submit(d2, version=d2.version, actor=district_reporter)  # sent: not late
+    assert both() == (never[0] - 1,) * 2
+    d2 = report_approve(d2, actor=office_user)
+    report_reopen(d2, reason="Sửa số liệu", actor=office_user)  # the approved one counts
+    assert both() == (never[0] - 1,) * 2
+    d1 = opened(small_tree.d1, q3, other_district_reporter)
+    d1 = report_submit(d1, version=d1.version, actor=other_district_reporter)
+    report_return(d1, reason="Thiếu", actor=office_user)  # returned: late again
+    assert both() == (never[0] - 1,) * 2
+    assert pending_count(q3, DUE - dt.timedelta(days=1)) == 0  # not due, no line
