@@ -89,7 +89,7 @@ def breakdowns_read(
 ) -> dict[str, list[BreakdownRow]]:
     """`breakdowns` from what `rollup.reads_for` read for `root` (the same tree, data and day),
     which saves reading the quarters, the totals' state and the targets again."""
-    programme, mode = reads.asked()
+    programme, mode = reads.programme, reads.mode
     # The totals of the root were read for every ended quarter when they can be trusted
     # (along the tree as it was), so for the quarters of `spec` too.
     periods = rollup.periods_in(reads.periods, spec)

@@ -106,18 +106,14 @@ class Reads:
     """What several `progress` calls for one unit share, read once for the term to date: a
     unit page shows the year, the year before and the term (see `reads_for`)."""
 
+    programme: Programme  # what they were read for
+    mode: Mode
     periods: list[ReportingPeriod]
     indicators: list[Indicator]
     targets: list[Target]
     expected: dict[tuple[int, int, bool], int]
     table: totals.Table | None  # the sums the figures come from (None: from raw values)
     marks: Marks = field(default_factory=dict)  # with provisional sums: what awaits approval
-    programme: Programme | None = None  # what they were read for (set by `reads_for`)
-    mode: Mode | None = None
-
-    def asked(self) -> tuple[Programme, Mode]:
-        assert self.programme is not None and self.mode is not None, "read by reads_for"
-        return self.programme, self.mode
 
 
 def reads_for(
@@ -136,6 +132,8 @@ def reads_for(
     # The totals keep the expected counts along the tree as it was (no count on each request).
     kept = table.expected if table is not None else None
     return Reads(
+        programme,
+        Mode(today, tree, provisional),
         periods,
         indicators,
         # Explicit orders: the models' default ones join the programme (and the indicator) in
@@ -144,8 +142,6 @@ def reads_for(
         _expected(unit, periods, tree, today) if kept is None else kept,
         table,
         marks,
-        programme,
-        Mode(today, tree, provisional),
     )
 
 
@@ -223,7 +219,7 @@ def progress(
 def progress_read(reads: Reads, unit: Unit, spec: PeriodSpec) -> Progress:
     """`progress` from what `reads_for` read for the same unit, when a caller shows several
     periods of one unit (a handful of queries instead of a dozen)."""
-    programme, mode = reads.asked()
+    programme, mode = reads.programme, reads.mode
     periods = periods_in(reads.periods, spec)
     source = _source(reads, unit, periods, mode)
     result = Progress(programme, unit, spec, mode.tree, mode.provisional, periods)
