@@ -17,7 +17,6 @@ import pytest
 from django.core.cache import cache
 
 from accounts.models import Role, User
-from unions.closure import CLOSURE_VERSION_KEY
 from unions.models import Sector, Unit, UnitKind
 from unions.services import UnitData, unit_create, unit_dissolve, unit_move
 
@@ -26,11 +25,12 @@ REFORM = dt.date(2025, 7, 1)
 
 
 @pytest.fixture(autouse=True)
-def _new_closure_version() -> None:
-    """Each test starts with a closure version of its own: ids repeat between tests on SQLite,
-    so the tree's cached counts (keyed by version and ids) could otherwise outlive the data
-    they were computed from."""
-    cache.delete(CLOSURE_VERSION_KEY)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache. Ids repeat between tests on SQLite, so the tree's
+    cached counts (keyed by closure version and ids) could otherwise outlive the data they were
+    computed from; and an entry cached by an earlier test with a lifetime (the demo banner's
+    check, 300 s) could expire in the middle of a test that counts queries."""
+    cache.clear()
 
 
 def make_unit(
