@@ -21,14 +21,14 @@ def page_lines(results: list[dict[str, Any]]) -> list[str]:
     """A header, then a line per scale and page."""
     lines = [
         f"{'scale':9} {'page':22} {'median ms':>9} {'p95 ms':>8} {'queries':>7} "
-        f"{'bare SQL ms':>11} {'page/SQL':>8} {'page/(floor+SQL)':>16}"
+        f"{'own SQL ms':>10} {'bare SQL ms':>11} {'page/SQL':>8} {'page/(floor+own SQL)':>20}"
     ]
     for r in results:
         for name, p in r["pages"].items():
             lines.append(
                 f"{r['scale']:9} {name:22} {p['median_ms']:>9} {p['p95_ms']:>8} "
-                f"{p['queries']:>7} {p['bare_sql_ms'] or '–':>11} {p['page_to_sql'] or '–':>8} "
-                f"{p['page_to_floor_sql']:>16}"
+                f"{p['queries']:>7} {p.get('own_sql_ms', '–'):>10} {p['bare_sql_ms'] or '–':>11} "
+                f"{p['page_to_sql'] or '–':>8} {p['page_to_floor_sql']:>20}"
             )
     return lines
 
