@@ -121,7 +121,17 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
         server.kill()
 
 
-def workbook(env: dict[str, str], setup: dict[str, Any]) -> dict[str, Any]:
+WORKBOOK_MODES = {"approved": (), "provisional": ("--provisional",), "today": ("--tree", "as_now")}
+
+
+def workbooks(env: dict[str, str], setup: dict[str, Any]) -> dict[str, Any]:
+    """The workbook in each mode: the tree as it was, with provisional figures, today's tree."""
+    return {mode: workbook(env, setup, extra) for mode, extra in WORKBOOK_MODES.items()}
+
+
+def workbook(
+    env: dict[str, str], setup: dict[str, Any], extra: tuple[str, ...] = ()
+) -> dict[str, Any]:
     help_run = subprocess.run(  # noqa: S603 - our own manage.py
         [PYTHON, "manage.py", "help", "export_workbook"],
         cwd=ROOT,
@@ -135,7 +145,7 @@ def workbook(env: dict[str, str], setup: dict[str, Any]) -> dict[str, Any]:
     if not Path("/usr/bin/time").exists():
         return {"skipped": "/usr/bin/time is missing (apt-get install time)"}
     out = Path(tempfile.gettempdir()) / f"bench-workbook-{os.getpid()}.xlsx"
-    args = export_args(help_run.stdout, setup, out)
+    args = [*export_args(help_run.stdout, setup, out), *extra]
     started = time.perf_counter()
     run = subprocess.run(  # noqa: S603 - our own manage.py
         ["/usr/bin/time", "-v", *args], cwd=ROOT, env=env, capture_output=True, text=True,

@@ -67,7 +67,11 @@ def scale_lines(r: dict[str, Any]) -> list[str]:
         if "saves" in s
         else s.get("skipped")
     )
-    book = f"{w['seconds']} s, {w['peak_mb']} MB" if "seconds" in w else w.get("skipped")
+    books = r.get("workbooks") or {"approved": w}
+    book = ", ".join(
+        f"{mode} {b['seconds']} s {b['peak_mb']} MB" if "seconds" in b else str(b.get("skipped"))
+        for mode, b in books.items()
+    )
     m = r.get("mixed", {})
     if "reads" in m:
         lines.append(
@@ -95,11 +99,11 @@ def budgets(results: list[dict[str, Any]]) -> dict[str, bool]:
         for name, limit in (("move_cdcs", 5), ("dissolve_commune", 1)):
             if isinstance(reorgs.get(name), dict):
                 checks[f"national {name} ≤ {limit} s"] = reorgs[name]["seconds"] <= limit
-        w = national["workbook"]
-        if "seconds" in w:
-            checks["national workbook ≤ 15 s and ≤ 200 MB"] = bool(
-                w["ok"] and w["seconds"] <= 15 and (w["peak_mb"] or 0) <= 200
-            )
+        for mode, w in (national.get("workbooks") or {"approved": national["workbook"]}).items():
+            if "seconds" in w:
+                checks[f"national workbook ({mode}) ≤ 15 s and ≤ 200 MB"] = bool(
+                    w["ok"] and w["seconds"] <= 15 and (w["peak_mb"] or 0) <= 200
+                )
         mixed = national.get("mixed", {})
         if "reads" in mixed:
             # The measure before this work: 23 requests/s; the budget is twice that.

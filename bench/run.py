@@ -55,7 +55,7 @@ from bench.processes import (
     server_env,
     start_server,
     stop_server,
-    workbook,
+    workbooks,
 )
 from bench.report import budgets, table
 
@@ -78,7 +78,8 @@ def bench_scale(scale: str) -> dict[str, Any]:
         served(result, setup, pages, counts, bare)
     finally:
         stop_server(server)
-    result["workbook"] = workbook(env, setup)
+    result["workbooks"] = workbooks(env, setup)
+    result["workbook"] = result["workbooks"]["approved"]
     result["reorganisations"] = reorganisations(env) if scale == "national" else {}
     print(f"  reorganisations: {result['reorganisations']}", flush=True)
     return result
