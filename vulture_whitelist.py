@@ -159,3 +159,5 @@ _.help_text  # unused attribute (a form field's help set after creation)
 
 # The audit entry's content is passed to the model by field name (audit.chain.EntryContent.fields).
 actor_username  # unused variable (audit/chain.py)
+_render  # Django's Widget.render calls it (lib/widgets.py)
+renderer  # the signature of Widget._render (lib/widgets.py)

@@ -14,6 +14,7 @@ from django import forms
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from lib import widgets
 from targets.models import Field, TaskGroup
 from unions.models import Unit
 
@@ -63,7 +64,7 @@ class ReportForm(forms.Form):
     """Numbers are read in `language` (the active one unless told): 1.234 in Vietnamese,
     1,234 in English; its messages are in the active language, which the request sets."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=widgets.HiddenInput)
 
     def __init__(
         self,
@@ -80,29 +81,37 @@ class ReportForm(forms.Form):
         self.task_groups = task_groups
         self.pairs = pairs or []
         for f in fields:
-            self.fields[f"v_{f.code}"] = forms.CharField(
-                label=f.label,
-                required=False,
-                max_length=40,
-                widget=forms.TextInput(
-                    attrs={"inputmode": "numeric", "autocomplete": "off", "class": "number"}
-                ),
-            )
-            self.fields[f"na_{f.code}"] = forms.BooleanField(
-                label=_("Not applicable"), required=False
-            )
-            self.fields[f"confirm_{f.code}"] = forms.BooleanField(
-                label=_("I confirm this value"), required=False
-            )
-            self.fields[f"nr_{f.code}"] = forms.CharField(
-                label=_("Not reported because"), required=False, max_length=300
-            )
-            self._merge_inputs(f.code)
+            self._value_inputs(f)
         self._narrative_inputs(task_groups)
         # The inputs both this person and someone else changed, awaiting a choice.
         self.fields["clashes"] = forms.CharField(
-            required=False, max_length=20000, widget=forms.HiddenInput
+            required=False, max_length=20000, widget=widgets.HiddenInput
         )
+
+    def _value_inputs(self, f: Field) -> None:
+        """A field's value, "not applicable", the confirmation of a sharp change, the reason
+        it is not reported, and the merge's inputs."""
+        self.fields[f"v_{f.code}"] = forms.CharField(
+            label=f.label,
+            required=False,
+            max_length=40,
+            widget=widgets.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off", "class": "number"}
+            ),
+        )
+        self.fields[f"na_{f.code}"] = forms.BooleanField(
+            label=_("Not applicable"), required=False, widget=widgets.CheckboxInput
+        )
+        self.fields[f"confirm_{f.code}"] = forms.BooleanField(
+            label=_("I confirm this value"), required=False, widget=widgets.CheckboxInput
+        )
+        self.fields[f"nr_{f.code}"] = forms.CharField(
+            label=_("Not reported because"),
+            required=False,
+            max_length=300,
+            widget=widgets.TextInput,
+        )
+        self._merge_inputs(f.code)
 
     def _narrative_inputs(self, task_groups: list[TaskGroup]) -> None:
         for group in task_groups:
@@ -112,14 +121,14 @@ class ReportForm(forms.Form):
                     label=label,
                     required=False,
                     max_length=10000,
-                    widget=forms.Textarea(attrs={"rows": 3}),
+                    widget=widgets.Textarea(attrs={"rows": 3}),
                 )
                 self._merge_inputs(name)
 
     def _merge_inputs(self, key: str) -> None:
         """What the person started from (`o_`), and their choice when both changed it."""
         self.fields[f"o_{key}"] = forms.CharField(
-            required=False, max_length=10000, strip=False, initial="", widget=forms.HiddenInput
+            required=False, max_length=10000, strip=False, initial="", widget=widgets.HiddenInput
         )
         self.fields[f"pick_{key}"] = forms.ChoiceField(
             label=_("Keep which?"),
