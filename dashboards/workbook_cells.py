@@ -85,31 +85,35 @@ class Sheet:
     # The styles of the cells, by what was asked for: a national breakdown sheet has tens of
     # thousands of cells in a handful of styles, so each combination is made once and shared
     # (`workbook_stream.Style`). The style objects are kept with the entry, so the ids in the
-    # key stay theirs.
+    # key stay theirs (`_identities`).
     _styles: dict[tuple[Any, ...], tuple[Style, tuple[Any, ...]]] = field(default_factory=dict)
     _stream: Rows | None = None
 
     def _style(self, key: tuple[Any, ...], settings: dict[str, Any]) -> Style:
-        full = (key, *((name, _identity(value)) for name, value in settings.items()))
-        known = self._styles.get(full)
-        if known is not None:
-            return known[0]
         cell = WriteOnlyCell(self.ws)
         for name, setting in settings.items():
             setattr(cell, name, setting)
         style = Style(copy(cell._style), bool(cell.alignment.wrap_text))
-        self._styles[full] = (style, tuple(settings.values()))
+        self._styles[key] = (style, tuple(settings.values()))
         return style
 
     def text(self, value: object, *, bold: bool = False, wrap: bool = False, **style: Any) -> Out:
         # Written as a string whatever it starts with: "=..." stays text, never a formula.
-        settings = {"font": font(bold=bold), "alignment": WRAP if wrap else TOP, **style}
-        return Out(clean(value), "s", self._style(("text",), settings))
+        key = ("text", bold, wrap, *_identities(style))
+        known = self._styles.get(key)
+        if known is None:
+            settings = {"font": font(bold=bold), "alignment": WRAP if wrap else TOP, **style}
+            return Out(clean(value), "s", self._style(key, settings))
+        return Out(clean(value), "s", known[0])
 
     def number(self, value: Decimal | int | float | None, fmt: str = COUNT, **style: Any) -> Out:
-        settings = {"number_format": fmt, "alignment": TOP, "font": font(), **style}
         found = None if value is None else _plain(value)
-        return Out(found, "n", self._style(("number", fmt), settings))
+        key = ("number", fmt, *_identities(style))
+        known = self._styles.get(key)
+        if known is None:
+            settings = {"number_format": fmt, "alignment": TOP, "font": font(), **style}
+            return Out(found, "n", self._style(key, settings))
+        return Out(found, "n", known[0])
 
     def header(self, labels: Sequence[str]) -> None:
         self.append([self.head(label) for label in labels])
@@ -160,9 +164,12 @@ class Sheet:
         return text_lines(str(cell.value), self.widths[index] - 1.5)
 
 
-def _identity(value: Any) -> Any:
-    """A number format is a string, often built afresh; a style object is known by its id."""
-    return value if isinstance(value, str) else id(value)
+def _identities(style: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """The style asked for, as a key: a style object is known by its id (kept alive with the
+    entry), a number format by its text, which is often built afresh."""
+    if not style:
+        return ()
+    return tuple((name, v if isinstance(v, str) else id(v)) for name, v in style.items())
 
 
 def text_lines(text: str, width: float) -> int:
