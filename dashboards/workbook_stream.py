@@ -28,8 +28,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.xml.functions import XML_NS, Element, SubElement
 
 PRESERVE = {f"{{{XML_NS}}}space": "preserve"}
-# An empty row or cell is written `<c ...></c>`, as openpyxl's streamed elements are, not
-# `<c .../>`.
+# An empty cell is written `<c ...></c>` with lxml, as openpyxl's streamed elements are, not
+# `<c .../>` (the standard library's ElementTree writes `<c ... />` either way).
 EMPTY = ""
 
 
@@ -77,7 +77,12 @@ def _rows(ws: WriteOnlyWorksheet) -> Rows:
         try:
             while True:
                 cells = yield
-                xf.write(_row(ws, cells, index))
+                row = _row(ws, cells, index)
+                if len(row):
+                    xf.write(row)
+                else:  # as openpyxl writes a row without cells, whichever XML library it uses
+                    with xf.element("row", dict(row.attrib)):
+                        pass
                 index += 1
         except GeneratorExit:
             pass
@@ -88,7 +93,6 @@ def _row(ws: WriteOnlyWorksheet, cells: Sequence[Out | None], index: int) -> Any
     attrs = {"r": f"{index}"}
     attrs.update(ws.row_dimensions.get(index, {}))
     row = Element("row", attrs)
-    row.text = EMPTY
     for column, cell in enumerate(cells, 1):
         if cell is None:
             continue
