@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from rollup.arithmetic import Status
+
+from .workbook_stream import Out, Rows, Style, row_stream
 
 COUNT = "#,##0"
 PERCENT = "0.0%"
@@ -81,41 +82,43 @@ class Sheet:
     widths: Sequence[float]
     demo: bool = False  # demo data: every sheet says so under its title and in its header
     rows: int = 0  # rows written so far (a write-only sheet does not count them)
-    # Styles already registered with the workbook, by what was asked for. Setting a font or a
-    # fill on a cell hashes the style object to find it in the workbook's list, which costs more
-    # than writing the cell; a national breakdown sheet has tens of thousands of cells in a
-    # handful of styles, so each combination is registered once and its indices reused. The
-    # style objects are kept with the entry, so the ids in the key stay theirs.
-    _styles: dict[tuple[Any, ...], tuple[StyleArray, list[Any]]] = field(default_factory=dict)
+    # The styles of the cells, by what was asked for: a national breakdown sheet has tens of
+    # thousands of cells in a handful of styles, so each combination is made once and shared
+    # (`workbook_stream.Style`). The style objects are kept with the entry, so the ids in the
+    # key stay theirs (`_identities`).
+    _styles: dict[tuple[Any, ...], tuple[Style, tuple[Any, ...]]] = field(default_factory=dict)
+    _stream: Rows | None = None
 
-    def _styled(self, cell: Any, key: tuple[Any, ...], settings: dict[str, Any]) -> Any:
-        full = (key, *((name, _identity(value)) for name, value in settings.items()))
-        known = self._styles.get(full)
-        if known is not None:
-            cell._style = copy(known[0])
-            return cell
+    def _style(self, key: tuple[Any, ...], settings: dict[str, Any]) -> Style:
+        cell = WriteOnlyCell(self.ws)
         for name, setting in settings.items():
             setattr(cell, name, setting)
-        self._styles[full] = (copy(cell._style), list(settings.values()))
-        return cell
+        style = Style(copy(cell._style), bool(cell.alignment.wrap_text))
+        self._styles[key] = (style, tuple(settings.values()))
+        return style
 
-    def text(self, value: object, *, bold: bool = False, wrap: bool = False, **style: Any) -> Any:
-        cell = WriteOnlyCell(self.ws)
-        # Assigning a str would make "=..." a formula; set the value and the type directly.
-        cell._value = clean(value)
-        cell.data_type = "s"
-        settings = {"font": font(bold=bold), "alignment": WRAP if wrap else TOP, **style}
-        return self._styled(cell, ("text",), settings)
+    def text(self, value: object, *, bold: bool = False, wrap: bool = False, **style: Any) -> Out:
+        # Written as a string whatever it starts with: "=..." stays text, never a formula.
+        key = ("text", bold, wrap, *_identities(style))
+        known = self._styles.get(key)
+        if known is None:
+            settings = {"font": font(bold=bold), "alignment": WRAP if wrap else TOP, **style}
+            return Out(clean(value), "s", self._style(key, settings))
+        return Out(clean(value), "s", known[0])
 
-    def number(self, value: Decimal | int | float | None, fmt: str = COUNT, **style: Any) -> Any:
-        cell = WriteOnlyCell(self.ws, value=None if value is None else _plain(value))
-        settings = {"number_format": fmt, "alignment": TOP, "font": font(), **style}
-        return self._styled(cell, ("number", fmt), settings)
+    def number(self, value: Decimal | int | float | None, fmt: str = COUNT, **style: Any) -> Out:
+        found = None if value is None else _plain(value)
+        key = ("number", fmt, *_identities(style))
+        known = self._styles.get(key)
+        if known is None:
+            settings = {"number_format": fmt, "alignment": TOP, "font": font(), **style}
+            return Out(found, "n", self._style(key, settings))
+        return Out(found, "n", known[0])
 
     def header(self, labels: Sequence[str]) -> None:
         self.append([self.head(label) for label in labels])
 
-    def head(self, label: str) -> Any:
+    def head(self, label: str) -> Out:
         return self.text(label, bold=True, fill=HEAD_FILL, border=BOX, alignment=CENTRE)
 
     def title(self, text: str, subtitle: str = "") -> None:
@@ -142,23 +145,31 @@ class Sheet:
     def blank(self) -> None:
         self.append([])
 
-    def append(self, cells: Sequence[Any], *, measure: bool = True) -> None:
+    def append(self, cells: Sequence[Out], *, measure: bool = True) -> None:
         if measure:
             lines = max([1, *(self._lines(i, c) for i, c in enumerate(cells))])
             if lines > 1:
                 self.ws.row_dimensions[self.rows + 1].height = lines * LINE_HEIGHT + 3
-        self.ws.append(list(cells))
+        self._write(cells)
         self.rows += 1
 
-    def _lines(self, index: int, cell: Any) -> int:
-        if cell.data_type != "s" or not cell.alignment.wrap_text or index >= len(self.widths):
+    def _write(self, cells: Sequence[Out]) -> None:
+        if self._stream is None:
+            self._stream = row_stream(self.ws)
+        self._stream.send(cells)
+
+    def _lines(self, index: int, cell: Out) -> int:
+        if cell.data_type != "s" or not cell.style.wrap or index >= len(self.widths):
             return 1
-        return text_lines(cell.value, self.widths[index] - 1.5)
+        return text_lines(str(cell.value), self.widths[index] - 1.5)
 
 
-def _identity(value: Any) -> Any:
-    """A number format is a string, often built afresh; a style object is known by its id."""
-    return value if isinstance(value, str) else id(value)
+def _identities(style: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """The style asked for, as a key: a style object is known by its id (kept alive with the
+    entry), a number format by its text, which is often built afresh."""
+    if not style:
+        return ()
+    return tuple((name, v if isinstance(v, str) else id(v)) for name, v in style.items())
 
 
 def text_lines(text: str, width: float) -> int:

@@ -16,6 +16,7 @@ from lib.formats import day
 from reports.periods import quarter_label
 from rollup.engine import counts_toward
 from targets.models import Display, FieldGroup, IndicatorKind
+from unions.models import Unit
 
 from . import selectors as sel
 from . import workbook_labels as labels
@@ -69,9 +70,11 @@ def breakdown_sheet(book: Workbook, contents: Contents, group: GroupBreakdown) -
     province = {r.code: r for r in contents.annual.results if r.indicator.kind == "annual"}
     province |= {r.code: r for r in contents.term.results if r.indicator.kind == "term"}
     _indicator_header(sheet, group, province)
+    kind_labels = _kind_labels()
     for unit in group.units:
         name = _unit_name(unit, group.results[unit.pk], province)
-        cells = [sheet.text(name, wrap=True), sheet.text(unit.get_kind_display(), wrap=True)]
+        kind = kind_labels.get(unit.kind, unit.kind)
+        cells = [sheet.text(name, wrap=True), sheet.text(kind, wrap=True)]
         for indicator in group.indicators:
             cells += _figures(sheet, indicator, group.results[unit.pk].get(indicator.code))
         sheet.append(cells)
@@ -82,6 +85,12 @@ def breakdown_sheet(book: Workbook, contents: Contents, group: GroupBreakdown) -
     sheet.blank()
     sheet.note(labels.legend())
     sheet.note(_cell_note())
+
+
+def _kind_labels() -> dict[str, str]:
+    """Each kind of unit's label, as `get_kind_display` gives it, translated once per sheet
+    rather than once per row."""
+    return {value: str(label) for value, label in Unit._meta.get_field("kind").flatchoices}
 
 
 def _unit_name(unit: Any, results: dict[str, Any], province: dict[str, Any]) -> str:
