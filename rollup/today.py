@@ -15,14 +15,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.expressions import RawSQL
 
 from reports.models import Assignment, AssignmentScope, ReportingPeriod
+from unions.closure import closure_version
 from unions.models import Unit, UnitClosure, UnitLink, active_on_q
 
 CHUNK = 2000
+PLACES_SECONDS = 3600
 
 
 def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
@@ -57,6 +60,17 @@ def closed_places(today: dt.date) -> dict[int, int | None]:
     return places
 
 
+def places_cached(day: dt.date) -> dict[int, int | None]:
+    """`today.closed_places` from the shared cache, keyed by the closure's version and the day
+    (every reorganisation changes the version)."""
+    key = f"rollup:today-places:{closure_version()}:{day.isoformat()}"
+    places: dict[int, int | None] | None = cache.get(key)
+    if places is None:
+        places = closed_places(day)
+        cache.set(key, places, PLACES_SECONDS)
+    return places
+
+
 def ids_in(column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
     """`column` among `ids`, as SQL and its parameters: on PostgreSQL one array parameter
     (tens of thousands of ids nationally, each a parameter to bind otherwise)."""
@@ -83,7 +97,7 @@ def below_today_q(unit: Unit, today: dt.date, path: str) -> Q:
 
 def followed_below(unit: Unit, today: dt.date) -> list[int]:
     """The units closed by today whose values belong below `unit` today."""
-    places = closed_places(today)
+    places = places_cached(today)
     under: set[int] = set()
     wanted = {p for p in places.values() if p is not None}
     for chunk in _chunks(wanted):

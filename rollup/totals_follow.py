@@ -21,7 +21,7 @@ from targets.models import Frequency, Indicator
 from unions.models import UnitClosure
 
 from .expected import expected_follow
-from .models import RollupTotal, RollupTotalsState
+from .models import RollupTotal, RollupTotalsState, TodayTotal
 from .totals import FIELD, PAIR, RECEIVED, closure_mark, summed_fields, totals_lock, totals_rebuild
 
 K = TypeVar("K")
@@ -176,7 +176,7 @@ def _contributions(report_ids: list[int]) -> dict[Key, Sums]:
     return sums
 
 
-def _upsert(delta: dict[Key, Sums]) -> None:
+def upsert(delta: dict[Key, Sums], model: type[RollupTotal | TodayTotal] = RollupTotal) -> None:
     """Adds the delta to the stored sums in one statement; rows left all zero are dropped
     (a full rebuild writes none)."""
     rows: list[tuple[int | str, ...]] = [
@@ -184,7 +184,7 @@ def _upsert(delta: dict[Key, Sums]) -> None:
     ]
     if not rows:
         return
-    table = RollupTotal._meta.db_table
+    table = model._meta.db_table
     with connection.cursor() as cursor:
         cursor.executemany(
             f"""INSERT INTO {table} (ancestor_id, period_id, kind, item, numbers, blanks,
@@ -201,7 +201,7 @@ def _upsert(delta: dict[Key, Sums]) -> None:
     if any(min(sums[:3]) < 0 for sums in delta.values()):  # only a removal can empty a row
         ancestors = {key[0] for key in delta}
         for chunk in _chunks(ancestors):
-            RollupTotal.objects.filter(
+            model.objects.filter(
                 ancestor_id__in=chunk,
                 period_id__in={key[1] for key in delta},
                 numbers=0,
@@ -227,7 +227,7 @@ def totals_apply(report: Report, *, replaced: list[int]) -> None:
     for sign, ids in ((1, [report.pk]), (-1, replaced)):
         for key, sums in _contributions(ids).items():
             _add(delta, key, sums, sign)
-    _upsert(delta)
+    upsert(delta)
 
 
 def follow_closure(unit_ids: frozenset[int] | None) -> Callable[[], None] | None:
@@ -262,7 +262,7 @@ def follow_closure(unit_ids: frozenset[int] | None) -> Callable[[], None] | None
             return
         if expected is not None:
             expected()
-        _upsert(_moved(unit_ids, old_rows))
+        upsert(_moved(unit_ids, old_rows))
         RollupTotalsState.objects.filter(pk__in=[s.pk for s in trusted]).update(
             closure_mark=closure_mark()
         )
