@@ -19,19 +19,22 @@ difference to the stored rows in one upsert. Each takes the totals' lock, then t
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from django.db import connection
 from django.utils import timezone
 
 from reports.models import Report
+from unions.models import UnitClosure, active_on_q
 
 from . import today_sql
 from .models import TodayPlace, TodayTotal, TodayTotalsState
-from .today import closed_places, ids_in
+from .today import ids_in, places_among
 from .today_kept import today_lock, today_rebuild, today_state
-from .totals import closure_mark, summed_fields, totals_lock
-from .totals_follow import Key, Sums, upsert
+from .totals import closure_mark, totals_lock
+from .totals_follow import Key, Own, Place, Sums, reports_own, upsert
 
 CHUNK = 2000
 UNTRUSTED = -1  # a closure mark no closure has: the sums wait for a rebuild
@@ -53,23 +56,44 @@ def _run(selects: list[today_sql.Sql], into: dict[Key, Sums], sign: int) -> None
                     row[i] += sign * int(x or 0)
 
 
-def reports_sums(day: dt.date, where: today_sql.Sql, into: dict[Key, Sums], sign: int) -> None:
-    """Adds (sign +1) or takes (−1) the sums of the reports passing `where` (on `r`) along the
-    tree of `day` into `into` (three queries)."""
-    scope = today_sql.Scope.of(day, where, summed_fields())
-    selects = [today_sql.field_rows(scope), today_sql.pair_rows(scope)]
-    _run([*selects, today_sql.received_rows(scope)], into, sign)
-
-
-def units_sums(
-    day: dt.date, unit_ids: Iterable[int], into: dict[Key, Sums], sign: int, *, reports: bool
-) -> None:
-    """The units' expected reports (and in-force reports' sums when `reports`), signed."""
+def expected_sums(day: dt.date, unit_ids: Iterable[int], into: dict[Key, Sums], sign: int) -> None:
+    """Adds (sign +1) or takes (−1) the units' expected reports along the tree of `day`."""
     for chunk in _chunks(unit_ids):
-        if reports:
-            sql, params = ids_in("r.unit_id", chunk)
-            reports_sums(day, (f"r.in_force AND {sql}", params), into, sign)
         _run([today_sql.expected_rows(day, ids_in("a.unit_id", chunk))], into, sign)
+
+
+def above_on(day: dt.date, places: Iterable[int | None]) -> dict[int, list[int]]:
+    """The units above (and including) each place on `day` (one query per 2,000 places)."""
+    above: dict[int, list[int]] = defaultdict(list)
+    for chunk in _chunks(p for p in places if p is not None):
+        rows = UnitClosure.objects.filter(active_on_q(day), descendant_id__in=chunk)
+        for descendant, ancestor in rows.values_list("descendant_id", "ancestor_id"):
+            above[descendant].append(ancestor)
+    return above
+
+
+@dataclass(frozen=True)
+class Tree:
+    """Today's tree as the sums follow it: each closed unit's place (`places`, a unit absent
+    is its own place; None: nowhere) and the units above each place."""
+
+    places: dict[int, int | None]
+    above: dict[int, list[int]]
+
+    def add(self, own: dict[Place, Own], into: dict[Key, Sums], sign: int) -> None:
+        """The reports' sums (`totals_follow.reports_own`) added along this tree, signed."""
+        for (unit, period, _cutoff), items in own.items():
+            place = self.places.get(unit, unit)
+            for ancestor in self.above.get(place, ()) if place is not None else ():
+                for (kind, item), sums in items.items():
+                    row = into.setdefault((ancestor, period, kind, item), [0, 0, 0, 0, 0])
+                    for i, x in enumerate(sums):
+                        row[i] += sign * x
+
+
+def tree_of(day: dt.date, units: Iterable[int], places: dict[int, int | None]) -> Tree:
+    """The tree the units' reports follow: their places and the units above those."""
+    return Tree(places, above_on(day, {places.get(u, u) for u in units}))
 
 
 def _trusted_today() -> tuple[TodayTotalsState | None, dt.date]:
@@ -92,14 +116,19 @@ def _done(state: TodayTotalsState, day: dt.date, delta: dict[Key, Sums]) -> None
 
 
 def today_apply(report: Report, *, replaced: list[int]) -> None:
-    """Approval listener: the approved report added, the ones it replaces taken out."""
+    """Approval listener: the approved report added, the ones it replaces taken out, along
+    today's ancestors of the report unit's place (a few queries)."""
     state, day = _trusted_today()
     if state is None:
         return
+    places: dict[int, int | None] = dict(
+        TodayPlace.objects.filter(unit_id=report.unit_id).values_list("unit_id", "place_id")
+    )
+    tree = tree_of(day, [report.unit_id], places)
     delta: dict[Key, Sums] = {}
-    reports_sums(day, ids_in("r.id", [report.pk]), delta, 1)
+    tree.add(reports_own([report.pk]), delta, 1)
     if replaced:
-        reports_sums(day, ids_in("r.id", replaced), delta, -1)
+        tree.add(reports_own(replaced), delta, -1)
     _done(state, day, delta)
 
 
@@ -118,10 +147,10 @@ def today_follow_assignments(unit_ids: frozenset[int] | None) -> Callable[[], No
 
         return rewrite
     delta: dict[Key, Sums] = {}
-    units_sums(day, unit_ids, delta, -1, reports=False)
+    expected_sums(day, unit_ids, delta, -1)
 
     def follow() -> None:
-        units_sums(day, unit_ids, delta, 1, reports=False)
+        expected_sums(day, unit_ids, delta, 1)
         _done(state, day, delta)
 
     return follow
@@ -137,29 +166,42 @@ def today_follow_closure(unit_ids: frozenset[int] | None) -> Callable[[], None] 
     state, day = _trusted_today()
     if state is None:
         return None
-    old = dict(TodayPlace.objects.values_list("unit_id", "place_id"))
+    old: dict[int, int | None] = dict(TodayPlace.objects.values_list("unit_id", "place_id"))
     units = unit_ids | {unit for unit, place in old.items() if place in unit_ids}
+    before = tree_of(day, units, old)  # the closure rows of the units, before they go
     delta: dict[Key, Sums] = {}
-    units_sums(day, units, delta, -1, reports=True)
+    expected_sums(day, units, delta, -1)
 
     def follow() -> None:
-        new = closed_places(day)
-        changed = {u for u in old.keys() | new.keys() if old.get(u) != new.get(u)}
-        if not changed <= units:
-            # A place moved outside the units followed: never expected, but never patched.
-            TodayTotalsState.objects.filter(pk=state.pk).update(closure_mark=UNTRUSTED)
-            return
-        TodayPlace.objects.filter(unit_id__in=[u for u in changed if u not in new]).delete()
-        TodayPlace.objects.bulk_create(
-            [TodayPlace(unit_id=u, place_id=new[u]) for u in changed if u in new],
-            update_conflicts=True,
-            unique_fields=["unit"],
-            update_fields=["place"],
-        )
-        units_sums(day, units, delta, 1, reports=True)
+        new = {u: p for u, p in old.items() if u not in units} | places_among(day, units, old)
+        changed = {u for u in units if old.get(u, u) != new.get(u, u)}
+        _places_update(changed, new)
+        own = reports_own(_in_force(units))
+        before.add(own, delta, -1)
+        tree_of(day, units, new).add(own, delta, 1)
+        expected_sums(day, units, delta, 1)
         _done(state, day, delta)
 
     return follow
+
+
+def _in_force(unit_ids: Iterable[int]) -> list[int]:
+    found: list[int] = []
+    for chunk in _chunks(unit_ids):
+        found += Report.objects.filter(in_force=True, unit_id__in=chunk).values_list(
+            "pk", flat=True
+        )
+    return found
+
+
+def _places_update(changed: set[int], new: dict[int, int | None]) -> None:
+    TodayPlace.objects.filter(unit_id__in=[u for u in changed if u not in new]).delete()
+    TodayPlace.objects.bulk_create(
+        [TodayPlace(unit_id=u, place_id=new[u]) for u in changed if u in new],
+        update_conflicts=True,
+        unique_fields=["unit"],
+        update_fields=["place"],
+    )
 
 
 def _rebuild() -> None:

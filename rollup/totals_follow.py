@@ -1,7 +1,7 @@
 """Keeping the totals exact in the transactions that change them: an approval adds its
 report and takes out the ones it replaces (`totals_apply`), a reorganisation moves the sums of
 the moved units' reports from the units that were above them to those above them now
-(`follow_closure`). Both sum the reports in Python (`_own`) and add the difference to the
+(`follow_closure`). Both sum the reports in Python (`reports_own`) and add the difference to the
 stored rows in one upsert; a full rewrite is `totals.totals_rebuild`.
 """
 
@@ -95,7 +95,7 @@ def _report_add(own: Own, mine: dict[int, Cell], summed: Summed) -> None:
         _add(own, (RECEIVED, 0), [1, 0, 0, 0, 0])
 
 
-def _own(report_ids: Iterable[int]) -> dict[Place, Own]:
+def reports_own(report_ids: Iterable[int]) -> dict[Place, Own]:
     """What the reports add to every unit above them, summed per unit and period (four
     queries for up to 2,000 reports)."""
     reports, values = _reports_read(report_ids)
@@ -166,7 +166,7 @@ def _ancestors(
 
 def _contributions(report_ids: list[int]) -> dict[Key, Sums]:
     """What the reports add to the totals of every unit above them (five queries)."""
-    own = _own(report_ids)
+    own = reports_own(report_ids)
     above = _ancestors(own)
     sums: dict[Key, Sums] = {}
     for (unit_id, period_id, cutoff), items in own.items():
@@ -282,7 +282,7 @@ def _moved(unit_ids: frozenset[int], old_rows: ClosureRows) -> dict[Key, Sums]:
         report_ids += Report.objects.filter(in_force=True, unit_id__in=chunk).values_list(
             "pk", flat=True
         )
-    own = _own(report_ids)
+    own = reports_own(report_ids)
     before, after = _ancestors(own, old_rows), _ancestors(own)
     delta: dict[Key, Sums] = {}
     for (unit_id, period_id, cutoff), items in own.items():
