@@ -46,12 +46,17 @@ class RollupConfig(AppConfig):
         from unions.closure import closure_listen
 
         from .expected import follow_assignments
+        from .today_follow import today_apply, today_follow_assignments, today_follow_closure
         from .totals import follow_calendar
         from .totals_follow import follow_closure, totals_apply
 
         closure_listen(follow_closure)
         assignment_listen(follow_assignments)
         approval_listen(totals_apply)
+        # The sums along today's tree after the totals (their locks are taken in that order).
+        closure_listen(today_follow_closure)
+        assignment_listen(today_follow_assignments)
+        approval_listen(today_apply)
         calendar_listen(follow_calendar)
         publish_listen(_totals_follow_programme)
         post_migrate.connect(_totals_built_after_migrate, sender=self)

@@ -4,7 +4,8 @@ Two readings, chosen the way the roll-up chooses:
 
 - along the tree as it was, from the pre-summed totals (`rollup.breakdown_totals`), with
   provisional figures corrected by the reports awaiting approval;
-- today's tree, or totals that cannot be trusted (never built, or the closure changed since),
+- along today's tree, from the sums kept along it (`rollup.breakdown_today`);
+- totals or kept sums that cannot be trusted (never built, or the closure changed since),
   from raw values read once and split by reporting unit (`rollup.breakdown_values`).
 
 Rows are the units expected to report in the period's latest quarter, plus (along the tree as
@@ -20,6 +21,7 @@ from unions.models import Unit
 
 from . import engine as rollup
 from . import totals
+from .breakdown_today import from_kept
 from .breakdown_totals import Asked, complete, from_totals
 from .breakdown_values import from_values
 from .rows import (
@@ -31,6 +33,7 @@ from .rows import (
     reporting_below,
 )
 from .spec import AS_WAS, Mode, PeriodSpec
+from .today_kept import today_state
 
 __all__ = [
     "STATUS_ORDER",
@@ -73,8 +76,11 @@ def breakdowns(
     """Several indicators' breakdowns for one period, sharing the reads (indicator code →
     rows sorted with the units expected now first, then by name)."""
     periods = rollup.periods_for(programme, spec, mode.today)
-    read = totals.totals_read(root, periods, indicators) if mode.tree == AS_WAS else None
     asked = Asked(programme, list(indicators), spec, root, periods, mode.today, mode.provisional)
+    if mode.tree != AS_WAS:
+        kept_today = today_state(mode.today, indicators, periods) is not None
+        return _figured(asked, mode.tree, None, trusted=kept_today, kept=kept_today)
+    read = totals.totals_read(root, periods, indicators)
     kept = read is not None and read.expected is not None
     return _figured(asked, mode.tree, None, trusted=read is not None, kept=kept)
 
@@ -96,8 +102,9 @@ def breakdowns_read(
     asked = Asked(
         programme, list(indicators), spec, root, periods, mode.today, mode.provisional, page
     )
-    trusted = mode.tree == AS_WAS and reads.table is not None
     kept = reads.table is not None and reads.table.expected is not None
+    # Along today's tree only the kept sums carry expected counts (not `today_sums`' ones).
+    trusted = reads.table is not None and (mode.tree == AS_WAS or kept)
     return _figured(asked, mode.tree, reads.targets, trusted=trusted, kept=kept)
 
 
@@ -106,8 +113,10 @@ def _figured(
 ) -> dict[str, list[BreakdownRow]]:
     if not asked.periods:
         return {i.code: [] for i in asked.indicators}
-    if trusted:
+    if trusted and tree == AS_WAS:
         return from_totals(asked, targets, kept=kept)
+    if trusted:
+        return from_kept(asked, targets)
     how = (tree, asked.provisional, asked.today)
     return {
         i.code: from_values(asked.programme, i, asked.spec, asked.root, asked.periods, how)

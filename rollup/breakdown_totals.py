@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum, Window
@@ -30,8 +30,8 @@ from . import arithmetic as ar
 from . import engine as rollup
 from . import totals
 from .expected import expected_read
-from .models import RollupTotal
-from .provisional import below_as_was, corrected, correction
+from .models import RollupTotal, TodayTotal
+from .provisional import Place, below_as_was, corrected, correction
 from .results import Marks
 from .rows import BreakdownRow, Pending, reporting_below, sorted_rows
 from .spec import PeriodSpec
@@ -65,29 +65,53 @@ def from_totals(
     # Every unit ever below the root (a hash join), the rows' picked out here: the rows' own
     # ids are thousands of parameters, and a subquery on assignments runs once per total.
     among = Q(ancestor_id__in=UnitClosure.objects.filter(ancestor=asked.root).values("descendant"))
-    tables = {u: t for u, t in _tables(among, periods, indicators).items() if u in units}
-    marks = _correct(tables, set(units), asked) if asked.provisional else {}
+    tables = {u: t for u, t in tables_read(among, periods, indicators).items() if u in units}
+    marks = correct(tables, set(units), asked) if asked.provisional else {}
     pending = Pending(periods, kept) if asked.page else None
     expected = {} if pending else _expected(list(units), periods, kept)
-    by_indicator: dict[int, list[Target]] = defaultdict(list)
-    for t in Target.objects.filter(indicator__in=indicators) if targets is None else targets:
-        by_indicator[t.indicator_id].append(t)
+    read = Read(units, tables, marks, expected, pending)
     found: dict[str, list[BreakdownRow]] = {}
-    for indicator in indicators:
+    for indicator, rows in figured(asked, read, targets):
         mine = reported[indicator.numerator_id] | reported.get(indicator.denominator_id or 0, set())
-        rows = []
-        for unit_id, unit in units.items():
-            if unit_id not in current and unit_id not in mine:
-                continue
-            ctx = rollup.Context(
-                asked.programme, unit, asked.spec, periods, by_indicator[indicator.pk],
-                expected.get(unit_id, {}), asked.today,
-            )  # fmt: skip
-            source = rollup.Source(tables.get(unit_id) or totals.Table(), marks.get(unit_id, {}))
-            result = rollup.indicator_result(ctx, indicator, source)
-            rows.append(BreakdownRow(unit, result, unit_id in current, pending=pending))
-        found[indicator.code] = sorted_rows(rows)
+        for row in rows:
+            row.expected_now = row.unit.pk in current
+        found[indicator.code] = sorted_rows(
+            [r for r in rows if r.expected_now or r.unit.pk in mine]
+        )
     return found
+
+
+@dataclass
+class Read:
+    """What the rows are figured from: the units, their sums and what in them awaits
+    approval, their reports expected (or what completing them later needs)."""
+
+    units: dict[int, Unit]
+    tables: dict[int, totals.Table]
+    marks: dict[int, Marks]
+    expected: dict[int, dict[tuple[int, int, bool], int]]
+    pending: Pending | None = None
+
+
+def figured(
+    asked: Asked, read: Read, targets: list[Target] | None
+) -> Iterator[tuple[Indicator, list[BreakdownRow]]]:
+    """Each indicator's row for every unit read, each as `progress()` figures it."""
+    by_indicator: dict[int, list[Target]] = defaultdict(list)
+    for t in Target.objects.filter(indicator__in=asked.indicators) if targets is None else targets:
+        by_indicator[t.indicator_id].append(t)
+    for indicator in asked.indicators:
+        rows = []
+        for unit_id, unit in read.units.items():
+            ctx = rollup.Context(
+                asked.programme, unit, asked.spec, asked.periods, by_indicator[indicator.pk],
+                read.expected.get(unit_id, {}), asked.today,
+            )  # fmt: skip
+            table = read.tables.get(unit_id) or totals.Table()
+            source = rollup.Source(table, read.marks.get(unit_id, {}))
+            result = rollup.indicator_result(ctx, indicator, source)
+            rows.append(BreakdownRow(unit, result, True, pending=read.pending))
+        yield indicator, rows
 
 
 def _light(units: QuerySet[Unit]) -> QuerySet[Unit]:
@@ -152,26 +176,35 @@ def _reported_apart(asked: Asked, current: list[int]) -> dict[int, set[int]]:
     return reported
 
 
-def _correct(tables: dict[int, totals.Table], units: set[int], asked: Asked) -> dict[int, Marks]:
+def correct(
+    tables: dict[int, totals.Table],
+    units: set[int],
+    asked: Asked,
+    place: Place | None = None,
+    model: type[RollupTotal | TodayTotal] = RollupTotal,
+) -> dict[int, Marks]:
     """Provisional figures: the units above a report awaiting approval get their totals
     quarter by quarter (the reduced ones cannot be corrected: the latest quarter with a
     number may change), corrected (`rollup.provisional`)."""
     fields = rollup.fields_of(asked.indicators)
     # Every unit above a report awaiting approval (a few per report), the rows' kept.
-    found = correction(below_as_was(None), asked.periods, asked.indicators, fields)
+    place = below_as_was(None) if place is None else place
+    found = correction(place, asked.periods, asked.indicators, fields)
     touched = [u for u in found.tables if u in units]
-    full = _by_quarter(touched, asked.periods)
+    full = _by_quarter(touched, asked.periods, model)
     for unit_id in touched:
         tables[unit_id] = corrected(full.get(unit_id) or totals.Table(), found.tables[unit_id])
     return {u: dict(m) for u, m in found.marks.items() if u in units}
 
 
-def _by_quarter(unit_ids: list[int], periods: list[ReportingPeriod]) -> dict[int, totals.Table]:
+def _by_quarter(
+    unit_ids: list[int], periods: list[ReportingPeriod], model: type[RollupTotal | TodayTotal]
+) -> dict[int, totals.Table]:
     """The units' totals quarter by quarter (one query per 2,000 units)."""
     quarters = {p.pk: (p.year, p.quarter) for p in periods}
     tables: dict[int, totals.Table] = defaultdict(totals.Table)
     for start in range(0, len(unit_ids), 2000):
-        rows = RollupTotal.objects.filter(
+        rows = model.objects.filter(
             ancestor_id__in=unit_ids[start : start + 2000],
             period_id__in=list(quarters),
             kind__in=[totals.FIELD, totals.PAIR, totals.RECEIVED],
@@ -190,14 +223,17 @@ def _by_quarter(unit_ids: list[int], periods: list[ReportingPeriod]) -> dict[int
     return tables
 
 
-def _tables(
-    among: Q, periods: list[ReportingPeriod], indicators: Sequence[Indicator]
+def tables_read(
+    among: Q,
+    periods: list[ReportingPeriod],
+    indicators: Sequence[Indicator],
+    model: type[RollupTotal | TodayTotal] = RollupTotal,
 ) -> dict[int, totals.Table]:
     """Each unit's totals, already reduced to what `Table.figures` takes: for a flow the sum
     over the quarters, for a stock or year-to-date count the latest quarter with a number.
     Two queries, a row per unit and item instead of one per quarter as well."""
     flows, stocks = _wanted(indicators)
-    base = RollupTotal.objects.filter(among, period__in=periods, numbers__gt=0)
+    base = model.objects.filter(among, period__in=periods, numbers__gt=0)
     tables: dict[int, totals.Table] = defaultdict(totals.Table)
     summed = (
         base.filter(flows)

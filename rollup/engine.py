@@ -27,7 +27,7 @@ from unions.models import Unit
 
 from . import totals
 from .cells import cells, expected_now_below, places_today, received
-from .provisional import below_as_was, below_today, corrected, correction
+from .provisional import below_as_was, below_kept, below_today, corrected, correction
 from .results import (
     PLACES,
     Context,
@@ -53,6 +53,7 @@ from .spec import (
     periods_in,
 )
 from .today import expected_today, followed_below
+from .today_kept import today_read
 from .today_sums import table_today
 
 __all__ = [
@@ -158,17 +159,19 @@ def _sums(
     if not periods:
         return None, {}
     fields = fields_of(indicators)
-    followed: list[int] = []
     if tree == AS_WAS:
         # Approved figures along the tree as it was come pre-summed per ancestor.
-        table = totals.totals_read(unit, periods, indicators)
+        table, place = totals.totals_read(unit, periods, indicators), below_as_was([unit.pk])
+    elif (table := today_read(unit, periods, indicators, today)) is not None:
+        # Along today's tree: the sums kept along it, when they hold for today.
+        place = below_kept(unit.pk, today)
     else:
-        # Along today's tree: the same sums, aggregated in the database (`rollup.today_sums`).
+        # Otherwise the same sums, aggregated in the database (`rollup.today_sums`).
         followed = followed_below(unit, today)
         table = table_today(unit, periods, indicators, fields, today, followed=followed)
+        place = below_today(unit.pk, today, followed)
     if table is None or not provisional:
         return table, {}
-    place = below_as_was([unit.pk]) if tree == AS_WAS else below_today(unit.pk, today, followed)
     found = correction(place, periods, indicators, fields)
     return corrected(table, found.tables[unit.pk]), dict(found.marks[unit.pk])
 

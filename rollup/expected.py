@@ -26,7 +26,7 @@ from django.db import connection
 from reports.models import Assignment, AssignmentScope, ReportingPeriod
 from unions.models import UnitClosure
 
-from .models import RollupTotal, RollupTotalsState
+from .models import RollupTotal, RollupTotalsState, TodayTotal
 
 EXPECTED = RollupTotal.Kind.EXPECTED.value
 ExpectedKey = tuple[int, int, int]  # ancestor, period, 1 for the province's own report
@@ -128,11 +128,16 @@ def expected_follow(unit_ids: Iterable[int]) -> Callable[[], None]:
     return follow
 
 
-def expected_read(unit_ids: list[int], periods: list[ReportingPeriod]) -> Counts:
-    """The stored counts of the units for the quarters (one query)."""
+def expected_read(
+    unit_ids: list[int],
+    periods: list[ReportingPeriod],
+    model: type[RollupTotal | TodayTotal] = RollupTotal,
+) -> Counts:
+    """The stored counts of the units for the quarters (one query), of the totals or of the
+    sums kept along today's tree."""
     quarters = {p.pk: (p.year, p.quarter) for p in periods}
     counts: Counts = defaultdict(lambda: defaultdict(int))
-    rows = RollupTotal.objects.filter(
+    rows = model.objects.filter(
         kind=EXPECTED, ancestor_id__in=unit_ids, period_id__in=list(quarters)
     ).values_list("ancestor_id", "period_id", "item", "numbers")
     for ancestor, period_id, item, n in rows:

@@ -81,3 +81,66 @@ class RollupTotalsState(models.Model):
 
     def __str__(self) -> str:
         return f"@{self.closure_mark}"
+
+
+class TodayTotal(models.Model):
+    """Approved figures and expected reports summed per unit along today's tree (see
+    `rollup.today_kept`): the same kinds and columns as `RollupTotal`, but a report counts
+    for every unit above its unit's place today (`rollup.today`), not above its unit on the
+    quarter's cut-off. A table of its own rather than a discriminator on `RollupTotal`: the
+    two are built, trusted and followed apart, and neither's queries, unique key or upserts
+    change."""
+
+    ancestor = models.ForeignKey("unions.Unit", on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(
+        "reports.ReportingPeriod", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=8, choices=RollupTotal.Kind.choices)
+    item = models.BigIntegerField()
+    numbers = models.IntegerField(default=0)
+    blanks = models.IntegerField(default=0)
+    not_applicable = models.IntegerField(default=0)
+    total = models.BigIntegerField(default=0)
+    denominator = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ancestor", "period", "kind", "item"], name="rollup_todaytotal_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["period", "kind", "item"], name="rollup_todaytotal_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ancestor_id} {self.period_id} {self.kind}:{self.item} (today)"
+
+
+class TodayPlace(models.Model):
+    """Where the reports of a unit closed by the day the today's-tree sums were built for
+    belong (`rollup.today.closed_places`; no place: nowhere). Kept with the sums."""
+
+    unit = models.OneToOneField(
+        "unions.Unit", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    place = models.ForeignKey(
+        "unions.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} → {self.place_id}"
+
+
+class TodayTotalsState(models.Model):
+    """What the sums along today's tree were built for (one row): the day, the closure, the
+    quarters' cut-offs (expected counts depend on them), the fields and pairs summed."""
+
+    built_on = models.DateField()
+    closure_mark = models.BigIntegerField(default=0)
+    cutoffs = models.JSONField(default=dict)
+    pairs = models.JSONField(default=list)
+    fields = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"{self.built_on} @{self.closure_mark}"

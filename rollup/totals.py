@@ -39,7 +39,7 @@ from unions.models import Unit, UnitClosure
 
 from . import arithmetic as ar
 from .expected import EXPECTED, expected_rebuild
-from .models import RollupTotal, RollupTotalsState
+from .models import RollupTotal, RollupTotalsState, TodayTotalsState
 from .totals_sql import totals_insert
 
 Quarter = tuple[int, int]
@@ -169,17 +169,24 @@ def totals_read(
         "period_id", "kind", "item", "numbers", "blanks", "not_applicable", "total", "denominator"
     )
     for period_id, kind, item, numbers, blanks, na, total, den in rows:
-        q = quarters[period_id]
-        if kind == FIELD:
-            table.fields[item][q] = FieldSum(numbers, blanks, na, total)
-        elif kind == PAIR:
-            table.pairs[item][q] = PairSum(numbers, total, den)
-        elif kind == EXPECTED:
-            if table.expected is not None:
-                table.expected[(*q, bool(item))] = numbers
-        else:
-            table.received[q] = numbers
+        table_add(table, quarters[period_id], (kind, item), (numbers, blanks, na, total, den))
     return table
+
+
+def table_add(
+    table: Table, q: Quarter, what: tuple[str, int], sums: tuple[int, int, int, int, int]
+) -> None:
+    """One stored row (kind and item, its five sums) into the table."""
+    (kind, item), (numbers, blanks, na, total, den) = what, sums
+    if kind == FIELD:
+        table.fields[item][q] = FieldSum(numbers, blanks, na, total)
+    elif kind == PAIR:
+        table.pairs[item][q] = PairSum(numbers, total, den)
+    elif kind == EXPECTED:
+        if table.expected is not None:
+            table.expected[(*q, bool(item))] = numbers
+    else:
+        table.received[q] = numbers
 
 
 # Writing ---------------------------------------------------------------------------------------
@@ -225,6 +232,13 @@ def totals_rebuild(periods: Iterable[ReportingPeriod] | None = None) -> int:
     totals_insert(period_ids, fields)
     expected_rebuild(period_ids)
     _state_write(state, chosen, [f.pk for f in fields], whole=periods is None)
+    # The sums kept along today's tree are rebuilt with them (`rollup.today_kept`).
+    from .today_kept import today_expected_rebuild, today_rebuild
+
+    if periods is None:
+        today_rebuild()
+    else:
+        today_expected_rebuild(chosen)
     return RollupTotal.objects.filter(period_id__in=period_ids).count()
 
 
@@ -248,7 +262,9 @@ def _state_write(
         state.save(update_fields=["cutoffs"])
 
 
-def covers_indicators(state: RollupTotalsState, indicators: Iterable[Indicator]) -> bool:
+def covers_indicators(
+    state: RollupTotalsState | TodayTotalsState, indicators: Iterable[Indicator]
+) -> bool:
     """Whether the totals were built with every field and pair the indicators read."""
     pairs = {tuple(p) for p in state.pairs}
     fields = set(state.fields)
@@ -271,7 +287,12 @@ def totals_complete() -> int | None:
     state = RollupTotalsState.objects.first()
     every = Indicator.objects.all()
     if state is not None and state.expected and covers_indicators(state, every):
-        return None
+        today = TodayTotalsState.objects.first()
+        if today is not None and covers_indicators(today, every):
+            return None
+        from .today_kept import today_rebuild  # the sums along today's tree alone are missing
+
+        return today_rebuild()
     return totals_rebuild()
 
 

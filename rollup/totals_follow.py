@@ -1,7 +1,7 @@
 """Keeping the totals exact in the transactions that change them: an approval adds its
 report and takes out the ones it replaces (`totals_apply`), a reorganisation moves the sums of
 the moved units' reports from the units that were above them to those above them now
-(`follow_closure`). Both sum the reports in Python (`_own`) and add the difference to the
+(`follow_closure`). Both sum the reports in Python (`reports_own`) and add the difference to the
 stored rows in one upsert; a full rewrite is `totals.totals_rebuild`.
 """
 
@@ -21,7 +21,7 @@ from targets.models import Frequency, Indicator
 from unions.models import UnitClosure
 
 from .expected import expected_follow
-from .models import RollupTotal, RollupTotalsState
+from .models import RollupTotal, RollupTotalsState, TodayTotal
 from .totals import FIELD, PAIR, RECEIVED, closure_mark, summed_fields, totals_lock, totals_rebuild
 
 K = TypeVar("K")
@@ -95,7 +95,7 @@ def _report_add(own: Own, mine: dict[int, Cell], summed: Summed) -> None:
         _add(own, (RECEIVED, 0), [1, 0, 0, 0, 0])
 
 
-def _own(report_ids: Iterable[int]) -> dict[Place, Own]:
+def reports_own(report_ids: Iterable[int]) -> dict[Place, Own]:
     """What the reports add to every unit above them, summed per unit and period (four
     queries for up to 2,000 reports)."""
     reports, values = _reports_read(report_ids)
@@ -166,7 +166,7 @@ def _ancestors(
 
 def _contributions(report_ids: list[int]) -> dict[Key, Sums]:
     """What the reports add to the totals of every unit above them (five queries)."""
-    own = _own(report_ids)
+    own = reports_own(report_ids)
     above = _ancestors(own)
     sums: dict[Key, Sums] = {}
     for (unit_id, period_id, cutoff), items in own.items():
@@ -176,7 +176,7 @@ def _contributions(report_ids: list[int]) -> dict[Key, Sums]:
     return sums
 
 
-def _upsert(delta: dict[Key, Sums]) -> None:
+def upsert(delta: dict[Key, Sums], model: type[RollupTotal | TodayTotal] = RollupTotal) -> None:
     """Adds the delta to the stored sums in one statement; rows left all zero are dropped
     (a full rebuild writes none)."""
     rows: list[tuple[int | str, ...]] = [
@@ -184,7 +184,7 @@ def _upsert(delta: dict[Key, Sums]) -> None:
     ]
     if not rows:
         return
-    table = RollupTotal._meta.db_table
+    table = model._meta.db_table
     with connection.cursor() as cursor:
         cursor.executemany(
             f"""INSERT INTO {table} (ancestor_id, period_id, kind, item, numbers, blanks,
@@ -201,7 +201,7 @@ def _upsert(delta: dict[Key, Sums]) -> None:
     if any(min(sums[:3]) < 0 for sums in delta.values()):  # only a removal can empty a row
         ancestors = {key[0] for key in delta}
         for chunk in _chunks(ancestors):
-            RollupTotal.objects.filter(
+            model.objects.filter(
                 ancestor_id__in=chunk,
                 period_id__in={key[1] for key in delta},
                 numbers=0,
@@ -227,7 +227,7 @@ def totals_apply(report: Report, *, replaced: list[int]) -> None:
     for sign, ids in ((1, [report.pk]), (-1, replaced)):
         for key, sums in _contributions(ids).items():
             _add(delta, key, sums, sign)
-    _upsert(delta)
+    upsert(delta)
 
 
 def follow_closure(unit_ids: frozenset[int] | None) -> Callable[[], None] | None:
@@ -262,7 +262,7 @@ def follow_closure(unit_ids: frozenset[int] | None) -> Callable[[], None] | None
             return
         if expected is not None:
             expected()
-        _upsert(_moved(unit_ids, old_rows))
+        upsert(_moved(unit_ids, old_rows))
         RollupTotalsState.objects.filter(pk__in=[s.pk for s in trusted]).update(
             closure_mark=closure_mark()
         )
@@ -282,7 +282,7 @@ def _moved(unit_ids: frozenset[int], old_rows: ClosureRows) -> dict[Key, Sums]:
         report_ids += Report.objects.filter(in_force=True, unit_id__in=chunk).values_list(
             "pk", flat=True
         )
-    own = _own(report_ids)
+    own = reports_own(report_ids)
     before, after = _ancestors(own, old_rows), _ancestors(own)
     delta: dict[Key, Sums] = {}
     for (unit_id, period_id, cutoff), items in own.items():

@@ -189,6 +189,11 @@ class Unit(models.Model):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["code"]
+        # "Did the tree change between two days?" (`rollup.today_kept`), from the index.
+        indexes = [
+            models.Index(fields=["valid_from"], name="unions_unit_from"),
+            models.Index(fields=["valid_to"], name="unions_unit_to"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
@@ -267,7 +272,12 @@ class UnitLink(models.Model):
         verbose_name = _("parent link")
         verbose_name_plural = _("parent links")
         ordering = ["child", "valid_from"]
-        indexes = [models.Index(fields=["parent", "valid_from"], name="unions_link_parent_from")]
+        indexes = [
+            models.Index(fields=["parent", "valid_from"], name="unions_link_parent_from"),
+            # "Did the tree change between two days?" (`rollup.today_kept`), from the index.
+            models.Index(fields=["valid_from"], name="unions_link_from"),
+            models.Index(fields=["valid_to"], name="unions_link_to"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),

@@ -11,7 +11,8 @@ from bench.synthetic import generate
 from rollup import totals
 from rollup.breakdown import breakdowns, breakdowns_read, indicator_breakdown
 from rollup.engine import AS_NOW, AS_WAS, Mode, PeriodSpec, reads_for
-from rollup.models import RollupTotalsState
+from rollup.models import RollupTotalsState, TodayTotalsState
+from rollup.today_kept import today_state
 from targets.models import Indicator, Programme
 from unions.models import Unit, UnitKind
 
@@ -160,3 +161,37 @@ def test_the_breakdown_given_the_pages_reads_is_the_breakdown_read_afresh(
             )
             for code in afresh:
                 assert rows_of(given[code]) == rows_of(afresh[code]), (spec, root.code, code)
+
+
+def along_today(programme, indicators, spec, root, mode):
+    """The breakdowns along today's tree from the kept sums and from raw values (the kept
+    sums made untrusted)."""
+    fast = breakdowns(programme, indicators, PeriodSpec.parse(spec), root, mode)
+    marks = list(TodayTotalsState.objects.values_list("pk", "closure_mark"))
+    TodayTotalsState.objects.update(closure_mark=-1)
+    try:
+        raw = breakdowns(programme, indicators, PeriodSpec.parse(spec), root, mode)
+    finally:
+        for pk, mark in marks:
+            TodayTotalsState.objects.filter(pk=pk).update(closure_mark=mark)
+    return fast, raw
+
+
+@pytest.mark.parametrize("provisional", [False, True])
+@pytest.mark.parametrize("spec", ["2024Q3", "2025", "2026Q1", "term"])
+def test_kept_sums_give_the_raw_breakdown_along_todays_tree(province, spec, provisional):
+    programme = Programme.objects.get()
+    totals.totals_rebuild()
+    assert today_state(TODAY) is not None
+    indicators = breakdown_indicators(programme)
+    roots = [
+        province.root,
+        Unit.objects.filter(kind="district").order_by("code").first(),
+        Unit.objects.filter(kind=UnitKind.COMMUNE).order_by("code").last(),
+    ]
+    mode = Mode(TODAY, AS_NOW, provisional)
+    for root in roots:
+        fast, raw = along_today(programme, indicators, spec, root, mode)
+        assert fast.keys() == raw.keys()
+        for code in raw:
+            assert rows_of(fast[code]) == rows_of(raw[code]), (root.code, code)

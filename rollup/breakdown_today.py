@@ -1,0 +1,52 @@
+"""The breakdown by reporting unit along today's tree from the sums kept along it
+(`rollup.today_kept`): a reporting unit's figure is its own subtree's sum along today's tree,
+as for the tree as it was (`rollup.breakdown_totals`), so the rows are a handful of aggregate
+queries whatever the tree's size. The rows are today's reporting units below the root (all
+values now belong to them), as `rollup.breakdown_values` chooses them.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from reports.models import Assignment, AssignmentScope
+from targets.models import Target
+from unions.models import Unit, UnitClosure, active_on_q
+
+from .breakdown_totals import Asked, Read, correct, figured, tables_read
+from .expected import expected_read
+from .models import TodayTotal
+from .provisional import below_kept
+from .rows import BreakdownRow, sorted_rows
+
+
+def _reporters(asked: Asked) -> QuerySet[Unit]:
+    """Units open today below the root with an open-ended assignment of their own."""
+    day, root = asked.today, asked.root
+    below = UnitClosure.objects.filter(active_on_q(day), ancestor=root, depth__gt=0)
+    assigned = (
+        Assignment.objects.filter(last_period__isnull=True, unit_id__in=below.values("descendant"))
+        .exclude(Q(scope=AssignmentScope.PROVINCE) | Q(unit=root))
+        .values("unit_id")
+    )
+    return (
+        Unit.objects.active_on(day)
+        .filter(pk__in=assigned)
+        .only("id", "code", "name", "kind", "valid_from", "valid_to")
+    )
+
+
+def from_kept(asked: Asked, targets: list[Target] | None = None) -> dict[str, list[BreakdownRow]]:
+    """The rows of every indicator asked, from the sums kept along today's tree."""
+    periods, day = asked.periods, asked.today
+    units = {u.pk: u for u in _reporters(asked)}
+    below = UnitClosure.objects.filter(active_on_q(day), ancestor=asked.root, depth__gt=0)
+    among = Q(ancestor_id__in=below.values("descendant"))
+    read = tables_read(among, periods, asked.indicators, TodayTotal)
+    tables = {u: t for u, t in read.items() if u in units}
+    marks = {}
+    if asked.provisional:
+        marks = correct(tables, set(units), asked, below_kept(None, day), TodayTotal)
+    expected = expected_read(list(units), periods, TodayTotal)
+    found = Read(units, tables, marks, expected)
+    return {i.code: sorted_rows(rows) for i, rows in figured(asked, found, targets)}
