@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
+from lib.sql import ids_q
 from reports.models import (
     Assignment,
     AssignmentScope,
@@ -32,8 +33,8 @@ from . import totals
 from .expected import expected_read
 from .models import RollupTotal
 from .provisional import below_as_was, corrected, correction
-from .results import Marks
-from .rows import BreakdownRow, Pending, reporting_below, sorted_rows
+from .results import Marks, figures_of, shown_value
+from .rows import BreakdownRow, Light, Pending, reporting_below, sorted_rows
 from .spec import PeriodSpec
 
 
@@ -84,10 +85,38 @@ def from_totals(
                 expected.get(unit_id, {}), asked.today,
             )  # fmt: skip
             source = rollup.Source(tables.get(unit_id) or totals.Table(), marks.get(unit_id, {}))
-            result = rollup.indicator_result(ctx, indicator, source)
-            rows.append(BreakdownRow(unit, result, unit_id in current, pending=pending))
+            rows.append(_row(ctx, indicator, source, unit_id in current, pending))
         found[indicator.code] = sorted_rows(rows)
     return found
+
+
+def _row(
+    ctx: rollup.Context,
+    indicator: Indicator,
+    source: rollup.Source,
+    current: bool,
+    pending: Pending | None,
+) -> BreakdownRow:
+    """A row, whole; or, when only a page of the rows is shown (`pending`), its numbers now
+    and its result (target, status) when something asks for it: the rows shown, a sort by
+    status, the filter by status."""
+    if pending is None:
+        return BreakdownRow(ctx.unit, rollup.indicator_result(ctx, indicator, source), current)
+    figures = figures_of(indicator, source)
+    light = Light(
+        figures.numerator,
+        figures.denominator,
+        figures.quarter,
+        shown_value(figures.value, indicator.display),
+        figures.reports,
+    )
+    return BreakdownRow(
+        ctx.unit,
+        lambda: rollup.indicator_result(ctx, indicator, source),
+        current,
+        pending=pending,
+        light=light,
+    )
 
 
 def _light(units: QuerySet[Unit]) -> QuerySet[Unit]:
@@ -125,7 +154,7 @@ def _reported_apart(asked: Asked, current: list[int]) -> dict[int, set[int]]:
     then), field by field; the units expected now are rows anyway."""
     root = asked.root
     assignments = Assignment.objects.exclude(
-        Q(scope=AssignmentScope.PROVINCE) | Q(unit=root) | Q(unit_id__in=current)
+        Q(scope=AssignmentScope.PROVINCE) | Q(unit=root) | ids_q("unit_id", current)
     )
     under_root = UnitClosure.objects.filter(
         ancestor=root,
