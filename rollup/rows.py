@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from reports.assignments import covering_q
+from reports.assignments import in_force_q
 from reports.models import Assignment, AssignmentScope, ReportingPeriod
 from unions.models import Unit, UnitClosure, active_on_q, vi_sort_key
 
@@ -167,13 +167,15 @@ def reporting_below(unit: Unit, period: ReportingPeriod) -> QuerySet[Unit]:
     below = UnitClosure.objects.filter(active_on_q(period.cutoff), ancestor=unit, depth__gt=0)
     assigned = (
         Assignment.objects.filter(
-            covering_q(period),
+            in_force_q(period),
             unit_id__in=below.values("descendant_id"),
         )
         .exclude(scope=AssignmentScope.PROVINCE)
         .values("unit_id")
     )
-    return Unit.objects.filter(pk__in=assigned)
+    # `covering_q`, its unit's lifetime asked of the units read rather than joined in the
+    # assignments' subquery: PostgreSQL read every unit of the country for that join.
+    return Unit.objects.filter(active_on_q(period.cutoff), pk__in=assigned)
 
 
 Span = tuple[dt.date, dt.date | None]
