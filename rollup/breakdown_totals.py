@@ -102,21 +102,20 @@ def _row(
     status, the filter by status."""
     if pending is None:
         return BreakdownRow(ctx.unit, rollup.indicator_result(ctx, indicator, source), current)
-    figures = figures_of(indicator, source)
-    light = Light(
-        figures.numerator,
-        figures.denominator,
-        figures.quarter,
-        shown_value(figures.value, indicator.display),
-        figures.reports,
-    )
     return BreakdownRow(
         ctx.unit,
         lambda: rollup.indicator_result(ctx, indicator, source),
         current,
         pending=pending,
-        light=light,
+        light=lambda: _numbers(indicator, source),
     )
+
+
+def _numbers(indicator: Indicator, source: rollup.Source) -> Light:
+    """A row's numbers, as its result would give them."""
+    figures = figures_of(indicator, source)
+    shown = shown_value(figures.value, indicator.display)
+    return Light(figures.numerator, figures.denominator, figures.quarter, shown, figures.reports)
 
 
 def _light(units: QuerySet[Unit]) -> QuerySet[Unit]:

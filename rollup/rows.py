@@ -54,9 +54,10 @@ class Light:
 
 class BreakdownRow:
     """One reporting unit's figure. `result` is the full `IndicatorResult`, or a function
-    that makes it on first use (`light` then holds its numbers): a national root has thousands
-    of rows, of which a page shows 100, and sorting by name, kind, value or coverage, the
-    filter by kind and the line that adds the rows up need only the numbers."""
+    that makes it on first use, `light` then a function making its numbers: a national root
+    has thousands of rows, of which a page shows 100, and sorting by name, kind, value or
+    coverage, the filter by kind and the line that adds the rows up need only the numbers
+    (taken from the result instead once it is made: a sort or filter by status)."""
 
     def __init__(
         self,
@@ -64,7 +65,7 @@ class BreakdownRow:
         result: IndicatorResult | Callable[[], IndicatorResult],
         expected_now: bool,  # expected to report in the period's latest quarter
         pending: Pending | None = None,
-        light: Light | None = None,
+        light: Callable[[], Light] | None = None,
     ) -> None:
         self.unit = unit
         self._result = result
@@ -73,7 +74,7 @@ class BreakdownRow:
         # Its reports expected are still to be read (`rollup.breakdown.complete`): a page
         # shows 100 of thousands of rows, and sorts and filters on everything but them.
         self.pending = pending
-        self.light = light
+        self._light: Light | Callable[[], Light] | None = light
 
     @property
     def result(self) -> IndicatorResult:
@@ -81,9 +82,17 @@ class BreakdownRow:
             self._result = self._result()
         return self._result
 
+    def _numbers(self) -> Light | IndicatorResult:
+        """The result once made; before, the light numbers (made once)."""
+        if isinstance(self._result, IndicatorResult) or self._light is None:
+            return self.result
+        if not isinstance(self._light, Light):
+            self._light = self._light()
+        return self._light
+
     @property
     def shares(self) -> Shares:
-        return self.light if self.light is not None else self.result
+        return self._numbers()
 
     @property
     def status(self) -> str:
@@ -91,13 +100,14 @@ class BreakdownRow:
 
     @property
     def sort_value(self) -> Decimal:
-        value = self.light.value if self.light is not None else self.result.value
+        value = self._numbers().value
         return value if value is not None else Decimal(-1)
 
     @property
     def reported(self) -> int:
         """The reports behind the figure (the coverage's first number)."""
-        return self.light.reported if self.light is not None else self.result.coverage.reported
+        numbers = self._numbers()
+        return numbers.reported if isinstance(numbers, Light) else numbers.coverage.reported
 
     @property
     def status_rank(self) -> int:
