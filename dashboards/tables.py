@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import django_filters
@@ -9,6 +10,8 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_tables2.data import TableListData
+from django_tables2.utils import Accessor, OrderBy
 
 from rollup.arithmetic import Status
 from unions.models import UnitKind
@@ -25,6 +28,27 @@ class Rows(list[BreakdownRow]):
 
     def all(self) -> Rows:
         return self
+
+
+class SortedRows(TableListData):  # type: ignore[misc]
+    """The rows as django-tables2 holds them, sorted as it sorts them (by each column's
+    accessor, descending where asked, ties kept in their order) with each row's key computed
+    once: its own sort compares through the accessors, resolving them twice a comparison,
+    which is most of a sorted page's time with thousands of rows."""
+
+    def order_by(self, aliases: Sequence[str]) -> None:
+        accessors: list[OrderBy] = []
+        for alias in aliases:
+            column = self.table.columns[OrderBy(alias).bare]
+            # As `TableListData.order_by`: the column's own order, or its opposite.
+            if alias[0] != column.order_by_alias[0]:
+                accessors += column.order_by.opposite
+            else:
+                accessors += column.order_by
+        # Sorting by the least significant key first keeps the more significant ones'.
+        for order in reversed(accessors):
+            accessor = Accessor(order.bare)
+            self.data.sort(key=accessor.resolve, reverse=order.is_descending)
 
 
 class BreakdownFilter(django_filters.FilterSet):  # type: ignore[misc]
@@ -65,7 +89,7 @@ class BreakdownTable(tables.Table):  # type: ignore[misc]
     )
     target = tables.Column(verbose_name=_("Target"), accessor="result__target", orderable=False)
     status = tables.Column(verbose_name=_("Status"), accessor="status_rank")
-    coverage = tables.Column(verbose_name=_("Coverage"), accessor="result__coverage__reported")
+    coverage = tables.Column(verbose_name=_("Coverage"), accessor="reported")
 
     class Meta:
         template_name = "dashboards/breakdown_table.html"

@@ -37,7 +37,7 @@ from . import selectors as sel
 from .charts import line_chart, sparkline
 from .forms import DashboardForm, Params, Shown
 from .links import unit_page_url
-from .tables import BreakdownFilter, BreakdownTable, Rows
+from .tables import BreakdownFilter, BreakdownTable, Rows, SortedRows
 from .templatetags.figures import in_unit, num
 
 KEEP = ("period", "tree", "provisional", "unit")  # choices the breakdown's filter form carries
@@ -259,12 +259,13 @@ def _breakdown(
     query: str,
 ) -> dict[str, Any]:
     """The indicator by reporting unit, filtered, sorted and a page at a time: a national root
-    has thousands of reporting units (the CSV download has them all). Every row is figured
-    (sorting and filtering need them all, the line that adds them up too); the reports
-    expected are read for the page's rows only."""
+    has thousands of reporting units (the CSV download has them all). Every row has its
+    numbers (sorting by value or coverage and the line that adds them up need them all); its
+    full result (target, status) is made when asked for: the page's rows, or every row for a
+    sort or filter by status. The reports expected are read for the page's rows only."""
     rows = indicator_breakdown_read(reads, found, spec, total.unit, page=True)
     filters = BreakdownFilter(request.GET, queryset=Rows(rows))
-    table = BreakdownTable(list(filters.qs), query=query, latest=_latest(total.periods))
+    table = BreakdownTable(SortedRows(list(filters.qs)), query=query, latest=_latest(total.periods))
     RequestConfig(request, paginate={"per_page": BREAKDOWN_PAGE_SIZE}).configure(table)
     complete([row.record for row in table.paginated_rows])
     return {"rows": rows, "filters": filters, "table": table, "row_count": len(rows)}

@@ -222,6 +222,12 @@ def _assignment(
 
 def covering_q(period: ReportingPeriod) -> Q:
     """Assignments that cover `period` and whose unit exists at its cut-off, as a filter."""
+    return in_force_q(period) & active_on_q(period.cutoff, "unit__")
+
+
+def in_force_q(period: ReportingPeriod) -> Q:
+    """Assignments whose quarters include `period`, whether or not their unit exists at its
+    cut-off (`covering_q` asks both)."""
     year, quarter = period.year, period.quarter
     starts_before = Q(first_period__year__lt=year) | Q(
         first_period__year=year, first_period__quarter__lte=quarter
@@ -231,7 +237,7 @@ def covering_q(period: ReportingPeriod) -> Q:
         | Q(last_period__year__gt=year)
         | Q(last_period__year=year, last_period__quarter__gte=quarter)
     )
-    return starts_before & ends_after & active_on_q(period.cutoff, "unit__")
+    return starts_before & ends_after
 
 
 def assignments_for(period: ReportingPeriod) -> list[Assignment]:

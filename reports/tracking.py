@@ -22,14 +22,13 @@ from .tracking_grid import (
     Cell,
     Column,
     Grid,
-    PageAsk,
     Row,
     expected_assignments,
     province_asks,
     tracking_grid,
-    tracking_page,
     working_revisions,
 )
+from .tracking_page import PageAsk, tracking_page
 from .tracking_rules import (
     ABSENCE_LABELS,
     DONE,

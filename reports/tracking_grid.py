@@ -1,8 +1,7 @@
 """The office's tracking grid: reporting units × quarters, a page at a time.
 
-`tracking_grid` assembles every row, `tracking_page` one page of them; both in a fixed number
-of queries, however many units report (the columns' completeness is counted from light rows
-of every unit, the cells built for the rows shown).
+`tracking_grid` assembles every row in a fixed number of queries, however many units report;
+`reports.tracking_page` builds one page of them, with the columns counted in the database.
 """
 
 from __future__ import annotations
@@ -10,9 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Q
 
 from targets.models import Programme
@@ -141,18 +139,26 @@ def _resent(status: str, sent: dt.datetime | None, first: dt.datetime | None) ->
 
 
 @dataclass(frozen=True)
-class _Quarter:
+class QuarterUnits:
     period: ReportingPeriod
     expected: set[int]  # units expected to report
     assigned: set[int]  # units with an assignment, expected or not
 
 
-def _cell(unit: Unit, quarter: _Quarter, found: _Found | None, today: dt.date) -> Cell:
-    period, expected = quarter.period, unit.pk in quarter.expected
+def cell_state(
+    expected: bool, period: ReportingPeriod, found: _Found | None, today: dt.date
+) -> tuple[CellStatus, Timing, int]:
+    """A cell's status, timing and days late or overdue (`cell_status`, `timing`)."""
     status = cell_status(
         expected, found.status if found else None, found.in_force if found else False
     )
     when, days = timing(status, period.due, found.first_sent_on if found else None, today)
+    return status, when, days
+
+
+def _cell(unit: Unit, quarter: QuarterUnits, found: _Found | None, today: dt.date) -> Cell:
+    period, expected = quarter.period, unit.pk in quarter.expected
+    status, when, days = cell_state(expected, period, found, today)
     return Cell(
         period=period,
         expected=expected,
@@ -209,7 +215,7 @@ class _Read:
     (id, code, name, kind), each quarter's expected and assigned units, and per (unit,
     quarter) whether the quarter is submitted or approved."""
 
-    quarters: list[_Quarter]
+    quarters: list[QuarterUnits]
     units: list[tuple[int, str, str, str]]
     done: set[tuple[int, int]]
 
@@ -217,25 +223,7 @@ class _Read:
 def _read(periods: Sequence[ReportingPeriod]) -> _Read:
     """One query for the quarters' assignments, one for the row units, one for reports;
     rows, not objects (a national grid has thousands of units)."""
-    asked = Asked()
-    quarters = []
-    ids: set[int] = set()
-    covering = Q(pk__in=[])
-    for p in periods:
-        covering |= covering_q(p)
-    assigned = Assignment.objects.filter(covering).values_list(
-        "unit_id", "scope", "first_period__year", "first_period__quarter",
-        "last_period__year", "last_period__quarter", "unit__valid_from", "unit__valid_to",
-    )  # fmt: skip
-    every_row = list(assigned)
-    for p in periods:
-        rows = [(r[0], r[1]) for r in every_row if _covers(r, p)]
-        # As `_expected`: the province's own report only when it has something to report.
-        province = any(scope == AssignmentScope.PROVINCE for _u, scope in rows)
-        every = not province or province_asks(p, asked)
-        expected = {u for u, scope in rows if every or scope != AssignmentScope.PROVINCE}
-        quarters.append(_Quarter(p, expected, {u for u, _scope in rows}))
-        ids.update(u for u, _scope in rows)
+    quarters, ids = quarters_read(periods, Asked())
     done: set[tuple[int, int]] = set()
     working = Report.objects.filter(period__in=periods).filter(Q(is_latest=True) | Q(in_force=True))
     for unit_id, period_id, status, in_force in working.values_list(
@@ -250,6 +238,42 @@ def _read(periods: Sequence[ReportingPeriod]) -> _Read:
     return _Read(quarters, ordered, done)
 
 
+def quarters_read(
+    periods: Sequence[ReportingPeriod], asked: Asked, unit_ids: Sequence[int] | None = None
+) -> tuple[list[QuarterUnits], set[int]]:
+    """Each quarter's expected and assigned units (those of `unit_ids` only, if given), and
+    every unit assigned in one of them: one query."""
+    covering = Q(pk__in=[])
+    for p in periods:
+        covering |= covering_q(p)
+    found = Assignment.objects.filter(covering)
+    if unit_ids is not None:
+        found = found.filter(unit_id__in=list(unit_ids))
+    assigned = found.values_list(
+        "unit_id", "scope", "first_period__year", "first_period__quarter",
+        "last_period__year", "last_period__quarter", "unit__valid_from", "unit__valid_to",
+    )  # fmt: skip
+    return quarters_of(periods, list(assigned), asked)
+
+
+def quarters_of(
+    periods: Sequence[ReportingPeriod], every_row: list[tuple[Any, ...]], asked: Asked
+) -> tuple[list[QuarterUnits], set[int]]:
+    """`quarters_read` from assignment rows already read (unit, scope, first and last
+    quarters, the unit's lifetime)."""
+    quarters: list[QuarterUnits] = []
+    ids: set[int] = set()
+    for p in periods:
+        rows = [(r[0], r[1]) for r in every_row if _covers(r, p)]
+        # As `_expected`: the province's own report only when it has something to report.
+        province = any(scope == AssignmentScope.PROVINCE for _u, scope in rows)
+        every = not province or province_asks(p, asked)
+        expected = {u for u, scope in rows if every or scope != AssignmentScope.PROVINCE}
+        quarters.append(QuarterUnits(p, expected, {u for u, _scope in rows}))
+        ids.update(u for u, _scope in rows)
+    return quarters, ids
+
+
 def _covers(row: tuple[Any, ...], p: ReportingPeriod) -> bool:
     """As `reports.assignments.covering_q`, on a row already read."""
     _unit, _scope, first_y, first_q, last_y, last_q, start, end = row
@@ -259,16 +283,15 @@ def _covers(row: tuple[Any, ...], p: ReportingPeriod) -> bool:
     return started and not ended and start <= p.cutoff and (end is None or p.cutoff < end)
 
 
-def _rows(read: _Read, chosen: Sequence[tuple[int, str, str, str]], today: dt.date) -> list[Row]:
-    """The rows of the chosen units, with their cells (three queries)."""
+def rows_built(
+    quarters: Sequence[QuarterUnits], chosen: Sequence[tuple[int, str, str, str]], today: dt.date
+) -> list[Row]:
+    """The rows of the chosen units, with their cells (two queries)."""
     ids = [u[0] for u in chosen]
-    found = working_revisions([q.period for q in read.quarters], ids)
+    found = working_revisions([q.period for q in quarters], ids)
     units = Unit.objects.in_bulk(ids)
     return [
-        Row(
-            units[pk],
-            [_cell(units[pk], q, found.get((pk, q.period.pk)), today) for q in read.quarters],
-        )
+        Row(units[pk], [_cell(units[pk], q, found.get((pk, q.period.pk)), today) for q in quarters])
         for pk in ids
     ]
 
@@ -288,44 +311,19 @@ def tracking_grid(periods: Sequence[ReportingPeriod], today: dt.date, status: st
     `status` keeps only rows with a cell in that status ("late" for late or overdue).
     """
     read = _read(periods)
-    rows = _rows(read, read.units, today)
+    rows = rows_built(read.quarters, read.units, today)
     if status:
         rows = [r for r in rows if _matches(r, status)]
     return Grid(_columns(read), rows)
 
 
-@dataclass(frozen=True)
-class PageAsk:
-    """Which rows of the grid: a cell status ("late" for late or overdue), a unit's code or
-    name, the page number (as the query string gives it) and its size."""
-
-    status: str = ""
-    text: str = ""
-    number: str | None = None
-    size: int = 100
-
-
-def tracking_page(
-    periods: Sequence[ReportingPeriod], today: dt.date, ask: PageAsk
-) -> tuple[Grid, Page[Row]]:
-    """The grid's columns and one page of its rows: only the page's cells are built, unless a
-    status is asked for (which rows have a cell in it is known from every row's cells)."""
-    read = _read(periods)
-    units = read.units
-    if ask.text:
-        wanted = ask.text.casefold()
-        units = [u for u in units if wanted in u[1].casefold() or wanted in u[2].casefold()]
-    if ask.status:
-        rows = [r for r in _rows(read, units, today) if _matches(r, ask.status)]
-        page = Paginator(rows, ask.size).get_page(ask.number)
-    else:
-        shown = Paginator(units, ask.size).get_page(ask.number)
-        rows = _rows(read, list(shown.object_list), today)
-        page = Page(rows, shown.number, cast("Paginator[Row]", shown.paginator))
-    return Grid(_columns(read), list(page.object_list)), page
-
-
 def _matches(row: Row, status: str) -> bool:
+    return matches([(c.status, c.timing) for c in row.cells], status)
+
+
+def matches(cells: Iterable[tuple[CellStatus, Timing]], status: str) -> bool:
+    """Whether a row with these cells (status, timing) is kept by the filter on `status`
+    ("late" for late or overdue)."""
     if status == "late":
-        return any(c.is_late for c in row.cells)
-    return any(c.status == status for c in row.cells)
+        return any(when in (Timing.LATE, Timing.OVERDUE) for _status, when in cells)
+    return any(cell == status for cell, _when in cells)

@@ -48,5 +48,5 @@ def from_kept(asked: Asked, targets: list[Target] | None = None) -> dict[str, li
     if asked.provisional:
         marks = correct(tables, set(units), asked, below_kept(None, day), TodayTotal)
     expected = expected_read(list(units), periods, TodayTotal)
-    found = Read(units, tables, marks, expected)
+    found = Read(units, tables, marks, expected, lazy=asked.page)
     return {i.code: sorted_rows(rows) for i, rows in figured(asked, found, targets)}

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
+from lib.sql import ids_q
 from reports.models import (
     Assignment,
     AssignmentScope,
@@ -32,8 +33,8 @@ from . import totals
 from .expected import expected_read
 from .models import RollupTotal, TodayTotal
 from .provisional import Place, below_as_was, corrected, correction
-from .results import Marks
-from .rows import BreakdownRow, Pending, reporting_below, sorted_rows
+from .results import Marks, figures_of, shown_value
+from .rows import BreakdownRow, Light, Pending, reporting_below, sorted_rows
 from .spec import PeriodSpec
 
 
@@ -69,49 +70,89 @@ def from_totals(
     marks = correct(tables, set(units), asked) if asked.provisional else {}
     pending = Pending(periods, kept) if asked.page else None
     expected = {} if pending else _expected(list(units), periods, kept)
-    read = Read(units, tables, marks, expected, pending)
-    found: dict[str, list[BreakdownRow]] = {}
-    for indicator, rows in figured(asked, read, targets):
-        mine = reported[indicator.numerator_id] | reported.get(indicator.denominator_id or 0, set())
-        for row in rows:
-            row.expected_now = row.unit.pk in current
-        found[indicator.code] = sorted_rows(
-            [r for r in rows if r.expected_now or r.unit.pk in mine]
+    now = set(current)
+    read = Read(units, tables, marks, expected, pending, now, lazy=asked.page)
+
+    def rows_of(indicator: Indicator) -> set[int]:
+        """The units expected now, and those that reported the indicator's fields apart."""
+        return (
+            now
+            | reported[indicator.numerator_id]
+            | reported.get(indicator.denominator_id or 0, set())
         )
+
+    found: dict[str, list[BreakdownRow]] = {}
+    for indicator, rows in figured(asked, read, targets, rows_of):
+        found[indicator.code] = sorted_rows(rows)
     return found
 
 
 @dataclass
 class Read:
     """What the rows are figured from: the units, their sums and what in them awaits
-    approval, their reports expected (or what completing them later needs)."""
+    approval, their reports expected (or what completing them later needs). `current`: the
+    units expected to report now (None: all of them); `lazy`: only a page of the rows will be
+    shown, so a row's full result is made on first use (see `_row`)."""
 
     units: dict[int, Unit]
     tables: dict[int, totals.Table]
     marks: dict[int, Marks]
     expected: dict[int, dict[tuple[int, int, bool], int]]
     pending: Pending | None = None
+    current: set[int] | None = None
+    lazy: bool = False
 
 
 def figured(
-    asked: Asked, read: Read, targets: list[Target] | None
+    asked: Asked,
+    read: Read,
+    targets: list[Target] | None,
+    rows_of: Callable[[Indicator], set[int]] | None = None,
 ) -> Iterator[tuple[Indicator, list[BreakdownRow]]]:
-    """Each indicator's row for every unit read, each as `progress()` figures it."""
+    """Each indicator's row for every unit read (or those `rows_of` gives for it), each as
+    `progress()` figures it."""
     by_indicator: dict[int, list[Target]] = defaultdict(list)
     for t in Target.objects.filter(indicator__in=asked.indicators) if targets is None else targets:
         by_indicator[t.indicator_id].append(t)
     for indicator in asked.indicators:
+        wanted = rows_of(indicator) if rows_of is not None else None
         rows = []
         for unit_id, unit in read.units.items():
+            if wanted is not None and unit_id not in wanted:
+                continue
             ctx = rollup.Context(
                 asked.programme, unit, asked.spec, asked.periods, by_indicator[indicator.pk],
                 read.expected.get(unit_id, {}), asked.today,
             )  # fmt: skip
             table = read.tables.get(unit_id) or totals.Table()
             source = rollup.Source(table, read.marks.get(unit_id, {}))
-            result = rollup.indicator_result(ctx, indicator, source)
-            rows.append(BreakdownRow(unit, result, True, pending=read.pending))
+            current = read.current is None or unit_id in read.current
+            rows.append(_row(ctx, indicator, source, current, read))
         yield indicator, rows
+
+
+def _row(
+    ctx: rollup.Context, indicator: Indicator, source: rollup.Source, current: bool, read: Read
+) -> BreakdownRow:
+    """A row, whole; or, when only a page of the rows is shown (`read.lazy`), its numbers now
+    and its result (target, status) when something asks for it: the rows shown, a sort by
+    status, the filter by status."""
+    if not read.lazy:
+        return BreakdownRow(ctx.unit, rollup.indicator_result(ctx, indicator, source), current)
+    return BreakdownRow(
+        ctx.unit,
+        lambda: rollup.indicator_result(ctx, indicator, source),
+        current,
+        pending=read.pending,
+        light=lambda: _numbers(indicator, source),
+    )
+
+
+def _numbers(indicator: Indicator, source: rollup.Source) -> Light:
+    """A row's numbers, as its result would give them."""
+    figures = figures_of(indicator, source)
+    shown = shown_value(figures.value, indicator.display)
+    return Light(figures.numerator, figures.denominator, figures.quarter, shown, figures.reports)
 
 
 def _light(units: QuerySet[Unit]) -> QuerySet[Unit]:
@@ -149,7 +190,7 @@ def _reported_apart(asked: Asked, current: list[int]) -> dict[int, set[int]]:
     then), field by field; the units expected now are rows anyway."""
     root = asked.root
     assignments = Assignment.objects.exclude(
-        Q(scope=AssignmentScope.PROVINCE) | Q(unit=root) | Q(unit_id__in=current)
+        Q(scope=AssignmentScope.PROVINCE) | Q(unit=root) | ids_q("unit_id", current)
     )
     under_root = UnitClosure.objects.filter(
         ancestor=root,

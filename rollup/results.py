@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from reports.models import ReportingPeriod
 from targets.models import Display, Indicator, IndicatorKind, Programme, Target
@@ -180,7 +181,19 @@ def shown_value(value: Decimal | None, display: str) -> Decimal | None:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def counts_toward(row: IndicatorResult, total: IndicatorResult) -> bool:
+class Shares(Protocol):
+    """What adding a breakdown's row up needs of it: its numerator, denominator and the
+    quarter shown (an `IndicatorResult`, or the numbers a row has before its result)."""
+
+    @property
+    def numerator(self) -> int | None: ...
+    @property
+    def denominator(self) -> int | None: ...
+    @property
+    def quarter(self) -> ar.Quarter | None: ...
+
+
+def counts_toward(row: Shares, total: IndicatorResult) -> bool:
     """Whether a unit's figure is part of a total's: a flow is summed over every quarter, so
     every unit's share is; a stock or a count since 1 January is the total's quarter only, so
     a unit whose latest figure is from an earlier quarter (closed since, or late) is not."""

@@ -4,19 +4,19 @@ which units report (shared by the readings from totals and from raw values)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 
-from reports.assignments import covering_q
+from reports.assignments import in_force_q
 from reports.models import Assignment, AssignmentScope, ReportingPeriod
 from unions.models import Unit, UnitClosure, active_on_q, vi_sort_key
 
 from . import arithmetic as ar
-from .results import counts_toward
+from .results import Shares, counts_toward
 from .spec import IndicatorResult
 
 STATUS_ORDER = [
@@ -40,15 +40,59 @@ class Pending:
     kept: bool
 
 
-@dataclass
+@dataclass(frozen=True)
+class Light:
+    """What sorting by value or coverage and adding the rows up need of a row, known before
+    its full result: the figures (`totals.Figures`), the value as shown, the reports behind."""
+
+    numerator: int | None
+    denominator: int | None
+    quarter: ar.Quarter | None
+    value: Decimal | None  # as shown (rounded), as `IndicatorResult.value`
+    reported: int
+
+
 class BreakdownRow:
-    unit: Unit
-    result: IndicatorResult
-    expected_now: bool  # expected to report in the period's latest quarter
-    in_sum: bool = True  # its figure is part of the total's (`breakdown_sum`)
-    # Its reports expected are still to be read (`rollup.breakdown.complete`): a page shows
-    # 100 of thousands of rows, and sorts and filters on everything but them.
-    pending: Pending | None = None
+    """One reporting unit's figure. `result` is the full `IndicatorResult`, or a function
+    that makes it on first use, `light` then a function making its numbers: a national root
+    has thousands of rows, of which a page shows 100, and sorting by name, kind, value or
+    coverage, the filter by kind and the line that adds the rows up need only the numbers
+    (taken from the result instead once it is made: a sort or filter by status)."""
+
+    def __init__(
+        self,
+        unit: Unit,
+        result: IndicatorResult | Callable[[], IndicatorResult],
+        expected_now: bool,  # expected to report in the period's latest quarter
+        pending: Pending | None = None,
+        light: Callable[[], Light] | None = None,
+    ) -> None:
+        self.unit = unit
+        self._result = result
+        self.expected_now = expected_now
+        self.in_sum = True  # its figure is part of the total's (`breakdown_sum`)
+        # Its reports expected are still to be read (`rollup.breakdown.complete`): a page
+        # shows 100 of thousands of rows, and sorts and filters on everything but them.
+        self.pending = pending
+        self._light: Light | Callable[[], Light] | None = light
+
+    @property
+    def result(self) -> IndicatorResult:
+        if not isinstance(self._result, IndicatorResult):
+            self._result = self._result()
+        return self._result
+
+    def _numbers(self) -> Light | IndicatorResult:
+        """The result once made; before, the light numbers (made once)."""
+        if isinstance(self._result, IndicatorResult) or self._light is None:
+            return self.result
+        if not isinstance(self._light, Light):
+            self._light = self._light()
+        return self._light
+
+    @property
+    def shares(self) -> Shares:
+        return self._numbers()
 
     @property
     def status(self) -> str:
@@ -56,7 +100,14 @@ class BreakdownRow:
 
     @property
     def sort_value(self) -> Decimal:
-        return self.result.value if self.result.value is not None else Decimal(-1)
+        value = self._numbers().value
+        return value if value is not None else Decimal(-1)
+
+    @property
+    def reported(self) -> int:
+        """The reports behind the figure (the coverage's first number)."""
+        numbers = self._numbers()
+        return numbers.reported if isinstance(numbers, Light) else numbers.coverage.reported
 
     @property
     def status_rank(self) -> int:
@@ -92,11 +143,12 @@ def breakdown_sum(rows: Sequence[BreakdownRow], total: IndicatorResult) -> Break
     ratio = total.indicator.denominator_id is not None
     num = den = apart = 0
     for row in rows:
-        row.in_sum = counts_toward(row.result, total)
+        shares = row.shares
+        row.in_sum = counts_toward(shares, total)
         if row.in_sum:
-            num += row.result.numerator or 0
-            den += row.result.denominator or 0
-        elif row.result.numerator is not None:
+            num += shares.numerator or 0
+            den += shares.denominator or 0
+        elif shares.numerator is not None:
             apart += 1
     return BreakdownSum(
         numerator=num,
@@ -125,13 +177,15 @@ def reporting_below(unit: Unit, period: ReportingPeriod) -> QuerySet[Unit]:
     below = UnitClosure.objects.filter(active_on_q(period.cutoff), ancestor=unit, depth__gt=0)
     assigned = (
         Assignment.objects.filter(
-            covering_q(period),
+            in_force_q(period),
             unit_id__in=below.values("descendant_id"),
         )
         .exclude(scope=AssignmentScope.PROVINCE)
         .values("unit_id")
     )
-    return Unit.objects.filter(pk__in=assigned)
+    # `covering_q`, its unit's lifetime asked of the units read rather than joined in the
+    # assignments' subquery: PostgreSQL read every unit of the country for that join.
+    return Unit.objects.filter(active_on_q(period.cutoff), pk__in=assigned)
 
 
 Span = tuple[dt.date, dt.date | None]

@@ -18,8 +18,8 @@ from typing import Any
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
-from django.db.models.expressions import RawSQL
 
+from lib.sql import ids_q
 from reports.models import Assignment, AssignmentScope, ReportingPeriod
 from unions.closure import closure_version
 from unions.models import Unit, UnitClosure, UnitLink, active_on_q
@@ -108,13 +108,6 @@ def ids_in(column: str, ids: Sequence[int]) -> tuple[str, list[Any]]:
     if connection.vendor == "postgresql":
         return f"{column} = ANY(%s)", [list(ids)]
     return f"{column} IN ({', '.join(['%s'] * len(ids)) or 'NULL'})", list(ids)
-
-
-def ids_q(path: str, ids: Sequence[int]) -> Q:
-    """`ids_in` for the ORM: rows whose `path` is among `ids`."""
-    if connection.vendor == "postgresql":
-        return Q(**{f"{path}__in": RawSQL("SELECT UNNEST(%s::bigint[])", [list(ids)])})
-    return Q(**{f"{path}__in": list(ids)})
 
 
 def below_today_q(unit: Unit, today: dt.date, path: str) -> Q:

@@ -79,3 +79,79 @@ def test_the_page_costs_the_same_queries_whatever_the_number_of_rows(
     full = _full(programme, reported.province, "T01")
     assert response.context["row_count"] == len(full)
     assert response.context["summary"] == breakdown_sum(full, response.context["result"])
+
+
+SORTS = {
+    "unit": lambda r: r.name_key,
+    "kind": lambda r: r.unit.kind,
+    "value": lambda r: r.sort_value,
+    "status": lambda r: r.status_rank,
+    "coverage": lambda r: r.result.coverage.reported,
+}
+
+
+def _brute_force(full, sort, status="", kind=""):
+    """The whole breakdown filtered and sorted as the page promises: a stable sort of the
+    rows in their first order (units expected now first, then by name)."""
+    kept = [
+        r for r in full if (not status or r.status == status) and (not kind or r.unit.kind == kind)
+    ]
+    if not sort:
+        return kept
+    return sorted(kept, key=SORTS[sort.lstrip("-")], reverse=sort.startswith("-"))
+
+
+def _every_page(client, code, query):
+    shown, number, response = [], 1, None
+    while True:
+        rows, response = _shown(client, code, page=number, **query)
+        shown += rows
+        if not response.context["table"].page.has_next():
+            return shown, response
+        number += 1
+
+
+@pytest.mark.parametrize("tree", ["as_was", "as_now"])
+@pytest.mark.parametrize("provisional", [False, True])
+def test_pages_sorts_filters_and_sum_are_those_of_the_whole_breakdown(
+    client, office_user, reported, programme, monkeypatch, tree, provisional
+):
+    """Whatever is asked (a sort either way, a filter by status or kind, any page, both trees,
+    with or without provisional figures), the page's rows are the whole computation's, in its
+    order, each with its whole result; the line adding them up covers every row."""
+    from dashboards import views
+    from rollup.engine import Mode
+    from tests.conftest import approved
+    from unions.models import Unit, UnitKind
+
+    grow(reported, programme, 6)
+    awaiting = Unit.objects.get(code="X001")
+    approved(awaiting, programme, "2025Q3", approve=False, members=7, informed_ytd=9)
+    approved(
+        reported.d2, programme, "2025Q1", approve=False, court_cases=3, court_cases_supported=2
+    )
+    totals.totals_rebuild()
+    monkeypatch.setattr(views, "BREAKDOWN_PAGE_SIZE", 3)
+    client.force_login(office_user)
+    mode = Mode(timezone.localdate(), tree, provisional)
+    base = {"tree": tree, **({"provisional": "on"} if provisional else {})}
+    for code in ("T01", "A01", "T02"):
+        indicator = Indicator.objects.get(programme=programme, code=code)
+        full = indicator_breakdown(
+            programme, indicator, PeriodSpec.parse("2025"), reported.province, mode
+        )
+        statuses = sorted({r.status for r in full})
+        asks = [{"sort": s} for s in ["", *SORTS, *(f"-{s}" for s in SORTS)]]
+        asks += [{"status": s, "sort": "-value"} for s in statuses]
+        asks += [{"kind": UnitKind.DISTRICT, "sort": "status"}, {"kind": UnitKind.COMMUNE}]
+        for ask in asks:
+            shown, response = _every_page(client, code, {**base, **ask})
+            expected = _brute_force(
+                full, ask.get("sort", ""), ask.get("status", ""), ask.get("kind", "")
+            )
+            assert [r.unit.code for r in shown] == [r.unit.code for r in expected], (code, ask)
+            for row, whole in zip(shown, expected, strict=True):
+                assert vars(row.result) == vars(whole.result), (code, ask, row.unit.code)
+            assert response.context["row_count"] == len(full)
+            assert response.context["summary"] == breakdown_sum(full, response.context["result"])
+            assert [r.in_sum for r in shown] == [r.in_sum for r in expected], (code, ask)
