@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.conf import settings
@@ -11,3 +12,9 @@ application = get_wsgi_application()
 # with a development or missing secret.
 if not settings.DEBUG and settings.SERVING_REFUSAL:
     raise ImproperlyConfigured(settings.SERVING_REFUSAL)
+
+# What is loaded by now (Django, the apps, their modules) lives as long as the process. Frozen,
+# it is left out of the garbage collector's full passes, which a request making many objects
+# (a national breakdown's thousands of rows) would otherwise run over all of it: the national
+# indicator page spent about a third of its CPU time in them (287 ms to 183 ms of CPU).
+gc.freeze()
