@@ -6,19 +6,9 @@ from django.db import models
 from django.db.models import Q
 
 
-class RollupTotal(models.Model):
-    """Approved figures summed per ancestor unit and quarter (see `rollup.totals`).
-
-    Derived data, written in the transaction of every approval, so a national roll-up reads a
-    few hundred rows instead of scanning every value. Along the tree as it was: a report counts
-    for each unit that was above (or is) its unit on the quarter's cut-off. Three kinds of row:
-    `field` (item = field id): numbers given, blanks, "not applicable", and the sum of numbers;
-    `pair` (item = indicator id): reports that gave both numerator and denominator (`numbers`)
-    and the sums of each (`total`, `denominator`), so a blank numerator never pairs;
-    `received` (item 0): reports with at least one figure the roll-up counts as received;
-    `expected` (item 1 for the province's own report, 0 for the others): the reports expected
-    in the quarter below the unit (`numbers`), from the assignments along the tree as it was.
-    """
+class Sums(models.Model):
+    """One row of pre-summed figures: a unit, a quarter, a kind and its item, the five sums
+    (`RollupTotal` along the tree as it was, `TodayTotal` along today's tree)."""
 
     class Kind(models.TextChoices):
         FIELD = "field", "field"
@@ -39,6 +29,24 @@ class RollupTotal(models.Model):
     denominator = models.BigIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class RollupTotal(Sums):
+    """Approved figures summed per ancestor unit and quarter (see `rollup.totals`).
+
+    Derived data, written in the transaction of every approval, so a national roll-up reads a
+    few hundred rows instead of scanning every value. Along the tree as it was: a report counts
+    for each unit that was above (or is) its unit on the quarter's cut-off. Three kinds of row:
+    `field` (item = field id): numbers given, blanks, "not applicable", and the sum of numbers;
+    `pair` (item = indicator id): reports that gave both numerator and denominator (`numbers`)
+    and the sums of each (`total`, `denominator`), so a blank numerator never pairs;
+    `received` (item 0): reports with at least one figure the roll-up counts as received;
+    `expected` (item 1 for the province's own report, 0 for the others): the reports expected
+    in the quarter below the unit (`numbers`), from the assignments along the tree as it was.
+    """
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["ancestor", "period", "kind", "item"], name="rollup_rolluptotal_unique"
@@ -57,13 +65,9 @@ class RollupTotal(models.Model):
         return f"{self.ancestor_id} {self.period_id} {self.kind}:{self.item}"
 
 
-class RollupTotalsState(models.Model):
-    """When the totals were last built in full, and against which closure (one row).
-
-    The closure is rewritten (new rows, higher ids) by every reorganisation; totals built
-    against an older closure may place reports under the wrong ancestors, so the roll-up
-    reads raw values until the totals are rebuilt.
-    """
+class Built(models.Model):
+    """What pre-summed figures were built against: read only while all of it still holds
+    (`rollup.totals.holds`)."""
 
     closure_mark = models.BigIntegerField(default=0)
     # {period id: cut-off} when built: a changed cut-off can move a report under other units.
@@ -74,6 +78,19 @@ class RollupTotalsState(models.Model):
     # Ids of the fields whose sums were built (a field an indicator reads for the first time
     # is read from raw values until a rebuild).
     fields = models.JSONField(default=list)
+
+    class Meta:
+        abstract = True
+
+
+class RollupTotalsState(Built):
+    """When the totals were last built in full, and against which closure (one row).
+
+    The closure is rewritten (new rows, higher ids) by every reorganisation; totals built
+    against an older closure may place reports under the wrong ancestors, so the roll-up
+    reads raw values until the totals are rebuilt.
+    """
+
     # Whether the expected-report counts were built (totals from before they were kept have
     # none: the roll-up counts assignments until `totals_complete` builds them).
     expected = models.BooleanField(default=False)
@@ -83,25 +100,13 @@ class RollupTotalsState(models.Model):
         return f"@{self.closure_mark}"
 
 
-class TodayTotal(models.Model):
+class TodayTotal(Sums):
     """Approved figures and expected reports summed per unit along today's tree (see
     `rollup.today_kept`): the same kinds and columns as `RollupTotal`, but a report counts
     for every unit above its unit's place today (`rollup.today`), not above its unit on the
     quarter's cut-off. A table of its own rather than a discriminator on `RollupTotal`: the
     two are built, trusted and followed apart, and neither's queries, unique key or upserts
     change."""
-
-    ancestor = models.ForeignKey("unions.Unit", on_delete=models.CASCADE, related_name="+")
-    period = models.ForeignKey(
-        "reports.ReportingPeriod", on_delete=models.CASCADE, related_name="+"
-    )
-    kind = models.CharField(max_length=8, choices=RollupTotal.Kind.choices)
-    item = models.BigIntegerField()
-    numbers = models.IntegerField(default=0)
-    blanks = models.IntegerField(default=0)
-    not_applicable = models.IntegerField(default=0)
-    total = models.BigIntegerField(default=0)
-    denominator = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -132,15 +137,11 @@ class TodayPlace(models.Model):
         return f"{self.unit_id} → {self.place_id}"
 
 
-class TodayTotalsState(models.Model):
+class TodayTotalsState(Built):
     """What the sums along today's tree were built for (one row): the day, the closure, the
     quarters' cut-offs (expected counts depend on them), the fields and pairs summed."""
 
     built_on = models.DateField()
-    closure_mark = models.BigIntegerField(default=0)
-    cutoffs = models.JSONField(default=dict)
-    pairs = models.JSONField(default=list)
-    fields = models.JSONField(default=list)
 
     def __str__(self) -> str:
         return f"{self.built_on} @{self.closure_mark}"

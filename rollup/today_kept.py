@@ -33,7 +33,7 @@ from .totals import (
     Table,
     built_pairs,
     closure_mark,
-    covers_indicators,
+    holds,
     summed_fields,
     table_add,
     totals_lock,
@@ -65,11 +65,7 @@ def today_state(
     """The state of the kept sums when they hold for `day`, the indicators and the quarters
     (see the module's docstring); None otherwise. Two or three queries."""
     state = TodayTotalsState.objects.first()
-    if state is None or state.closure_mark != closure_mark():
-        return None
-    if not covers_indicators(state, indicators):
-        return None
-    if any(state.cutoffs.get(str(p.pk)) != p.cutoff.isoformat() for p in periods):
+    if state is None or not holds(state, indicators, periods):
         return None
     return None if tree_changed(state.built_on, day) else state
 

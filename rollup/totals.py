@@ -39,7 +39,7 @@ from unions.models import Unit, UnitClosure
 
 from . import arithmetic as ar
 from .expected import EXPECTED, expected_rebuild
-from .models import RollupTotal, RollupTotalsState, TodayTotalsState
+from .models import Built, RollupTotal, RollupTotalsState, TodayTotalsState
 from .totals_sql import totals_insert
 
 Quarter = tuple[int, int]
@@ -157,12 +157,8 @@ def totals_read(
     built, the closure changed since, or one of `indicators` pairs fields the totals were not
     built with: a ratio indicator added or changed since). Two queries."""
     state = RollupTotalsState.objects.first()
-    if state is None or state.closure_mark != closure_mark():
+    if state is None or not holds(state, indicators, periods):
         return None
-    if not covers_indicators(state, indicators):
-        return None
-    if any(state.cutoffs.get(str(p.pk)) != p.cutoff.isoformat() for p in periods):
-        return None  # the calendar changed since the totals were built
     quarters = {p.pk: (p.year, p.quarter) for p in periods}
     table = Table(expected={} if state.expected else None)
     rows = RollupTotal.objects.filter(ancestor=unit, period_id__in=list(quarters)).values_list(
@@ -171,6 +167,19 @@ def totals_read(
     for period_id, kind, item, numbers, blanks, na, total, den in rows:
         table_add(table, quarters[period_id], (kind, item), (numbers, blanks, na, total, den))
     return table
+
+
+def holds(
+    state: Built, indicators: Iterable[Indicator], periods: Iterable[ReportingPeriod]
+) -> bool:
+    """Whether sums built as `state` says still hold: the same closure (one query), every
+    field and pair the indicators read, and the quarters' cut-offs (a calendar change since
+    can move a report under other units)."""
+    return (
+        state.closure_mark == closure_mark()
+        and covers_indicators(state, indicators)
+        and all(state.cutoffs.get(str(p.pk)) == p.cutoff.isoformat() for p in periods)
+    )
 
 
 def table_add(
@@ -262,9 +271,7 @@ def _state_write(
         state.save(update_fields=["cutoffs"])
 
 
-def covers_indicators(
-    state: RollupTotalsState | TodayTotalsState, indicators: Iterable[Indicator]
-) -> bool:
+def covers_indicators(state: Built, indicators: Iterable[Indicator]) -> bool:
     """Whether the totals were built with every field and pair the indicators read."""
     pairs = {tuple(p) for p in state.pairs}
     fields = set(state.fields)
