@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Iterator
 
 from django.db import connection
 from django.db.models import Q
@@ -15,3 +15,11 @@ def ids_q(path: str, ids: Collection[int]) -> Q:
     if connection.vendor == "postgresql":
         return Q(**{f"{path}__in": RawSQL("SELECT UNNEST(%s::bigint[])", [list(ids)])})
     return Q(**{f"{path}__in": list(ids)})
+
+
+def chunks(ids: Iterable[int], size: int = 2000) -> Iterator[list[int]]:
+    """`ids`, distinct and sorted, in lists of at most `size`: short enough for an `IN (...)`
+    list on either database (SQLite binds at most 32,766 parameters a statement)."""
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]

@@ -19,10 +19,11 @@ old and new counts both come from the closure) and lay below it then.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
 from django.db import connection
 
+from lib.sql import chunks
 from reports.models import Assignment, AssignmentScope, ReportingPeriod
 from unions.models import UnitClosure
 
@@ -31,13 +32,6 @@ from .models import RollupTotal, RollupTotalsState, TodayTotal
 EXPECTED = RollupTotal.Kind.EXPECTED.value
 ExpectedKey = tuple[int, int, int]  # ancestor, period, 1 for the province's own report
 Counts = dict[int, dict[tuple[int, int, bool], int]]  # unit → (year, quarter, province?) → n
-CHUNK = 2000
-
-
-def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
-    ordered = sorted(set(ids))
-    for start in range(0, len(ordered), CHUNK):
-        yield ordered[start : start + CHUNK]
 
 
 def _select(where: str) -> str:
@@ -86,7 +80,7 @@ def expected_of(unit_ids: Iterable[int]) -> dict[ExpectedKey, int]:
     query for up to 2,000 units)."""
     found: dict[ExpectedKey, int] = defaultdict(int)
     province = AssignmentScope.PROVINCE.value
-    for chunk in _chunks(unit_ids):
+    for chunk in chunks(unit_ids):
         sql = _select(f"a.unit_id IN ({', '.join(['%s'] * len(chunk))})")
         with connection.cursor() as cursor:
             cursor.execute(sql, [province, *chunk, province])
@@ -112,7 +106,7 @@ def _apply(before: dict[ExpectedKey, int], after: dict[ExpectedKey, int]) -> Non
             rows,
         )
     if any(n < 0 for n in delta.values()):
-        for chunk in _chunks({key[0] for key in delta}):
+        for chunk in chunks({key[0] for key in delta}):
             RollupTotal.objects.filter(kind=EXPECTED, ancestor_id__in=chunk, numbers=0).delete()
 
 

@@ -12,26 +12,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q
 
-from lib.sql import ids_q
+from lib.sql import chunks, ids_q
 from reports.models import Assignment, AssignmentScope, ReportingPeriod
 from unions.closure import closure_version
 from unions.models import Unit, UnitClosure, UnitLink, active_on_q
 
-CHUNK = 2000
 PLACES_SECONDS = 3600
-
-
-def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
-    ordered = sorted(set(ids))
-    for start in range(0, len(ordered), CHUNK):
-        yield ordered[start : start + CHUNK]
 
 
 def closed_places(today: dt.date) -> dict[int, int | None]:
@@ -59,7 +52,7 @@ def places_among(
     queries per 2,000 units."""
     closed: dict[int, tuple[int | None, dt.date | None]] = {}
     last_parent: dict[int, int] = {}
-    for chunk in _chunks(unit_ids):
+    for chunk in chunks(unit_ids):
         rows = Unit.objects.filter(valid_to__lte=today, pk__in=chunk)
         closed.update(
             (pk, (s, e)) for pk, s, e in rows.values_list("id", "successor_id", "valid_to")
@@ -124,7 +117,7 @@ def followed_below(unit: Unit, today: dt.date) -> list[int]:
     places = places_cached(today)
     under: set[int] = set()
     wanted = {p for p in places.values() if p is not None}
-    for chunk in _chunks(wanted):
+    for chunk in chunks(wanted):
         under.update(
             UnitClosure.objects.filter(
                 active_on_q(today), ancestor=unit, descendant_id__in=chunk

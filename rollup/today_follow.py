@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connection
 from django.utils import timezone
 
+from lib.sql import chunks
 from reports.models import Report
 from unions.models import UnitClosure, active_on_q
 
@@ -36,14 +37,7 @@ from .today_kept import today_lock, today_rebuild, today_state
 from .totals import closure_mark, totals_lock
 from .totals_follow import Key, Own, Place, Sums, reports_own, upsert
 
-CHUNK = 2000
 UNTRUSTED = -1  # a closure mark no closure has: the sums wait for a rebuild
-
-
-def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
-    ordered = sorted(set(ids))
-    for start in range(0, len(ordered), CHUNK):
-        yield ordered[start : start + CHUNK]
 
 
 def _run(selects: list[today_sql.Sql], into: dict[Key, Sums], sign: int) -> None:
@@ -58,14 +52,14 @@ def _run(selects: list[today_sql.Sql], into: dict[Key, Sums], sign: int) -> None
 
 def expected_sums(day: dt.date, unit_ids: Iterable[int], into: dict[Key, Sums], sign: int) -> None:
     """Adds (sign +1) or takes (−1) the units' expected reports along the tree of `day`."""
-    for chunk in _chunks(unit_ids):
+    for chunk in chunks(unit_ids):
         _run([today_sql.expected_rows(day, ids_in("a.unit_id", chunk))], into, sign)
 
 
 def above_on(day: dt.date, places: Iterable[int | None]) -> dict[int, list[int]]:
     """The units above (and including) each place on `day` (one query per 2,000 places)."""
     above: dict[int, list[int]] = defaultdict(list)
-    for chunk in _chunks(p for p in places if p is not None):
+    for chunk in chunks(p for p in places if p is not None):
         rows = UnitClosure.objects.filter(active_on_q(day), descendant_id__in=chunk)
         for descendant, ancestor in rows.values_list("descendant_id", "ancestor_id"):
             above[descendant].append(ancestor)
@@ -187,7 +181,7 @@ def today_follow_closure(unit_ids: frozenset[int] | None) -> Callable[[], None] 
 
 def _in_force(unit_ids: Iterable[int]) -> list[int]:
     found: list[int] = []
-    for chunk in _chunks(unit_ids):
+    for chunk in chunks(unit_ids):
         found += Report.objects.filter(in_force=True, unit_id__in=chunk).values_list(
             "pk", flat=True
         )

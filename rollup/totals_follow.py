@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
 from django.db import connection
 from django.db.models import Q
 
+from lib.sql import chunks
 from reports.models import Report, Value, ValueState
 from targets.models import Frequency, Indicator
 from unions.models import UnitClosure
@@ -30,13 +31,6 @@ Key = tuple[int, int, str, int]  # ancestor, period, kind, item
 Sums = list[int]  # numbers, blanks, not_applicable, total, denominator
 Own = dict[tuple[str, int], Sums]  # (kind, item): what some reports add to each unit above
 Place = tuple[int, int, dt.date]  # unit, period, cut-off: the reports there share ancestors
-CHUNK = 2000  # ids per IN (...) list
-
-
-def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
-    ordered = sorted(set(ids))
-    for start in range(0, len(ordered), CHUNK):
-        yield ordered[start : start + CHUNK]
 
 
 Cell = tuple[str, int | None]  # a value's state and number
@@ -47,7 +41,7 @@ def _reports_read(report_ids: Iterable[int]) -> tuple[list[ReportRow], dict[int,
     """The reports and their values by field (two queries per 2,000 reports)."""
     reports: list[ReportRow] = []
     values: dict[int, dict[int, Cell]] = defaultdict(dict)
-    for chunk in _chunks(report_ids):
+    for chunk in chunks(report_ids):
         reports += Report.objects.filter(pk__in=chunk).values_list(
             "pk", "unit_id", "period_id", "period__cutoff", "period__quarter"
         )
@@ -126,7 +120,7 @@ def _closure_rows(
     """The closure rows above the units (only those in force some day of [first, last] when
     given): one query for up to 2,000 units."""
     rows: ClosureRows = defaultdict(list)
-    for chunk in _chunks(unit_ids):
+    for chunk in chunks(unit_ids):
         query = UnitClosure.objects.filter(descendant_id__in=chunk)
         if first is not None:
             query = query.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=first))
@@ -200,7 +194,7 @@ def upsert(delta: dict[Key, Sums], model: type[RollupTotal | TodayTotal] = Rollu
         )
     if any(min(sums[:3]) < 0 for sums in delta.values()):  # only a removal can empty a row
         ancestors = {key[0] for key in delta}
-        for chunk in _chunks(ancestors):
+        for chunk in chunks(ancestors):
             model.objects.filter(
                 ancestor_id__in=chunk,
                 period_id__in={key[1] for key in delta},
@@ -278,7 +272,7 @@ def _moved(unit_ids: frozenset[int], old_rows: ClosureRows) -> dict[Key, Sums]:
     """What the units' in-force reports move: taken from the units that were above them (along
     `old_rows`), added to the units above them now."""
     report_ids: list[int] = []
-    for chunk in _chunks(unit_ids):
+    for chunk in chunks(unit_ids):
         report_ids += Report.objects.filter(in_force=True, unit_id__in=chunk).values_list(
             "pk", flat=True
         )
