@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import load_workbook
@@ -80,6 +81,12 @@ class Upload(Protocol):
     size: int | None
 
     def read(self, size: int = -1) -> bytes: ...
+
+
+def grouped(number: int) -> str:
+    """A limit as the reader's language writes it (24.500 in Vietnamese), from Django's locale
+    formats as `lib.formats` does (this layer does not import lib)."""
+    return number_format(number, use_l10n=True, force_grouping=True)
 
 
 def problems_listed(problems: Sequence[str], limit: int = MAX_PROBLEMS) -> list[str]:
@@ -190,7 +197,7 @@ def _limited(rows: Iterable[Row]) -> list[Row]:
             raise FileRefused(
                 [
                     _("The file has more than %(rows)s rows; split it into smaller files.")
-                    % {"rows": f"{MAX_ROWS:,}".replace(",", ".")}
+                    % {"rows": grouped(MAX_ROWS)}
                 ]
             )
         problems += [
@@ -199,7 +206,7 @@ def _limited(rows: Iterable[Row]) -> list[Row]:
                 _("the cell in column %(column)s is longer than %(limit)s characters.")
                 % {
                     "column": _column_letter(cell.column),
-                    "limit": f"{MAX_CELL_CHARS:,}".replace(",", "."),
+                    "limit": grouped(MAX_CELL_CHARS),
                 },
             )
             for cell in row.cells

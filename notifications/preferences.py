@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from accounts.models import User
 
 from .models import Preference
@@ -23,3 +25,14 @@ def preference_fields(account: User) -> list[str]:
     if account.is_reporter:
         return ["returned", "approved", "reopened", "reminder"]
     return []
+
+
+@transaction.atomic
+def preferences_set(account: User, ticked: set[str]) -> Preference:
+    """Saves the account's choices among those that concern it: a ticked one is on, the others
+    off; choices that do not concern it keep their value."""
+    preference = preference_for(account)
+    for name in preference_fields(account):
+        setattr(preference, name, name in ticked)
+    preference.save()
+    return preference

@@ -17,20 +17,15 @@ from accounts.access import office_staff, user_of
 from reports.models import ReportingPeriod
 from unions.models import Unit
 
-from .preferences import CHOICES, preference_fields, preference_for
+from .preferences import CHOICES, preferences_set
 from .services import notify_remind, outbox_send
 
 
 @login_required
 @require_POST
 def preferences_save(request: HttpRequest) -> HttpResponse:
-    account = user_of(request)
-    preference = preference_for(account)
-    shown = preference_fields(account)
-    for name in CHOICES:
-        if name in shown:
-            setattr(preference, name, request.POST.get(name) == "on")
-    preference.save()
+    ticked = {name for name in CHOICES if request.POST.get(name) == "on"}
+    preferences_set(user_of(request), ticked)
     messages.success(request, _("Your email choices are saved."))
     return redirect("accounts:me")
 

@@ -6,7 +6,10 @@ what (`audit.recording`); a checked programme that is edited again goes back to 
 
 from __future__ import annotations
 
-from django.db import transaction
+from typing import Any
+
+from django.db import models, transaction
+from django.forms import ModelForm
 
 from .models import Programme, ProgrammeStatus, Target
 
@@ -26,6 +29,31 @@ def draft_touched(programme: Programme) -> None:
     if programme.status == ProgrammeStatus.CHECKED:
         programme.status = ProgrammeStatus.DRAFT
         programme.save(update_fields=["status"])
+
+
+@transaction.atomic
+def draft_save(form: ModelForm[Any], programme: Programme | None = None) -> Any:
+    """Saves a checked form of the programme screens (the programme itself when `programme` is
+    None, else one of its parts) and sends a checked programme back to draft, with the audit
+    entries of both, in one transaction."""
+    saved = form.save()
+    draft_touched(programme if programme is not None else saved)
+    return saved
+
+
+@transaction.atomic
+def shared_save(form: ModelForm[Any]) -> Any:
+    """Saves a checked form of a shared definition (a data field, a registry count) with its
+    audit entry in one transaction; no programme's status changes."""
+    return form.save()
+
+
+@transaction.atomic
+def draft_part_delete(part: models.Model, programme: Programme) -> None:
+    """Deletes a task group, indicator or target of a draft (audited) and sends a checked
+    programme back to draft, in one transaction."""
+    part.delete()
+    draft_touched(programme)
 
 
 @transaction.atomic

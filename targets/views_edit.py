@@ -1,6 +1,7 @@
 """The programme screens of office staff and administrators: create, copy, edit a draft, check,
 publish, close. Every view checks access first (`unions.access.require_office`); every write
-goes through a model save or a service, so the audit log keeps the history."""
+goes through a service of `editing`, `publishing` or `importing`, in one transaction with its
+audit entries."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from unions.access import require_office
 
 from . import forms as f
 from .definition import definition_filename, definition_write
-from .editing import draft_touched, may_edit, programme_copy
+from .editing import draft_part_delete, draft_save, may_edit, programme_copy, shared_save
 from .importing import definition_save
 from .models import Indicator, Programme, RegistryCount, Target, TaskGroup
 from .programmes import quarter_days, quarter_of
@@ -62,7 +63,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
     require_office(user_of(request))
     form = f.ProgrammeForm(_data(request))
     if request.method == "POST" and form.is_valid():
-        programme = form.save()
+        programme = draft_save(form)
         messages.success(request, _("Draft %(number)s created.") % {"number": programme.number})
         return redirect("targets:programme_detail", programme.code)
     return _page(request, form, _("New programme"), None)
@@ -93,7 +94,7 @@ def programme_edit(request: HttpRequest, code: str) -> HttpResponse:
     _refuse_unless_editable(programme, "programme")
     form = f.ProgrammeForm(_data(request), instance=programme)
     if request.method == "POST" and form.is_valid():
-        draft_touched(form.save())
+        draft_save(form)
         messages.success(request, _("Saved."))
         return redirect("targets:programme_detail", form.instance.code)
     return _page(request, form, _("Edit %(number)s") % {"number": programme.number}, programme)
@@ -114,8 +115,7 @@ def part_edit(request: HttpRequest, code: str, part: str, pk: int | None = None)
     initial = {"indicator": request.GET.get("indicator")} if part == "target" else None
     form = form_class(_data(request), instance=instance, initial=initial, programme=programme)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        draft_touched(programme)
+        draft_save(form, programme)
         messages.success(request, _("Saved."))
         return redirect("targets:programme_detail", programme.code)
     return _page(request, form, str(TITLES[part]), programme)
@@ -128,8 +128,7 @@ def part_delete(request: HttpRequest, code: str, part: str, pk: int) -> HttpResp
     if part not in PARTS or not programme.is_editable:
         raise Http404
     model, _form, owner = PARTS[part]
-    get_object_or_404(model, pk=pk, **{owner: programme}).delete()
-    draft_touched(programme)
+    draft_part_delete(get_object_or_404(model, pk=pk, **{owner: programme}), programme)
     messages.success(request, _("Deleted."))
     return redirect("targets:programme_detail", programme.code)
 
@@ -142,7 +141,7 @@ def field_new(request: HttpRequest, code: str) -> HttpResponse:
     _refuse_unless_editable(programme, "field")
     form = f.FieldForm(_data(request))
     if request.method == "POST" and form.is_valid():
-        field = form.save()
+        field = shared_save(form)
         messages.success(request, _("Data field %(code)s created.") % {"code": field.code})
         return redirect("targets:programme_detail", programme.code)
     return _page(request, form, _("New data field"), programme)
@@ -165,7 +164,7 @@ def registry_count_edit(request: HttpRequest, pk: int | None = None) -> HttpResp
     form = f.RegistryCountForm(_data(request), instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            count = form.save()
+            count = shared_save(form)
         except ValidationError as refused:  # relied on since the form was checked
             form.add_error(None, refused)
         else:
