@@ -96,7 +96,13 @@ def office_staff(request: HttpRequest) -> bool:
     return user_of(request).is_office
 
 
+def includes_provisional(user: User) -> bool:
+    """Whether the account may add submitted, not yet approved reports to the figures (office
+    staff and administrators), on a page or through the API."""
+    return user.is_office
+
+
 def may_include_provisional(request: HttpRequest) -> bool:
-    """Whether the caller may add submitted, not yet approved reports to the figures (office
-    staff and administrators): the others are not offered the choice."""
-    return user_of(request).is_office
+    """Whether the caller of a page may add provisional figures: the others are not offered
+    the choice."""
+    return includes_provisional(user_of(request))

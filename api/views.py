@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import P, PathEx, QueryEx
 
+from accounts.access import includes_provisional
 from rollup.engine import PeriodSpec, progress
 from rollup.freshness import figures_as_of
 from targets.models import Indicator, Programme, Target
@@ -149,7 +150,7 @@ def progress_view(
     ] = None,
 ) -> dict[str, Any]:
     user = _caller(request)
-    if include and not user.is_office:
+    if include and not includes_provisional(user):
         raise PermissionDenied(_("Only provincial office staff may include provisional data."))
     found = _programme(programme)
     spec = _period(period, found)
