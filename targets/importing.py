@@ -28,6 +28,7 @@ from .models import (
     RegistryCount,
     registry_count_relied_on,
 )
+from .publishing import programme_check
 
 
 class ImportRefused(FileRefused):
@@ -192,9 +193,21 @@ def definition_save(data: bytes, *, dry_run: bool = False) -> Programme:
     """Creates the file's programme as a new draft, with its groups, fields, task groups,
     indicators and targets. Raises FileRefused (ImportRefused) with every problem, and saves
     nothing, when the file has any; with `dry_run` it saves nothing in any case."""
+    return _imported(data, dry_run=dry_run)[0]
+
+
+def definition_try(data: bytes) -> list[str]:
+    """A dry run: ImportRefused with every problem of the file, else the problems the
+    programme's check would list once it is imported (a draft may have them; it cannot be
+    published until they are gone). Nothing is saved."""
+    return _imported(data, dry_run=True)[1]
+
+
+def _imported(data: bytes, *, dry_run: bool) -> tuple[Programme, list[str]]:
     parsed = d.definition_read(data)
     if parsed.problems:
         raise ImportRefused(parsed.problems)
+    checked: list[str] = []
     with transaction.atomic():
         programme = _programme(parsed)
         for line, values in parsed.sheets[d.FIELD_GROUPS]:
@@ -210,6 +223,8 @@ def definition_save(data: bytes, *, dry_run: bool = False) -> Programme:
             transaction.set_rollback(True)
             raise ImportRefused(parsed.problems)
         if dry_run:
+            assert programme is not None
+            checked = programme_check(programme)
             transaction.set_rollback(True)
     assert programme is not None
-    return programme
+    return programme, checked

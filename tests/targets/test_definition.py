@@ -129,6 +129,38 @@ def test_the_command_checks_with_dry_run_and_loads(programme, tmp_path):
     assert not Programme.objects.filter(code="x2").exists()
 
 
+def test_a_dry_run_says_what_the_check_will_list_and_an_existing_code_is_not_loaded_again(
+    programme, tmp_path, client, office_user
+):
+    """A file that imports but whose draft the check would refuse (a percentage target of
+    160) says so before anything is saved, on the command line and on the screen; a file whose
+    code exists already is not read again, and the command says so instead of 'loaded'."""
+    from io import StringIO
+
+    over = tmp_path / "over.xlsx"
+    over.write_bytes(edited(PROGRAMME_2.read_bytes(), {"Mức cần đạt": {"D2": 160}}))
+    before = counts()
+    out = StringIO()
+    with translation.override("vi"):
+        call_command("load_programme", str(over), "--dry-run", stdout=out)
+    assert "The file is sound; nothing was saved." in out.getvalue()
+    assert "the check will list: Chỉ tiêu C01: mức cần đạt 160" in out.getvalue()
+    assert counts() == before
+
+    client.force_login(office_user)
+    client.cookies["django_language"] = "vi"
+    upload = io.BytesIO(over.read_bytes())
+    upload.name = "over.xlsx"
+    page = client.post("/programmes/import/", {"file": upload, "dry_run": "on"}, follow=True).text
+    assert "mức cần đạt 160 nằm ngoài khoảng cho phép" in page and counts() == before
+
+    call_command("load_programme", str(PROGRAMME_2), stdout=StringIO())
+    again = StringIO()
+    call_command("load_programme", str(over), "--dry-run", stdout=again)
+    assert "exists already; the file was not loaded again" in again.getvalue()
+    assert "sound" not in again.getvalue()
+
+
 def test_import_and_export_screens(client, office_user, programme):
     client.force_login(office_user)
     client.cookies["django_language"] = "vi"

@@ -4,8 +4,10 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from fileread.reader import FileRefused
-from targets.services import PROGRAMME_03_FILE, programme_load
+from fileread.reader import FileRefused, path_bytes
+from targets.importing import definition_try
+from targets.models import Programme
+from targets.services import PROGRAMME_03_FILE, programme_code_in, programme_load
 
 
 class Command(BaseCommand):
@@ -25,13 +27,27 @@ class Command(BaseCommand):
         path = Path(options["file"]) if options["file"] else PROGRAMME_03_FILE
         shipped = path.resolve() == PROGRAMME_03_FILE
         try:
-            programme = programme_load(path, publish=shipped, dry_run=options["dry_run"])
+            data = path_bytes(path)
+            existing = Programme.objects.filter(code=programme_code_in(data) or "").first()
+            if existing is None and options["dry_run"]:
+                self._tried(definition_try(data))
+                return
+            programme = existing or programme_load(path, publish=shipped)
         except FileRefused as refused:
             raise CommandError("\n".join(refused.messages)) from None
-        count = programme.indicators.count() if programme.pk else 0
-        if options["dry_run"]:
-            self.stdout.write(f"{programme.number}: the file is sound; nothing was saved.")
-            return
-        self.stdout.write(self.style.SUCCESS(f"{programme.number}: {count} indicators loaded."))
-        # The roll-up sits above this app: it is asked by name, not imported.
-        call_command("rebuild_totals", "--if-missing", stdout=self.stdout)
+        if existing is not None:
+            self.stdout.write(
+                f"{existing.number}: a programme with the code {existing.code} exists already; "
+                "the file was not loaded again."
+            )
+        else:
+            count = programme.indicators.count()
+            self.stdout.write(self.style.SUCCESS(f"{programme.number}: {count} indicators loaded."))
+        if not options["dry_run"]:
+            # The roll-up sits above this app: it is asked by name, not imported.
+            call_command("rebuild_totals", "--if-missing", stdout=self.stdout)
+
+    def _tried(self, checked: list[str]) -> None:
+        self.stdout.write("The file is sound; nothing was saved.")
+        for problem in checked:
+            self.stdout.write(f"Once imported, the check will list: {problem}")
