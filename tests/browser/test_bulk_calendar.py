@@ -109,3 +109,27 @@ def test_office_sets_two_due_dates_and_ends_three_assignments(
     assert "D2: phân công đã kéo dài đến Quý 2/2026." in page.inner_text("main")
     _shoot(page, screenshot_dir, "bulk-refused-390.png")
     context.close()
+
+
+def test_select_all_ticks_every_unit_shown_and_only_with_script(
+    browser, live_server, small_tree, programme, office_user
+):
+    """Ending the assignments of a hundred units is one tick, not a hundred: the toggle ticks
+    and clears every unit the (filtered) list shows; without script it is not offered."""
+    assignments_apply_proposal()
+    context, page = _vi(browser, live_server, 390)
+    login(page, live_server, "office")
+    page.goto(f"{live_server.url}/reports/assignments/bulk/")
+    boxes = page.locator("input[name='units']")
+    assert boxes.count() >= 3
+    page.check("#select-all-units")
+    assert all(boxes.nth(i).is_checked() for i in range(boxes.count()))
+    page.uncheck("#select-all-units")
+    assert not any(boxes.nth(i).is_checked() for i in range(boxes.count()))
+    context.close()
+    bare = browser.new_context(java_script_enabled=False)
+    page = bare.new_page()
+    login(page, live_server, "office")
+    page.goto(f"{live_server.url}/reports/assignments/bulk/")
+    assert not page.locator("#select-all-units").is_visible()
+    bare.close()
