@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from targets.models import Display, Field, Indicator, RegistryCount, TaskGroup
+from targets.models import Display, Field, Indicator, Programme, RegistryCount, TaskGroup
 from targets.programmes import fields_in_force, programmes_in_force, task_groups_of
 
 from .models import Report, ReportingPeriod, ValueState
@@ -66,9 +66,13 @@ def report_task_groups(period: ReportingPeriod) -> list[TaskGroup]:
     return task_groups_of(programmes_in_force(period.year, period.quarter))
 
 
-def indicator_pairs(period: ReportingPeriod) -> list[tuple[str, str]]:
+def indicator_pairs(
+    period: ReportingPeriod, programmes: list[Programme] | None = None
+) -> list[tuple[str, str]]:
+    """`programmes`: those in force in the quarter, when the caller has read them."""
     # A ratio per CĐCS (A08) may exceed its denominator; only shares are bounded by it.
-    programmes = programmes_in_force(period.year, period.quarter)
+    if programmes is None:
+        programmes = programmes_in_force(period.year, period.quarter)
     rows = Indicator.objects.filter(
         programme__in=programmes, denominator__isnull=False, display=Display.PERCENT
     )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from lib import formats
 from targets.models import Field, RegistryCount, TaskGroup, TimeKind, field_groups
-from targets.programmes import covers, programmes_shown
+from targets.programmes import covers, programmes_in_force, programmes_shown, task_groups_of
 from unions.models import UnitKind
 
 from .findings import Checks, checks_of, previous_quarter
@@ -30,7 +30,7 @@ from .models import (
 )
 from .numbers import Entry, grouped
 from .registry import registry_counts
-from .services import indicator_pairs, previous_report, report_fields, report_task_groups
+from .services import indicator_pairs, previous_report, report_fields
 
 
 def is_province_report(report: Report) -> bool:
@@ -88,10 +88,11 @@ class FormShape:
 
 def form_shape(report: Report) -> FormShape:
     period = report.period
+    programmes = programmes_in_force(period.year, period.quarter)
     return FormShape(
         fields=report_fields(period, province=is_province_report(report)),
-        task_groups=report_task_groups(period),
-        pairs=indicator_pairs(period),
+        task_groups=task_groups_of(programmes),
+        pairs=indicator_pairs(period, programmes),
     )
 
 
