@@ -151,8 +151,11 @@ def previous_quarter(
     return PreviousQuarter(entries, same_year=prev.period.year == report.period.year)
 
 
-def report_checks(report: Report, fields: list[Field] | None = None) -> Checks:
-    """`fields`: the report's (`report_fields`), when the caller has them."""
+def report_checks(
+    report: Report, fields: list[Field] | None = None, programmes: list[Programme] | None = None
+) -> Checks:
+    """`fields`: the report's (`report_fields`), and `programmes` those in force in its
+    quarter, when the caller has them."""
     if fields is None:
         fields = report_fields(report.period, province=is_province_report(report))
     known = list(RegistryCount.objects.all())
@@ -163,7 +166,7 @@ def report_checks(report: Report, fields: list[Field] | None = None) -> Checks:
         known,
         registry_counts(report.unit, report.period.cutoff, known),
         previous_quarter(report, prev, report_entries(prev) if prev else {}),
-        indicator_pairs(report.period),
+        indicator_pairs(report.period, programmes),
     )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from targets.programmes import programmes_in_force, task_groups_of
 from unions.models import Unit
 
 from .findings import (
@@ -176,8 +177,10 @@ def report_save_checked(
     _require_editable(report)
     rows = {v.field.code: v for v in report.values.select_related("field")}
     current = {code: Entry(v.state, v.number) for code, v in rows.items()}
-    asked = report_fields(report.period, province=is_province_report(report))
-    findings = report_checks(report, asked).check({**current, **data.values})
+    period = report.period
+    programmes = programmes_in_force(period.year, period.quarter)  # once, for pairs and groups
+    asked = report_fields(period, province=is_province_report(report))
+    findings = report_checks(report, asked, programmes).check({**current, **data.values})
     for code in sorted(set(data.values) - {f.code for f in asked}):
         findings.error(
             code,
@@ -189,7 +192,7 @@ def report_save_checked(
     if not findings.ok:
         raise ReportInvalid(findings)
     changes = write_values(report, rows, current, data, findings)
-    changes += write_narratives(report, data.narratives)
+    changes += write_narratives(report, data.narratives, task_groups_of(programmes))
     _bump(report, actor)
     _event(report, actor, action, reason=reason, changes=changes)
     confirmed = {code for code, v in rows.items() if v.warning_confirmed}

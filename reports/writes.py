@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from targets.models import Field
+from targets.models import Field, TaskGroup
 
-from .findings import report_task_groups
 from .models import Narrative, Report, Value, ValueState
 from .numbers import Entry
 from .validation import Findings
@@ -62,9 +61,10 @@ def write_values(
 
 
 def write_narratives(
-    report: Report, texts: dict[str, tuple[str, str, str]]
+    report: Report, texts: dict[str, tuple[str, str, str]], task_groups: list[TaskGroup]
 ) -> list[dict[str, str]]:
-    groups = {g.key: g for g in report_task_groups(report.period)}
+    """`task_groups`: those of the report's quarter (`report_task_groups`)."""
+    groups = {g.key: g for g in task_groups}
     key_of = {g.pk: key for key, g in groups.items()}
     existing = {key_of.get(n.task_group_id): n for n in report.narratives.all()}
     changes = []
