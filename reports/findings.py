@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from targets.models import Display, Field, Indicator, RegistryCount, TaskGroup
+from targets.models import Display, Field, Indicator, Programme, RegistryCount, TaskGroup
 from targets.programmes import fields_in_force, programmes_in_force, task_groups_of
 
 from .models import Report, ReportingPeriod, ValueState
@@ -66,9 +66,13 @@ def report_task_groups(period: ReportingPeriod) -> list[TaskGroup]:
     return task_groups_of(programmes_in_force(period.year, period.quarter))
 
 
-def indicator_pairs(period: ReportingPeriod) -> list[tuple[str, str]]:
+def indicator_pairs(
+    period: ReportingPeriod, programmes: list[Programme] | None = None
+) -> list[tuple[str, str]]:
+    """`programmes`: those in force in the quarter, when the caller has read them."""
     # A ratio per CĐCS (A08) may exceed its denominator; only shares are bounded by it.
-    programmes = programmes_in_force(period.year, period.quarter)
+    if programmes is None:
+        programmes = programmes_in_force(period.year, period.quarter)
     rows = Indicator.objects.filter(
         programme__in=programmes, denominator__isnull=False, display=Display.PERCENT
     )
@@ -91,28 +95,83 @@ def previous_report(report: Report) -> Report | None:
         period__year=year,
         period__quarter=quarter,
     )
+    candidates = candidates.select_related("period")
     return candidates.filter(in_force=True).first() or candidates.filter(is_latest=True).first()
 
 
-def report_findings(report: Report, values: Mapping[str, Entry]) -> Findings:
-    fields = report_fields(report.period, province=is_province_report(report))
-    known = list(RegistryCount.objects.all())
+@dataclass(frozen=True)
+class Checks:
+    """What a report's values are checked against, read once: the rules of the fields it asks
+    for, the programme's pairs, the previous quarter and the registry's counts. `check` is
+    `report_check` over them, for as many sets of values as a request needs."""
+
+    rules: dict[str, FieldRule]
+    pairs: list[tuple[str, str]]
+    previous: PreviousQuarter | None
+    grassroots: int | None
+    counts: dict[str, int]
+
+    def check(self, values: Mapping[str, Entry]) -> Findings:
+        return report_check(
+            self.rules,
+            values,
+            pairs=self.pairs,
+            previous=self.previous,
+            grassroots_in_subtree=self.grassroots,
+            registry=self.counts,
+        )
+
+
+def checks_of(
+    report: Report,
+    fields: list[Field],
+    known: list[RegistryCount],
+    counts: dict[str, int],
+    previous: PreviousQuarter | None,
+    pairs: list[tuple[str, str]],
+) -> Checks:
+    """The checks of `report` from what the caller has read already (the form reads the same
+    for what it shows)."""
     labels = {c.code: c.label for c in known}
-    rules = {f.code: _rule(f, labels) for f in fields}
-    prev = previous_report(report)
-    counts = registry_counts(report.unit, report.period.cutoff, known)
-    return report_check(
-        rules,
-        values,
-        pairs=indicator_pairs(report.period),
-        previous=(
-            PreviousQuarter(report_entries(prev), same_year=prev.period.year == report.period.year)
-            if prev
-            else None
-        ),
-        grassroots_in_subtree=None if is_province_report(report) else counts.get("grassroots_all"),
-        registry=counts,
+    return Checks(
+        rules={f.code: _rule(f, labels) for f in fields},
+        pairs=pairs,
+        previous=previous,
+        grassroots=None if is_province_report(report) else counts.get("grassroots_all"),
+        counts=counts,
     )
+
+
+def previous_quarter(
+    report: Report, prev: Report | None, entries: Mapping[str, Entry]
+) -> PreviousQuarter | None:
+    """`prev` (`previous_report`) and its values as the checks compare with them."""
+    if prev is None:
+        return None
+    return PreviousQuarter(entries, same_year=prev.period.year == report.period.year)
+
+
+def report_checks(
+    report: Report, fields: list[Field] | None = None, programmes: list[Programme] | None = None
+) -> Checks:
+    """`fields`: the report's (`report_fields`), and `programmes` those in force in its
+    quarter, when the caller has them."""
+    if fields is None:
+        fields = report_fields(report.period, province=is_province_report(report))
+    known = list(RegistryCount.objects.all())
+    prev = previous_report(report)
+    return checks_of(
+        report,
+        fields,
+        known,
+        registry_counts(report.unit, report.period.cutoff, known),
+        previous_quarter(report, prev, report_entries(prev) if prev else {}),
+        indicator_pairs(report.period, programmes),
+    )
+
+
+def report_findings(report: Report, values: Mapping[str, Entry]) -> Findings:
+    return report_checks(report).check(values)
 
 
 def _rule(f: Field, labels: dict[str, str]) -> FieldRule:
@@ -136,6 +195,11 @@ def unconfirmed_warnings(report: Report) -> dict[str, str]:
     confirmed = set(
         report.values.filter(warning_confirmed=True).values_list("field__code", flat=True)
     )
+    return unconfirmed(findings, confirmed)
+
+
+def unconfirmed(findings: Findings, confirmed: set[str]) -> dict[str, str]:
+    """The sharp changes among `findings` that are not in `confirmed`."""
     return {code: msg for code, msg in findings.warnings.items() if code not in confirmed}
 
 

@@ -83,10 +83,18 @@ class ReportForm(forms.Form):
         for f in fields:
             self._value_inputs(f)
         self._narrative_inputs(task_groups)
-        # The inputs both this person and someone else changed, awaiting a choice.
+        # The inputs both this person and someone else changed, awaiting a choice: only
+        # they have one (a form of 150 inputs built its choices for every one).
         self.fields["clashes"] = forms.CharField(
             required=False, max_length=20000, widget=widgets.HiddenInput
         )
+        for key in self.clash_keys:
+            self.fields[f"pick_{key}"] = forms.ChoiceField(
+                label=_("Keep which?"),
+                required=False,
+                choices=[("mine", _("Mine")), ("theirs", _("Theirs"))],
+                widget=forms.RadioSelect,
+            )
 
     def _value_inputs(self, f: Field) -> None:
         """A field's value, "not applicable", the confirmation of a sharp change, the reason
@@ -126,15 +134,10 @@ class ReportForm(forms.Form):
                 self._merge_inputs(name)
 
     def _merge_inputs(self, key: str) -> None:
-        """What the person started from (`o_`), and their choice when both changed it."""
+        """What the person started from (`o_`); their choice when both changed it is added
+        for the clashes only."""
         self.fields[f"o_{key}"] = forms.CharField(
             required=False, max_length=10000, strip=False, initial="", widget=widgets.HiddenInput
-        )
-        self.fields[f"pick_{key}"] = forms.ChoiceField(
-            label=_("Keep which?"),
-            required=False,
-            choices=[("mine", _("Mine")), ("theirs", _("Theirs"))],
-            widget=forms.RadioSelect,
         )
 
     @staticmethod
@@ -183,8 +186,9 @@ class ReportForm(forms.Form):
 
     @property
     def clash_keys(self) -> list[str]:
+        """The inputs the form names as clashes that it has (a value's or a narrative's)."""
         raw = self.data.get("clashes", "") if self.is_bound else self.initial.get("clashes", "")
-        return [key for key in str(raw or "").split(",") if f"pick_{key}" in self.fields]
+        return [key for key in str(raw or "").split(",") if f"o_{key}" in self.fields]
 
     def _apply_choices(self, cleaned: dict[str, Any]) -> None:
         """Where both people changed an input, the person's explicit choice: theirs is what

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from lib import formats
 from targets.models import Field, RegistryCount, TaskGroup, TimeKind, field_groups
-from targets.programmes import covers, programmes_shown
+from targets.programmes import covers, programmes_in_force, programmes_shown, task_groups_of
 from unions.models import UnitKind
 
+from .findings import Checks, checks_of, previous_quarter
 from .models import (
     Assignment,
     EventAction,
@@ -29,7 +30,7 @@ from .models import (
 )
 from .numbers import Entry, grouped
 from .registry import registry_counts
-from .services import indicator_pairs, previous_report, report_fields, report_task_groups
+from .services import indicator_pairs, previous_report, report_fields
 
 
 def is_province_report(report: Report) -> bool:
@@ -75,6 +76,26 @@ class FieldSection:
     rows: list[FieldRow] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class FormShape:
+    """The inputs of a report's form: its fields, task groups and the programme's pairs (all a
+    save needs; `FormContext` adds what the form shows)."""
+
+    fields: list[Field]
+    task_groups: list[TaskGroup]
+    pairs: list[tuple[str, str]]
+
+
+def form_shape(report: Report) -> FormShape:
+    period = report.period
+    programmes = programmes_in_force(period.year, period.quarter)
+    return FormShape(
+        fields=report_fields(period, province=is_province_report(report)),
+        task_groups=task_groups_of(programmes),
+        pairs=indicator_pairs(period, programmes),
+    )
+
+
 @dataclass
 class FormContext:
     """Everything the form shows beside the inputs."""
@@ -86,6 +107,7 @@ class FormContext:
     confirmed: set[str]
     narratives: dict[str, Narrative]
     previous: Report | None
+    checks: Checks  # of the report's values, from the same reads as what the form shows
     pairs: list[tuple[str, str]] = field(default_factory=list)
     reasons: dict[str, str] = field(default_factory=dict)  # why a blank is not reported
 
@@ -99,9 +121,10 @@ class FormContext:
         return initial
 
 
-def report_form_context(report: Report) -> FormContext:
+def report_form_context(report: Report, shape: FormShape | None = None) -> FormContext:
+    """`shape`: the form's (`form_shape`), when the caller has it."""
     period = report.period
-    fields = report_fields(period, province=is_province_report(report))
+    shape = shape or form_shape(report)
     previous = previous_report(report)
     before = entries_of(previous)
     known = list(RegistryCount.objects.all())
@@ -113,14 +136,13 @@ def report_form_context(report: Report) -> FormContext:
     kinds = field_groups()
     sections = [FieldSection(g.label) for g in kinds]
     by_group = dict(zip([g.code for g in kinds], sections, strict=True))
-    for f in fields:
+    for f in shape.fields:
         by_group[f.group].rows.append(_row(f, report, before, counts, labels))
-    groups = report_task_groups(period)
-    key_of = {g.pk: g.key for g in groups}
+    key_of = {g.pk: g.key for g in shape.task_groups}
     return FormContext(
-        fields=fields,
+        fields=shape.fields,
         sections=[s for s in sections if s.rows],
-        task_groups=groups,
+        task_groups=shape.task_groups,
         current={code: Entry(state, number) for code, state, number, _c, _r in values},
         confirmed={code for code, _s, _n, confirmed, _r in values if confirmed},
         reasons={code: reason for code, _s, _n, _c, reason in values if reason},
@@ -128,7 +150,15 @@ def report_form_context(report: Report) -> FormContext:
             key_of[n.task_group_id]: n for n in report.narratives.all() if n.task_group_id in key_of
         },
         previous=previous,
-        pairs=indicator_pairs(period),
+        checks=checks_of(
+            report,
+            shape.fields,
+            known,
+            counts,
+            previous_quarter(report, previous, before),
+            shape.pairs,
+        ),
+        pairs=shape.pairs,
     )
 
 

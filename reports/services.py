@@ -6,7 +6,7 @@ user started from (optimistic locking), validates, writes, and appends a ReportE
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from targets.models import Field
+from targets.programmes import programmes_in_force, task_groups_of
 from unions.models import Unit
 
 from .findings import (
@@ -23,11 +23,13 @@ from .findings import (
     is_province_report,
     previous_report,
     report_blanks,
+    report_checks,
     report_diff,
     report_entries,
     report_fields,
     report_findings,
     report_task_groups,
+    unconfirmed,
     unconfirmed_warnings,
     unreported_rest,
 )
@@ -51,16 +53,7 @@ from .refusals import (
     StaleVersion,
     WorkflowError,
 )
-from .validation import Findings
-
-
-@dataclass
-class ReportInput:
-    values: dict[str, Entry] = field(default_factory=dict)
-    narratives: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    confirmed_warnings: set[str] = field(default_factory=set)
-    # Why a field left blank is not reported (field code → reason); ignored for other values.
-    not_reported: dict[str, str] = field(default_factory=dict)
+from .writes import ReportInput, write_narratives, write_values
 
 
 def _lock(report: Report) -> Report:
@@ -144,7 +137,6 @@ def _require_editable(report: Report) -> None:
         )
 
 
-@transaction.atomic
 def report_save(
     report: Report,
     data: ReportInput,
@@ -154,16 +146,42 @@ def report_save(
     action: str = EventAction.SAVE,
     reason: str = "",
 ) -> Report:
-    """Writes values and narratives of a draft or returned report; all or nothing. `reason`
-    goes on the event, written once with it."""
+    """Writes values and narratives of a draft or returned report; all or nothing (in
+    `report_save_checked`'s transaction). `reason` goes on the event, written once with it."""
+    return report_save_checked(
+        report, data, version=version, actor=actor, action=action, reason=reason
+    ).report
+
+
+@dataclass(frozen=True)
+class Saved:
+    report: Report
+    # The sharp changes of the saved values not confirmed (`unconfirmed_warnings` after it).
+    pending: dict[str, str]
+
+
+@transaction.atomic
+def report_save_checked(
+    report: Report,
+    data: ReportInput,
+    *,
+    version: int,
+    actor: User | None,
+    action: str = EventAction.SAVE,
+    reason: str = "",
+) -> Saved:
+    """`report_save`, telling also which sharp changes the report now holds unconfirmed, from
+    the checks the save made (the form's next step needs them)."""
     report = _lock(report)
     _check_version(report, version)
     _require_editable(report)
-    current = report_entries(report)
-    merged = {**current, **data.values}
-    findings = report_findings(report, merged)
-    asked = {f.code for f in report_fields(report.period, province=is_province_report(report))}
-    for code in sorted(set(data.values) - asked):
+    rows = {v.field.code: v for v in report.values.select_related("field")}
+    current = {code: Entry(v.state, v.number) for code, v in rows.items()}
+    period = report.period
+    programmes = programmes_in_force(period.year, period.quarter)  # once, for pairs and groups
+    asked = report_fields(period, province=is_province_report(report))
+    findings = report_checks(report, asked, programmes).check({**current, **data.values})
+    for code in sorted(set(data.values) - {f.code for f in asked}):
         findings.error(
             code,
             _(
@@ -173,64 +191,12 @@ def report_save(
         )
     if not findings.ok:
         raise ReportInvalid(findings)
-    changes = _write_values(report, current, data, findings)
-    changes += _write_narratives(report, data.narratives)
+    changes = write_values(report, rows, current, data, findings)
+    changes += write_narratives(report, data.narratives, task_groups_of(programmes))
     _bump(report, actor)
     _event(report, actor, action, reason=reason, changes=changes)
-    return report
-
-
-def _write_values(
-    report: Report, current: dict[str, Entry], data: ReportInput, findings: Findings
-) -> list[dict[str, str]]:
-    fields = {f.code: f for f in Field.objects.filter(code__in=data.values)}
-    existing = {v.field.code: v for v in report.values.select_related("field")}
-    changes: list[dict[str, str]] = []
-    for code, entry in data.values.items():
-        old = current.get(code, Entry.blank())
-        value = existing.get(code) or Value(report=report, field=fields[code])
-        confirmed = code in findings.warnings and code in data.confirmed_warnings
-        # A reason given now replaces the one kept; a save that gives none (an Excel upload)
-        # keeps it while the field stays blank.
-        reason = data.not_reported.get(code, value.reason).strip()[:300]
-        reason = reason if entry.state == ValueState.BLANK else ""
-        if (
-            old != entry
-            or value.pk is None
-            or value.warning_confirmed != confirmed
-            or value.reason != reason
-        ):
-            value.state, value.number, value.warning_confirmed, value.reason = (
-                entry.state,
-                entry.number,
-                confirmed,
-                reason,
-            )
-            value.save()
-        if old != entry:
-            changes.append({"field": code, "old": old.display(), "new": entry.display()})
-    return changes
-
-
-def _write_narratives(
-    report: Report, texts: dict[str, tuple[str, str, str]]
-) -> list[dict[str, str]]:
-    groups = {g.key: g for g in report_task_groups(report.period)}
-    key_of = {g.pk: key for key, g in groups.items()}
-    existing = {key_of.get(n.task_group_id): n for n in report.narratives.all()}
-    changes = []
-    for code, (results, shortfalls, next_steps) in texts.items():
-        narrative = existing.get(code) or Narrative(report=report, task_group=groups[code])
-        old = (narrative.results, narrative.shortfalls, narrative.next_steps)
-        if old != (results, shortfalls, next_steps):
-            narrative.results, narrative.shortfalls, narrative.next_steps = (
-                results,
-                shortfalls,
-                next_steps,
-            )
-            narrative.save()
-            changes.append({"field": f"narrative {code}", "old": "…", "new": "…"})
-    return changes
+    confirmed = {code for code, v in rows.items() if v.warning_confirmed}
+    return Saved(report, unconfirmed(findings, confirmed))
 
 
 @transaction.atomic
@@ -361,6 +327,7 @@ __all__ = [
     "DiffRow",
     "FourEyes",
     "ReportIncomplete",
+    "ReportInput",
     "ReportInvalid",
     "StaleVersion",
     "ValueState",

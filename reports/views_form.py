@@ -25,15 +25,14 @@ from .forms import NARRATIVE_PARTS, ReportForm, narrative_name
 from .foureyes import approval_barred
 from .history import event_rows, field_labels, last_reason
 from .models import Report
-from .selectors import FormContext, report_form_context
+from .selectors import FormContext, FormShape, form_shape, report_form_context
 from .services import (
     ReportInvalid,
+    Saved,
     StaleVersion,
     WorkflowError,
-    report_findings,
-    report_save,
+    report_save_checked,
     report_submit,
-    unconfirmed_warnings,
 )
 
 
@@ -53,25 +52,30 @@ def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             % {"status": report.get_status_display().lower()},
         )
         return to_detail(report)
-    ctx = report_form_context(report)
+    shape = form_shape(report)
     if request.method != "POST":
-        return _first_form(request, report, ctx)
-    form = ReportForm(request.POST, fields=ctx.fields, task_groups=ctx.task_groups, pairs=ctx.pairs)
+        return _first_form(request, report, report_form_context(report, shape))
+    # A save reads only the form's inputs; what the form shows besides is read again only if
+    # it must be shown again.
+    form = ReportForm(
+        request.POST, fields=shape.fields, task_groups=shape.task_groups, pairs=shape.pairs
+    )
     if not form.is_valid():
-        return _invalid_form(request, report, ctx, form)
+        return _invalid_form(request, report, report_form_context(report, shape), form)
     try:
-        report = report_save(
+        saved = report_save_checked(
             report, form.report_input(), version=form.cleaned_data["version"], actor=user
         )
     except StaleVersion as stale:
-        return _render_stale(request, report, form, stale)
+        return _render_stale(request, report, shape, form, stale)
     except ReportInvalid as invalid:
         form.add_findings(invalid.findings.errors)
+        ctx = report_form_context(report, shape)
         return _render_form(request, report, ctx, form, invalid.findings.warnings)
     except WorkflowError as error:
         messages.error(request, error.messages[0])
         return to_detail(report)
-    return _after_save(request, report, user, submit="submit" in request.POST)
+    return _after_save(request, saved, user, submit="submit" in request.POST)
 
 
 def _first_form(request: HttpRequest, report: Report, ctx: FormContext) -> HttpResponse:
@@ -82,8 +86,7 @@ def _first_form(request: HttpRequest, report: Report, ctx: FormContext) -> HttpR
     form = ReportForm(
         initial=initial, fields=ctx.fields, task_groups=ctx.task_groups, pairs=ctx.pairs
     )
-    warnings = report_findings(report, ctx.current).warnings
-    return _render_form(request, report, ctx, form, warnings)
+    return _render_form(request, report, ctx, form, ctx.checks.check(ctx.current).warnings)
 
 
 def _invalid_form(
@@ -92,7 +95,7 @@ def _invalid_form(
     """Checks what could be read as the save would (registry counts, year-to-date counts that
     fall, sharp jumps), so that one save tells of every problem; a value that could not be
     read waits for its own fix."""
-    findings = report_findings(report, form.entries)
+    findings = ctx.checks.check(form.entries)
     form.add_findings(
         {
             code: messages
@@ -110,8 +113,8 @@ def _to_saved_form(report: Report) -> HttpResponse:
     return redirect(reverse("reports:edit", args=[report.pk]) + "?saved=1")
 
 
-def _after_save(request: HttpRequest, report: Report, user: User, *, submit: bool) -> HttpResponse:
-    pending = unconfirmed_warnings(report)
+def _after_save(request: HttpRequest, saved: Saved, user: User, *, submit: bool) -> HttpResponse:
+    report, pending = saved.report, saved.pending
     if submit and pending:
         messages.error(
             request,
@@ -161,12 +164,12 @@ def _sent_message(report: Report, user: User) -> str:
 
 
 def _render_stale(
-    request: HttpRequest, report: Report, form: ReportForm, stale: StaleVersion
+    request: HttpRequest, report: Report, shape: FormShape, form: ReportForm, stale: StaleVersion
 ) -> HttpResponse:
     """The form merged with the newer version: what the person did not touch takes the
     stored values, what both changed waits for their choice (`reports.conflicts`)."""
     report.refresh_from_db()
-    ctx = report_form_context(report)
+    ctx = report_form_context(report, shape)
     merged = merged_form(ctx, form, request.POST, report.version)
     who = ", ".join(sorted({e.actor.get_username() for e in stale.events if e.actor}))
     context = {
