@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
@@ -36,7 +36,7 @@ from .tracking_grid import (
     rows_built,
     working_revisions,
 )
-from .tracking_rules import CellStatus
+from .tracking_rules import CellStatus, Timing
 
 LightUnit = tuple[int, str, str, str]  # id, code, name, kind
 
@@ -138,14 +138,25 @@ def _matching(
     found = working_revisions([q.period for q in quarters])
     # A cell without a report is "not started" (and maybe overdue) or not expected.
     blank = status in (CellStatus.NOT_STARTED, "late")
+    # Cells alike (quarter, expected or not, the report's status, in force, first sending)
+    # have one state: a national filter weighs 17,000 cells of a few hundred kinds.
+    states: dict[tuple[Any, ...], tuple[CellStatus, Timing]] = {}
     kept = []
     for unit in units:
         cells = []
         for q in quarters:
             got = found.get((unit[0], q.period.pk))
             if got is not None or blank:
-                state, when, _days = cell_state(unit[0] in q.expected, q.period, got, today)
-                cells.append((state, when))
+                expected = unit[0] in q.expected
+                alike = (
+                    q.period.pk,
+                    expected,
+                    got and (got.status, got.in_force, got.first_sent_on),
+                )
+                if alike not in states:
+                    state, when, _days = cell_state(expected, q.period, got, today)
+                    states[alike] = (state, when)
+                cells.append(states[alike])
         if matches(cells, status):
             kept.append(unit)
     return kept
