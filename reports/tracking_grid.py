@@ -274,23 +274,32 @@ def quarters_of(
     quarters: list[QuarterUnits] = []
     ids: set[int] = set()
     for p in periods:
-        rows = [(r[0], r[1]) for r in every_row if _covers(r, p)]
+        rows = _covering(every_row, p)
+        assigned = {u for u, _scope in rows}
         # As `_expected`: the province's own report only when it has something to report.
         province = any(scope == AssignmentScope.PROVINCE for _u, scope in rows)
         every = not province or province_asks(p, asked)
-        expected = {u for u, scope in rows if every or scope != AssignmentScope.PROVINCE}
-        quarters.append(QuarterUnits(p, expected, {u for u, _scope in rows}))
-        ids.update(u for u, _scope in rows)
+        if every:
+            expected = set(assigned)
+        else:
+            expected = {u for u, scope in rows if scope != AssignmentScope.PROVINCE}
+        quarters.append(QuarterUnits(p, expected, assigned))
+        ids |= assigned
     return quarters, ids
 
 
-def _covers(row: tuple[Any, ...], p: ReportingPeriod) -> bool:
-    """As `reports.assignments.covering_q`, on a row already read."""
-    _unit, _scope, first_y, first_q, last_y, last_q, start, end = row
-    key = (p.year, p.quarter)
-    started = (first_y, first_q) <= key
-    ended = last_y is not None and (last_y, last_q) < key
-    return started and not ended and start <= p.cutoff and (end is None or p.cutoff < end)
+def _covering(every_row: list[tuple[Any, ...]], p: ReportingPeriod) -> list[tuple[int, str]]:
+    """As `reports.assignments.covering_q`, on rows already read: the (unit, scope) of those
+    covering `p` (one comprehension: a national term has 5,000 rows a quarter)."""
+    key, cutoff = (p.year, p.quarter), p.cutoff
+    return [
+        (unit, scope)
+        for unit, scope, first_y, first_q, last_y, last_q, start, end in every_row
+        if (first_y, first_q) <= key
+        and (last_y is None or key <= (last_y, last_q))
+        and start <= cutoff
+        and (end is None or cutoff < end)
+    ]
 
 
 def rows_built(
