@@ -87,7 +87,7 @@ class Grid:
     rows: list[Row] = field(default_factory=list)
 
 
-class _Found(NamedTuple):  # a tuple: a national filter makes one per report of 4 quarters
+class Found(NamedTuple):  # a tuple: a national filter makes one per report of 4 quarters
     report_id: int
     status: str
     in_force: bool
@@ -97,7 +97,7 @@ class _Found(NamedTuple):  # a tuple: a national filter makes one per report of 
 
 def working_revisions(
     periods: Sequence[ReportingPeriod], unit_ids: Iterable[int] | None = None
-) -> dict[tuple[int, int], _Found]:
+) -> dict[tuple[int, int], Found]:
     """Per (unit, period): the working revision, knowing whether an approved one is in force.
 
     A corrected revision sent after an approval shows as submitted (staff must find it to
@@ -123,7 +123,7 @@ def working_revisions(
         if is_in_force:
             in_force.add(key)
     return {
-        key: _Found(pk, status, key in in_force, day, again)
+        key: Found(pk, status, key in in_force, day, again)
         for key, (pk, status, day, again) in latest.items()
     }
 
@@ -156,7 +156,7 @@ class QuarterUnits:
 
 
 def cell_state(
-    expected: bool, period: ReportingPeriod, found: _Found | None, today: dt.date
+    expected: bool, period: ReportingPeriod, found: Found | None, today: dt.date
 ) -> tuple[CellStatus, Timing, int]:
     """A cell's status, timing and days late or overdue (`cell_status`, `timing`)."""
     status = cell_status(
@@ -166,7 +166,7 @@ def cell_state(
     return status, when, days
 
 
-def _cell(unit: Unit, quarter: QuarterUnits, found: _Found | None, today: dt.date) -> Cell:
+def _cell(unit: Unit, quarter: QuarterUnits, found: Found | None, today: dt.date) -> Cell:
     period, expected = quarter.period, unit.pk in quarter.expected
     status, when, days = cell_state(expected, period, found, today)
     return Cell(
@@ -303,11 +303,16 @@ def _covering(every_row: list[tuple[Any, ...]], p: ReportingPeriod) -> list[tupl
 
 
 def rows_built(
-    quarters: Sequence[QuarterUnits], chosen: Sequence[tuple[int, str, str, str]], today: dt.date
+    quarters: Sequence[QuarterUnits],
+    chosen: Sequence[tuple[int, str, str, str]],
+    today: dt.date,
+    found: dict[tuple[int, int], Found] | None = None,
 ) -> list[Row]:
-    """The rows of the chosen units, with their cells (two queries)."""
+    """The rows of the chosen units, with their cells (two queries; one if their working
+    revisions are `found` already)."""
     ids = [u[0] for u in chosen]
-    found = working_revisions([q.period for q in quarters], ids)
+    if found is None:
+        found = working_revisions([q.period for q in quarters], ids)
     units = Unit.objects.in_bulk(ids)
     return [
         Row(units[pk], [_cell(units[pk], q, found.get((pk, q.period.pk)), today) for q in quarters])

@@ -27,6 +27,7 @@ from .tracking_grid import (
     KIND_ORDER,
     Asked,
     Column,
+    Found,
     Grid,
     QuarterUnits,
     Row,
@@ -61,10 +62,13 @@ def tracking_page(
     if ask.text:
         wanted = ask.text.casefold()
         units = [u for u in units if wanted in u[1].casefold() or wanted in u[2].casefold()]
+    found = None
     if ask.status:
-        units = _matching(quarters, units, ask.status, today)
+        # The working revisions of every unit, read to filter, serve the page's rows too.
+        found = working_revisions([q.period for q in quarters])
+        units = _matching(quarters, units, ask.status, today, found)
     shown = Paginator(units, ask.size).get_page(ask.number)
-    rows = rows_built(quarters, list(shown.object_list), today)
+    rows = rows_built(quarters, list(shown.object_list), today, found)
     page = Page(rows, shown.number, cast("Paginator[Row]", shown.paginator))
     return Grid(_columns(quarters), rows), page
 
@@ -131,11 +135,14 @@ def _columns(quarters: list[QuarterUnits]) -> list[Column]:
 
 
 def _matching(
-    quarters: list[QuarterUnits], units: list[LightUnit], status: str, today: dt.date
+    quarters: list[QuarterUnits],
+    units: list[LightUnit],
+    status: str,
+    today: dt.date,
+    found: dict[tuple[int, int], Found],
 ) -> list[LightUnit]:
     """The units with a cell in `status` ("late": late or overdue), from the working
-    revisions of every unit (one query)."""
-    found = working_revisions([q.period for q in quarters])
+    revisions of every unit (`found`)."""
     # A cell without a report is "not started" (and maybe overdue) or not expected.
     blank = status in (CellStatus.NOT_STARTED, "late")
     # Cells alike (quarter, expected or not, the report's status, in force, first sending)
