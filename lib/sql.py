@@ -11,9 +11,12 @@ from django.db.models.expressions import RawSQL
 
 def ids_q(path: str, ids: Collection[int]) -> Q:
     """Rows whose `path` is among `ids`: on PostgreSQL one array parameter (thousands of ids
-    nationally, each a parameter for Django and the driver to bind otherwise)."""
+    nationally, each a parameter for Django and the driver to bind otherwise), written as
+    one text ("{1,2,3}") that the database casts: the driver dumps a list item by item and
+    Django hashes every item of an expression's parameters, a few ms per 4,000 ids each."""
     if connection.vendor == "postgresql":
-        return Q(**{f"{path}__in": RawSQL("SELECT UNNEST(%s::bigint[])", [list(ids)])})
+        text = "{" + ",".join(str(int(i)) for i in ids) + "}"
+        return Q(**{f"{path}__in": RawSQL("SELECT UNNEST(%s::bigint[])", [text])})
     return Q(**{f"{path}__in": list(ids)})
 
 

@@ -32,6 +32,7 @@ from .assignments import (
 from .forms_tracking import AssignmentAddForm, AssignmentEndForm, CalendarForm, TrackingFilter
 from .models import Assignment, AssignmentScope, ReportingPeriod
 from .tracking import PageAsk, latest_cut_quarters, tracking_page
+from .tracking_cells import rows_written
 
 
 def _periods() -> list[ReportingPeriod]:
@@ -61,7 +62,14 @@ def tracking(request: AuthenticatedHttpRequest) -> HttpResponse:
     grid, page = tracking_page(shown, today, ask)
     kept = request.GET.copy()
     kept.pop("page", None)
-    context = {"form": form, "grid": grid, "page": page, "query": kept.urlencode(), "today": today}
+    context = {
+        "form": form,
+        "grid": grid,
+        "page": page,
+        "rows": rows_written(request, page.object_list),
+        "query": kept.urlencode(),
+        "today": today,
+    }
     return render(request, "reports/tracking_grid.html", context)
 
 

@@ -84,3 +84,26 @@ def test_a_page_costs_the_same_queries_whatever_the_number_of_units(
                 tracking_page(periods, today, PageAsk(status=status, size=10))
             counts.append(len(ctx.captured_queries))
     assert counts[:3] == counts[3:]
+
+
+def test_lateness_and_a_second_sending_are_read_in_vietnam_time(small_tree, programme, office_user):
+    """The database reads each revision's first sending as a day in Vietnam and whether the
+    working revision is another sending: 23:30 on the due date in Hanoi is on time, 00:30
+    the next day is a day late, in the grid and in the status filter alike."""
+    assignments_apply_proposal()
+    q3 = period(programme, "2025Q3")
+    evening = dt.datetime.combine(q3.due, dt.time(16, 30), tzinfo=dt.UTC)  # 23:30 in Hanoi
+    night = evening + dt.timedelta(hours=1)  # 00:30 the next day in Hanoi
+    for unit, moment in ((small_tree.d1, evening), (small_tree.d2, night)):
+        report = report_submit(opened(unit, q3, office_user), version=1, actor=office_user)
+        Report.objects.filter(pk=report.pk).update(submitted_at=moment, first_submitted_at=moment)
+    # D2 sent again later: its working revision is another sending, still a day late.
+    Report.objects.filter(unit=small_tree.d2).update(submitted_at=night + dt.timedelta(days=9))
+    today = q3.due + dt.timedelta(days=20)
+    whole = tracking_grid([q3], today)
+    cells = {r.unit.code: r.cells[0] for r in whole.rows}
+    assert (cells["D1"].timing, cells["D1"].days, cells["D1"].resent) == ("on_time", 0, False)
+    assert (cells["D2"].timing, cells["D2"].days, cells["D2"].resent) == ("late", 1, True)
+    _grid, page = tracking_page([q3], today, PageAsk(status="late"))
+    assert "D2" in [r.unit.code for r in page.object_list]
+    assert "D1" not in [r.unit.code for r in page.object_list]
