@@ -179,6 +179,10 @@ def extra_pages(pages: dict[str, str]) -> dict[str, str]:
     extra["units_tree"] = "/units/"
     extra["api_units"] = "/api/v1/units/"
     extra["tracking"] = "/reports/tracking/"
+    # The grid filtered by status (every working revision of the quarters is weighed) and a
+    # unit search, as the office uses them.
+    extra["tracking_late"] = "/reports/tracking/?status=late"
+    extra["units_search"] = "/units/search/?q=T01-X00"
     return extra
 
 
