@@ -76,12 +76,12 @@ class BreakdownFilter(django_filters.FilterSet):  # type: ignore[misc]
         return Rows(r for r in rows if r.status == value)
 
     def by_kind(self, rows: Rows, name: str, value: str) -> Rows:
-        return Rows(r for r in rows if r.unit.kind == value)
+        return Rows(r for r in rows if r.kind == value)
 
 
 class BreakdownTable(tables.Table):  # type: ignore[misc]
     unit = tables.Column(verbose_name=_("Reporting unit"), accessor="name_key")
-    kind = tables.Column(verbose_name=_("Kind"), accessor="unit__kind")
+    kind = tables.Column(verbose_name=_("Kind"), accessor="kind")
     value = tables.Column(
         verbose_name=_("Value (n/d)"),
         accessor="sort_value",

@@ -168,7 +168,7 @@ def change_shown(
     return change_explained(now, then, quarters, coverage, province_only).value
 
 
-PLACES = {Display.PERCENT: 1, Display.RATIO: 2, Display.COUNT: 0}
+PLACES: dict[str, int] = {Display.PERCENT: 1, Display.RATIO: 2, Display.COUNT: 0}
 
 
 def shown_value(value: Decimal | None, display: str) -> Decimal | None:
@@ -177,7 +177,10 @@ def shown_value(value: Decimal | None, display: str) -> Decimal | None:
     on the figure before rounding."""
     if value is None:
         return None
-    places = PLACES.get(Display(display), 2)
+    # A display's value (a str) finds its member: no enum made for each of thousands of rows.
+    places = PLACES.get(display)
+    if places is None:
+        places = PLACES.get(Display(display), 2)
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
