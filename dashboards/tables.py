@@ -110,6 +110,9 @@ class BreakdownTable(tables.Table):  # type: ignore[misc]
         self.query = query
         self.latest = latest  # the period's last quarter: older figures say which they are
         self.unit_url = unit_page_url()
+        # Each kind's name in the reader's language, once: `get_kind_display` hashes every
+        # choice (a translation each) for every row.
+        self.kind_names = {kind: str(name) for kind, name in UnitKind.choices}
 
     def body_html(self) -> SafeString:
         """The rows of the current page, each cell from its `render_*` method: what
@@ -149,7 +152,7 @@ class BreakdownTable(tables.Table):  # type: ignore[misc]
         return format_html('<a href="{}{}">{}</a>{}', url, self.query, record.unit.name, closed)
 
     def render_kind(self, record: BreakdownRow) -> str:
-        return record.unit.get_kind_display()
+        return self.kind_names.get(record.kind, record.kind)
 
     def render_value(self, record: BreakdownRow) -> str:
         return format_html("{}{}", figure(record.result), as_of(record.result, self.latest))
