@@ -168,7 +168,8 @@ def change_shown(
     return change_explained(now, then, quarters, coverage, province_only).value
 
 
-PLACES = {Display.PERCENT: 1, Display.RATIO: 2, Display.COUNT: 0}
+PLACES: dict[str, int] = {Display.PERCENT: 1, Display.RATIO: 2, Display.COUNT: 0}
+STEPS = {display: Decimal(1).scaleb(-places) for display, places in PLACES.items()}
 
 
 def shown_value(value: Decimal | None, display: str) -> Decimal | None:
@@ -177,8 +178,12 @@ def shown_value(value: Decimal | None, display: str) -> Decimal | None:
     on the figure before rounding."""
     if value is None:
         return None
-    places = PLACES.get(Display(display), 2)
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    # A display's value (a str) finds its step: no enum or Decimal made for each of thousands
+    # of rows.
+    step = STEPS.get(display)
+    if step is None:
+        step = Decimal(1).scaleb(-PLACES.get(Display(display), 2))
+    return value.quantize(step, rounding=ROUND_HALF_UP)
 
 
 class Shares(Protocol):

@@ -7,8 +7,9 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
 
 from reports.assignments import in_force_q
@@ -34,13 +35,14 @@ STATUS_ORDER = [
 @dataclass(frozen=True, eq=False)
 class Pending:
     """What completing a row's coverage needs: the period's quarters, and whether the totals
-    keep the expected counts."""
+    keep the expected counts (`today`: those kept along today's tree do)."""
 
     periods: list[ReportingPeriod]
     kept: bool
+    today: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Light:
     """What sorting by value or coverage and adding the rows up need of a row, known before
     its full result: the figures (`totals.Figures`), the value as shown, the reports behind."""
@@ -52,42 +54,80 @@ class Light:
     reported: int
 
 
+class UnitRow(NamedTuple):
+    """A unit as a breakdown row reads it (`shown_units`): a national root has 4,240 rows, of
+    which a page shows 100, and a model instance for each costs more than its figure."""
+
+    id: int
+    code: str
+    name: str
+    kind: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    db: str = DEFAULT_DB_ALIAS  # where it was read (rows related to it are read there too)
+
+    def unit(self) -> Unit:
+        """The unit, as a query with `.only()` on these fields would give it."""
+        return Unit.from_db(self.db, UNIT_FIELDS, self[: len(UNIT_FIELDS)])
+
+
+UNIT_FIELDS = ("id", "code", "name", "kind", "valid_from", "valid_to")
+
+
+def shown_units(units: QuerySet[Unit]) -> list[UnitRow]:
+    """The units as rows read them, in no particular order (the rows are sorted after)."""
+    read = units.order_by().values_list(*UNIT_FIELDS)
+    db = read.db
+    return [UnitRow(i, code, name, kind, start, to, db) for i, code, name, kind, start, to in read]
+
+
 class BreakdownRow:
     """One reporting unit's figure. `result` is the full `IndicatorResult`, or a function
-    that makes it on first use, `light` then a function making its numbers: a national root
-    has thousands of rows, of which a page shows 100, and sorting by name, kind, value or
+    that makes it from the unit on first use, `light` then its numbers: a national root has
+    thousands of rows, of which a page shows 100, and sorting by name, kind, value or
     coverage, the filter by kind and the line that adds the rows up need only the numbers
-    (taken from the result instead once it is made: a sort or filter by status)."""
+    (taken from the result instead once it is made: a sort or filter by status). Slotted, and
+    its unit's model instance made when asked for: each object a row holds is one more for
+    the garbage collector to go over while the thousands of rows are made."""
+
+    __slots__ = ("_light", "_result", "_unit", "expected_now", "in_sum", "kind", "name", "pending")
 
     def __init__(
         self,
-        unit: Unit,
-        result: IndicatorResult | Callable[[], IndicatorResult],
+        unit: Unit | UnitRow,
+        result: IndicatorResult | Callable[[Unit], IndicatorResult],
         expected_now: bool,  # expected to report in the period's latest quarter
         pending: Pending | None = None,
-        light: Callable[[], Light] | None = None,
+        light: Light | None = None,
     ) -> None:
-        self.unit = unit
+        # The unit's model instance is made when something asks for it (the rows shown); its
+        # name and kind sort and filter every row.
+        self._unit = unit
+        self.name, self.kind = unit.name, unit.kind
         self._result = result
         self.expected_now = expected_now
         self.in_sum = True  # its figure is part of the total's (`breakdown_sum`)
         # Its reports expected are still to be read (`rollup.breakdown.complete`): a page
         # shows 100 of thousands of rows, and sorts and filters on everything but them.
         self.pending = pending
-        self._light: Light | Callable[[], Light] | None = light
+        self._light = light
+
+    @property
+    def unit(self) -> Unit:
+        if isinstance(self._unit, UnitRow):
+            self._unit = self._unit.unit()
+        return self._unit
 
     @property
     def result(self) -> IndicatorResult:
         if not isinstance(self._result, IndicatorResult):
-            self._result = self._result()
+            self._result = self._result(self.unit)
         return self._result
 
     def _numbers(self) -> Light | IndicatorResult:
-        """The result once made; before, the light numbers (made once)."""
+        """The result once made; before, the light numbers."""
         if isinstance(self._result, IndicatorResult) or self._light is None:
             return self.result
-        if not isinstance(self._light, Light):
-            self._light = self._light()
         return self._light
 
     @property
@@ -116,7 +156,7 @@ class BreakdownRow:
     @property
     def name_key(self) -> Any:
         """The unit's name for sorting, in Vietnamese alphabetical order."""
-        return vi_sort_key(self.unit.name)
+        return vi_sort_key(self.name)
 
 
 @dataclass(frozen=True)
@@ -160,7 +200,7 @@ def breakdown_sum(rows: Sequence[BreakdownRow], total: IndicatorResult) -> Break
 
 
 def sorted_rows(rows: list[BreakdownRow]) -> list[BreakdownRow]:
-    return sorted(rows, key=lambda r: (not r.expected_now, vi_sort_key(r.unit.name)))
+    return sorted(rows, key=lambda r: (not r.expected_now, vi_sort_key(r.name)))
 
 
 def covers(a: Assignment, period: ReportingPeriod) -> bool:

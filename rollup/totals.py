@@ -138,15 +138,18 @@ def ratio_total(
     paired = {q: s for q, s in by_quarter.items() if s.reports}
     if not paired:
         return ar.Ratio(None, None, 0), None
-    quarter = None if time_kind == "flow" else max(paired)
-    chosen = list(paired.values()) if quarter is None else [paired[quarter]]
+    if time_kind != "flow":  # the latest quarter's (a breakdown figures thousands of these)
+        quarter = max(paired)
+        latest = paired[quarter]
+        return ar.Ratio(latest.numerator, latest.denominator, latest.reports), quarter
+    chosen = list(paired.values())
     return (
         ar.Ratio(
             numerator=sum(s.numerator for s in chosen),
             denominator=sum(s.denominator for s in chosen),
             reports=sum(s.reports for s in chosen),
         ),
-        quarter,
+        None,
     )
 
 

@@ -155,3 +155,38 @@ def test_pages_sorts_filters_and_sum_are_those_of_the_whole_breakdown(
             assert response.context["row_count"] == len(full)
             assert response.context["summary"] == breakdown_sum(full, response.context["result"])
             assert [r.in_sum for r in shown] == [r.in_sum for r in expected], (code, ask)
+
+
+@pytest.mark.parametrize("tree", ["as_was", "as_now"])
+def test_a_page_makes_the_units_of_the_rows_it_shows_only(
+    client, office_user, reported, programme, monkeypatch, tree
+):
+    """Every row sorts, filters and adds up from its unit's name and kind; a unit's model
+    instance is made for the rows shown only (a national root has 4,240 rows, a page 100), as
+    the unit read afresh."""
+    from dashboards import views
+    from rollup.rows import UnitRow
+    from unions.models import Unit, UnitKind
+
+    grow(reported, programme, 6)
+    totals.totals_rebuild()
+    monkeypatch.setattr(views, "BREAKDOWN_PAGE_SIZE", 2)
+    made = []
+    real = UnitRow.unit
+
+    def counted(self):
+        made.append(self.code)
+        return real(self)
+
+    monkeypatch.setattr(UnitRow, "unit", counted)
+    client.force_login(office_user)
+    for ask in ({}, {"sort": "-value"}, {"sort": "unit", "kind": UnitKind.DISTRICT}):
+        made.clear()
+        rows, response = _shown(client, "T01", tree=tree, **ask)
+        assert response.context["row_count"] > 4
+        assert sorted(made) == sorted(r.unit.code for r in rows), ask
+        for row in rows:
+            fresh = Unit.objects.get(pk=row.unit.pk)
+            assert not row.unit._state.adding
+            for name in ("code", "name", "kind", "valid_from", "valid_to", "sector"):
+                assert getattr(row.unit, name) == getattr(fresh, name), (ask, name)

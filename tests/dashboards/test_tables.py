@@ -38,3 +38,18 @@ def test_an_empty_breakdown_says_so(reported):
     request = RequestFactory().get("/")
     table = BreakdownTable([], empty_text="Nothing")
     assert 'colspan="6">Nothing</td>' in table.as_html(request)
+
+
+def test_the_kind_column_names_each_units_kind_in_the_readers_language(reported, programme):
+    from django.utils import translation
+
+    indicator = Indicator.objects.get(programme=programme, code="A01")
+    rows = indicator_breakdown(
+        programme, indicator, PeriodSpec.parse("2025"), reported.province, Mode(dt.date(2026, 2, 1))
+    )
+    for language in ("en", "vi"):
+        with translation.override(language):
+            table = BreakdownTable(rows)
+            names = [table.render_kind(r) for r in rows]
+            assert names == [r.unit.get_kind_display() for r in rows], language
+            assert all(name != r.unit.kind for name, r in zip(names, rows, strict=True))
