@@ -243,7 +243,8 @@ def summary_row(sheet: Sheet, row: sel.Row, brief: BriefRow) -> list[Any]:
     word = f"{symbol(r.status)} {status_word(r.status)}"
     note = quarter_label(r.quarter) if r.quarter else ""
     if r.provisional:
-        note = f"{note}; {_('provisional')}" if note else _("provisional")
+        provisional = _("provisional")
+        note = f"{note}; {provisional}" if note else provisional
     return [
         sheet.text(r.code, bold=True),
         sheet.text(r.indicator.name, wrap=True),

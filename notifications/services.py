@@ -81,7 +81,7 @@ def _report_message(report: Report, kind: str, reason: str) -> tuple[str, str]:
     path = reverse("reports:detail", args=[report.pk])
     lines.append(_("Open the report: %(link)s") % {"link": _link(path)})
     lines.append(_("You receive this email because of your choices on your account page."))
-    return f"[{_('LĐLĐ Lai Châu')}] " + subjects[kind] % facts, "\n\n".join(lines)
+    return "[" + _("LĐLĐ Lai Châu") + "] " + subjects[kind] % facts, "\n\n".join(lines)
 
 
 def _queue(
@@ -120,7 +120,7 @@ def notify_remind(unit: Unit, period: ReportingPeriod, *, actor: User | None) ->
     with translation.override(settings.LANGUAGE_CODE):
         due = day(period.due)
         facts = {"unit": unit.name, "period": period.label, "due": due, "link": link}
-        subject = f"[{_('LĐLĐ Lai Châu')}] " + _("Reminder: report for %(period)s") % facts
+        subject = "[" + _("LĐLĐ Lai Châu") + "] " + _("Reminder: report for %(period)s") % facts
         body = "\n\n".join(
             [
                 _(

@@ -91,12 +91,14 @@ def _timing(cell: Cell, page: _Page) -> str:
     """The cell's line on its lateness (each but the last followed by the template's
     line break and indent)."""
     if cell.resent and cell.timing == Timing.ON_TIME:
-        return f"<br><small>{gettext('first sent on time')}</small>\n      "
+        text = gettext("first sent on time")  # not inside the f-string: makemessages skips those
+        return f"<br><small>{text}</small>\n      "
     if cell.resent and cell.timing == Timing.LATE:
         text = ngettext("first sent %(days)s day late", "first sent %(days)s days late", cell.days)
         return f'<br><small class="when">{text % {"days": _days(cell, page)}}</small>\n      '
     if cell.timing == Timing.ON_TIME:
-        return f"<br><small>{gettext('on time')}</small>\n      "
+        text = gettext("on time")
+        return f"<br><small>{text}</small>\n      "
     if cell.timing == Timing.LATE:
         text = ngettext("%(days)s day late", "%(days)s days late", cell.days)
         return f'<br><small class="when">{text % {"days": _days(cell, page)}}</small>\n      '
@@ -104,7 +106,8 @@ def _timing(cell: Cell, page: _Page) -> str:
         text = ngettext("overdue %(days)s day", "overdue %(days)s days", cell.days)
         return f'<br><small class="when">⚠ {text % {"days": _days(cell, page)}}</small>\n      '
     if cell.timing == Timing.NOT_DUE:
-        return f'<br><small class="muted">{gettext("not yet due")}</small>'
+        text = gettext("not yet due")
+        return f'<br><small class="muted">{text}</small>'
     return ""
 
 
