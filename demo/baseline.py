@@ -32,6 +32,7 @@ def demo_baseline_set(programme: Programme) -> Target | None:
     if members is None:
         return None
     target.baseline_value, target.baseline_date = Decimal(members), first.cutoff
-    target.note = "Demo: baseline taken from the first reported quarter"
+    # A note as the office would write it (data, not a text of the portal).
+    target.note = "Dữ liệu mẫu: mức gốc lấy từ quý báo cáo đầu tiên"
     target.save(update_fields=["baseline_value", "baseline_date", "note"])
     return target
