@@ -129,6 +129,10 @@ class TargetForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["indicator"].queryset = mine  # type: ignore[attr-defined]
         if self.instance.unit_id and not self.is_bound:
             self.initial["unit_code"] = self.instance.unit.code
+        for name in ("value", "baseline_value"):  # 60, not the stored 60.0000
+            stored = getattr(self.instance, name)
+            if stored is not None and not self.is_bound:
+                self.initial[name] = f"{stored.normalize():f}"
         self.order_fields(["indicator", "value", "year", "unit_code"])
 
     def clean_year(self) -> int | None:

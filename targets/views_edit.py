@@ -112,7 +112,8 @@ def part_edit(request: HttpRequest, code: str, part: str, pk: int | None = None)
     instance = None
     if pk is not None:
         instance = get_object_or_404(model, pk=pk, **{owner: programme})
-    initial = {"indicator": request.GET.get("indicator")} if part == "target" else None
+    # A new target may come with its indicator chosen; an existing one keeps its own.
+    initial = {"indicator": request.GET.get("indicator")} if part == "target" and not pk else None
     form = form_class(_data(request), instance=instance, initial=initial, programme=programme)
     if request.method == "POST" and form.is_valid():
         draft_save(form, programme)

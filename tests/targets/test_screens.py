@@ -146,6 +146,19 @@ def test_a_changed_target_keeps_its_history(office, office_user, programme):
     assert entry.before["value"].startswith("98") and entry.after["value"].startswith("97")
 
 
+def test_a_target_opens_for_editing_with_its_indicator_and_value(office, programme):
+    """The edit form of an existing target shows its own indicator chosen (it showed none, so
+    the browser refused to send the required choice) and its value as typed (98, not the
+    stored 98.0000); a new target can still come with its indicator chosen."""
+    a01 = Indicator.objects.get(programme=programme, code="A01")
+    target = a01.targets.get()
+    page = office.get(url("part_edit", programme.code, "target", target.pk)).text
+    assert f'<option value="{a01.pk}" selected>' in page
+    assert 'name="value" value="98"' in page
+    new = office.get(url("part_new", programme.code, "target") + f"?indicator={a01.pk}").text
+    assert f'<option value="{a01.pk}" selected>' in new
+
+
 def test_a_new_data_field_and_a_duplicate_code(office, programme):
     made = draft(office)
     typed = {
