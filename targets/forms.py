@@ -20,6 +20,14 @@ from .models import Display, Field, Indicator, Programme, RegistryCount, Target,
 from .models.registry import RegistryCountLocked
 
 
+def english_optional(form: forms.BaseForm) -> None:
+    """A draft may be saved before its English texts are written: the check lists each one
+    missing, and a programme is not published until they are there."""
+    for name, field in form.fields.items():
+        if name.endswith("_en"):
+            field.required = False
+
+
 class ProgrammeForm(forms.ModelForm):  # type: ignore[type-arg]
     issued_on = date_field(_("Issued on"))
     term_start = date_field(_("Term starts"))
@@ -40,8 +48,12 @@ class ProgrammeForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        english_optional(self)
         issuers = Unit.objects.filter(kind=UnitKind.PROVINCE).order_by("valid_from")
         self.fields["issuer"].queryset = issuers  # type: ignore[attr-defined]
+        if self.instance.pk is None and not self.is_bound and "issuer" not in self.initial:
+            # A new programme is the provincial federation's, as a file without one says.
+            self.initial["issuer"] = issuers.values_list("pk", flat=True).first()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -69,6 +81,7 @@ class ProgrammePartForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.programme = programme
         self.instance.programme = programme
+        english_optional(self)
 
     def clean_code(self) -> str:
         code: str = self.cleaned_data["code"].strip()

@@ -146,6 +146,24 @@ def test_a_changed_target_keeps_its_history(office, office_user, programme):
     assert entry.before["value"].startswith("98") and entry.after["value"].startswith("97")
 
 
+def test_a_draft_is_saved_before_its_english_texts_and_the_check_names_them(office, programme):
+    """Office staff write the Vietnamese first: a new programme and its task group save with
+    no English, the province is the issuer already chosen, and the check lists each English
+    text still missing (a programme is published only once they are there)."""
+    form = office.get(url("programme_new")).text
+    assert f'<option value="{programme.issuer_id}" selected>' in form
+    response = office.post(url("programme_new"), {**NEW, "title_en": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    made = Programme.objects.get(code="ctr-2026")
+    group = {"code": "1", "title_vi": "Phát triển đoàn viên", "title_en": "", "order": 1}
+    assert office.post(url("part_new", made.code, "task-group"), group).status_code == 302
+    page = office.post(url("programme_check", made.code), follow=True).text
+    assert "Tên chương trình: thiếu bản tiếng Anh." in page
+    assert "Nhóm nhiệm vụ 1: thiếu bản tiếng Anh." in page
+    made.refresh_from_db()
+    assert made.status == ProgrammeStatus.DRAFT
+
+
 def test_a_target_opens_for_editing_with_its_indicator_and_value(office, programme):
     """The edit form of an existing target shows its own indicator chosen (it showed none, so
     the browser refused to send the required choice) and its value as typed (98, not the
