@@ -46,7 +46,10 @@ def _texts_missing(what: str, obj: object, names: list[str]) -> list[str]:
 
 def _indicator_problems(indicator: Indicator, programme: Programme) -> list[str]:
     what = _("Indicator %(code)s") % {"code": indicator.code}
-    problems = _texts_missing(what, indicator, ["name", "text"])
+    # Two texts: each missing one is named, so the check never lists the same line twice.
+    problems = _texts_missing(_("%(what)s, short name") % {"what": what}, indicator, ["name"])
+    text = _("%(what)s, text of the programme") % {"what": what}
+    problems += _texts_missing(text, indicator, ["text"])
     if indicator.numerator_id is None:
         problems.append(_("%(what)s has no data field to count.") % {"what": what})
     if indicator.display != Display.COUNT and indicator.denominator_id is None:

@@ -88,7 +88,7 @@ def test_the_check_lists_every_problem_in_vietnamese(programme):
         "Tên chương trình: thiếu bản tiếng Anh.",
         "Chỉ tiêu N01: mức cần đạt 130 nằm ngoài khoảng cho phép.",
         "Chỉ tiêu N01: năm 2035 của mức cần đạt nằm ngoài nhiệm kỳ.",
-        "Chỉ tiêu N02: thiếu bản tiếng Anh.",
+        "Chỉ tiêu N02, tên ngắn: thiếu bản tiếng Anh.",
         "Chỉ tiêu N02 chưa có mức cần đạt.",
         "Nhóm nhiệm vụ 1: thiếu bản tiếng Việt.",
     ]

@@ -160,6 +160,16 @@ def test_a_draft_is_saved_before_its_english_texts_and_the_check_names_them(offi
     page = office.post(url("programme_check", made.code), follow=True).text
     assert "Tên chương trình: thiếu bản tiếng Anh." in page
     assert "Nhóm nhiệm vụ 1: thiếu bản tiếng Anh." in page
+    indicator = {
+        "code": "D01", "name_vi": "Tỷ lệ CĐCS có thỏa ước", "name_en": "",
+        "text_vi": "Ít nhất 90% CĐCS có thỏa ước.", "text_en": "", "kind": "annual",
+        "numerator": Field.objects.get(code="members").pk, "display": "count",
+        "comparison": "gte", "order": 1,
+    }  # fmt: skip
+    assert office.post(url("part_new", made.code, "indicator"), indicator).status_code == 302
+    page = office.post(url("programme_check", made.code), follow=True).text
+    assert "Chỉ tiêu D01, tên ngắn: thiếu bản tiếng Anh." in page
+    assert "Chỉ tiêu D01, nguyên văn trong chương trình: thiếu bản tiếng Anh." in page
     made.refresh_from_db()
     assert made.status == ProgrammeStatus.DRAFT
 
