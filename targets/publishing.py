@@ -159,9 +159,10 @@ def programme_publish(programme: Programme, from_day: dt.date, today: dt.date) -
 
 
 @transaction.atomic
-def programme_close(programme: Programme, from_day: dt.date) -> Programme:
-    """Closes a published programme early: from the day its fields are no longer asked for;
-    its figures stay readable."""
+def programme_close(programme: Programme, from_day: dt.date, today: dt.date) -> Programme:
+    """Closes a published programme early from the first day of a quarter (the current one or
+    a later one): from that quarter its fields are no longer asked for; the quarters before
+    keep it, so its figures stay readable."""
     current = _locked(programme)
     if current.status != ProgrammeStatus.PUBLISHED:
         raise ProgrammeRefused(_("Only a published programme can be closed."))
@@ -169,6 +170,15 @@ def programme_close(programme: Programme, from_day: dt.date) -> Programme:
         raise ProgrammeRefused(_("Close it after the day it was published from."))
     if from_day > current.term_end:
         raise ProgrammeRefused(_("Its term ends before that day: there is nothing to close."))
+    year, quarter = quarter_of(from_day)
+    if from_day != dt.date(year, quarter * 3 - 2, 1):
+        raise ProgrammeRefused(
+            _("Close it from the first day of a quarter: the quarters before keep it.")
+        )
+    if quarter_of(from_day) < quarter_of(today):
+        raise ProgrammeRefused(
+            _("Close it from the current quarter or a later one: earlier quarters were reported.")
+        )
     current.status = ProgrammeStatus.CLOSED
     current.closed_from = from_day
     current.save(update_fields=["status", "closed_from"])

@@ -208,7 +208,7 @@ def programme_status_view(request: HttpRequest, code: str, action: str) -> HttpR
             if action == "publish":
                 programme_publish(programme, day, today)
             else:
-                programme_close(programme, day)
+                programme_close(programme, day, today)
         except ValidationError as refused:
             for message in refused.messages:
                 form.add_error("day", message)

@@ -154,12 +154,17 @@ def test_publishing_asks_from_its_quarter_and_builds_quarters_and_totals(program
 def test_closing_early_refuses_a_draft_and_a_day_before_publication(programme):
     draft = draft_2026()
     with pytest.raises(ProgrammeRefused):
-        programme_close(draft, dt.date(2027, 1, 1))
+        programme_close(draft, dt.date(2027, 1, 1), TODAY)
     programme_mark_checked(draft)
     published = programme_publish(draft, dt.date(2026, 7, 1), TODAY)
     with pytest.raises(ProgrammeRefused):
-        programme_close(published, dt.date(2026, 7, 1))
-    closed = programme_close(published, dt.date(2028, 1, 1))
+        programme_close(published, dt.date(2026, 7, 1), TODAY)
+    # Mid-quarter, or a quarter already past: its quarters would change after the fact.
+    with translation.override("vi"), pytest.raises(ProgrammeRefused, match="ngày đầu của một quý"):
+        programme_close(published, dt.date(2027, 12, 15), TODAY)
+    with pytest.raises(ProgrammeRefused):
+        programme_close(published, dt.date(2026, 10, 1), dt.date(2027, 2, 1))
+    closed = programme_close(published, dt.date(2028, 1, 1), TODAY)
     assert closed.status == ProgrammeStatus.CLOSED
     assert programmes_in_force(2027, 4) == [programme, closed]
     assert programmes_in_force(2028, 1) == [programme]
