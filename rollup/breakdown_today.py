@@ -13,7 +13,7 @@ from reports.models import Assignment, AssignmentScope
 from targets.models import Target
 from unions.models import Unit, UnitClosure, active_on_q
 
-from .breakdown_totals import Asked, Read, correct, figured, rows_among, tables_read
+from .breakdown_totals import Asked, Read, Sums, correct, figured, rows_among, tables_read
 from .expected import expected_read
 from .models import TodayTotal
 from .provisional import below_kept
@@ -46,7 +46,7 @@ def from_kept(asked: Asked, targets: list[Target] | None = None) -> dict[str, li
     below = UnitClosure.objects.filter(active_on_q(day), ancestor=asked.root, depth__gt=0)
     among = rows_among(asked, below)
     read = tables_read(among, periods, asked.indicators, TodayTotal)
-    tables = {u: t for u, t in read.items() if u in units}
+    tables: dict[int, Sums] = {u: t for u, t in read.items() if u in units}
     marks = {}
     if asked.provisional:
         marks = correct(tables, set(units), asked, below_kept(None, day), TodayTotal)

@@ -11,7 +11,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import partial
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
@@ -28,15 +27,17 @@ from reports.models import (
 from targets.models import Indicator, Programme, Target
 from unions.models import Unit, UnitClosure
 
-from . import arithmetic as ar
 from . import engine as rollup
 from . import totals
 from .expected import expected_read
 from .models import RollupTotal, TodayTotal
 from .provisional import Place, below_as_was, corrected, correction
+from .reduced import Reduced, as_table
 from .results import Marks, shown_value
 from .rows import BreakdownRow, Light, Pending, UnitRow, reporting_below, shown_units, sorted_rows
 from .spec import IndicatorResult, PeriodSpec
+
+Sums = totals.Table | Reduced  # a unit's sums: reduced as read, or corrected quarter by quarter
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,9 @@ def from_totals(
     units = dict(current)
     units.update((u.id, u) for u in shown_units(Unit.objects.filter(pk__in=list(closed_ids))))
     among = rows_among(asked, UnitClosure.objects.filter(ancestor=asked.root))
-    tables = {u: t for u, t in tables_read(among, periods, indicators).items() if u in units}
+    tables: dict[int, Sums] = {
+        u: t for u, t in tables_read(among, periods, indicators).items() if u in units
+    }
     marks = correct(tables, set(units), asked) if asked.provisional else {}
     pending = Pending(periods, kept) if asked.page else None
     expected = {} if pending else _expected(list(units), periods, kept)
@@ -105,7 +108,7 @@ class Read:
     shown, so a row's full result is made on first use (see `_row`)."""
 
     units: dict[int, UnitRow]
-    tables: dict[int, totals.Table]
+    tables: dict[int, Sums]
     marks: dict[int, Marks]
     expected: dict[int, dict[tuple[int, int, bool], int]]
     pending: Pending | None = None
@@ -130,7 +133,7 @@ def figured(
         yield (
             indicator,
             [
-                figuring.row(unit, read.tables.get(unit_id) or totals.Table())
+                figuring.row(unit, read.tables.get(unit_id))
                 for unit_id, unit in read.units.items()
                 if wanted is None or unit_id in wanted
             ],
@@ -148,27 +151,30 @@ class _Figuring:
     targets: list[Target]
     read: Read
 
-    def row(self, unit: UnitRow, table: totals.Table) -> BreakdownRow:
+    def row(self, unit: UnitRow, sums: Sums | None) -> BreakdownRow:
         current = self.read.current is None or unit.id in self.read.current
-        result = partial(self.result, table)
         if not self.read.lazy:
-            return BreakdownRow(unit, result(unit.unit()), current)
-        light = _numbers(self.indicator, table)
-        return BreakdownRow(unit, result, current, pending=self.read.pending, light=light)
+            return BreakdownRow(unit, self.result(sums, unit.unit()), current)
+        light = _numbers(self.indicator, sums)
+        # The row's result is made by this object, from the unit's sums, when first asked for.
+        return BreakdownRow(unit, self, current, pending=self.read.pending, light=light)
 
-    def result(self, table: totals.Table, unit: Unit) -> IndicatorResult:
+    def __call__(self, unit: Unit) -> IndicatorResult:
+        return self.result(self.read.tables.get(unit.pk), unit)
+
+    def result(self, sums: Sums | None, unit: Unit) -> IndicatorResult:
         asked, read = self.asked, self.read
         ctx = rollup.Context(
             asked.programme, unit, asked.spec, asked.periods, self.targets,
             read.expected.get(unit.pk, {}), asked.today,
         )  # fmt: skip
-        source = rollup.Source(table, read.marks.get(unit.pk, {}))
+        source = rollup.Source(as_table(sums), read.marks.get(unit.pk, {}))
         return rollup.indicator_result(ctx, self.indicator, source)
 
 
-def _numbers(indicator: Indicator, table: totals.Table) -> Light:
+def _numbers(indicator: Indicator, sums: Sums | None) -> Light:
     """A row's numbers, as its result would give them (`results.figures_of` from sums)."""
-    figures = table.figures(indicator)
+    figures = (sums or Reduced()).figures(indicator)
     shown = shown_value(figures.value, indicator.display)
     return Light(figures.numerator, figures.denominator, figures.quarter, shown, figures.reports)
 
@@ -234,7 +240,7 @@ def _reported_apart(asked: Asked, current: list[int]) -> dict[int, set[int]]:
 
 
 def correct(
-    tables: dict[int, totals.Table],
+    tables: dict[int, Sums],
     units: set[int],
     asked: Asked,
     place: Place | None = None,
@@ -285,13 +291,13 @@ def tables_read(
     periods: list[ReportingPeriod],
     indicators: Sequence[Indicator],
     model: type[RollupTotal | TodayTotal] = RollupTotal,
-) -> dict[int, totals.Table]:
+) -> dict[int, Reduced]:
     """Each unit's totals, already reduced to what `Table.figures` takes: for a flow the sum
     over the quarters, for a stock or year-to-date count the latest quarter with a number.
     Two queries, a row per unit and item instead of one per quarter as well."""
     flows, stocks = _wanted(indicators)
     base = model.objects.filter(among, period__in=periods, numbers__gt=0)
-    tables: dict[int, totals.Table] = defaultdict(totals.Table)
+    tables: dict[int, Reduced] = defaultdict(Reduced)
     summed = (
         base.filter(flows)
         .values("ancestor_id", "kind", "item")
@@ -300,7 +306,7 @@ def tables_read(
     )
     any_quarter = (0, 0)  # a flow's figures do not depend on which quarter they sit in
     for ancestor, kind, item, n, t, d in summed:
-        _put(tables[ancestor], kind, item, any_quarter, (n, t, d))
+        tables[ancestor].rows.append((kind, item, any_quarter, n, t, d))
     latest = (
         base.filter(stocks)
         .annotate(
@@ -317,7 +323,7 @@ def tables_read(
         )
     )  # fmt: skip
     for ancestor, kind, item, year, quarter, n, t, d in latest:
-        _put(tables[ancestor], kind, item, (year, quarter), (n, t, d))
+        tables[ancestor].rows.append((kind, item, (year, quarter), n, t, d))
     return tables
 
 
@@ -335,13 +341,3 @@ def _wanted(indicators: Sequence[Indicator]) -> tuple[Q, Q]:
         else:
             stocks |= wanted
     return flows, stocks
-
-
-def _put(
-    table: totals.Table, kind: str, item: int, quarter: ar.Quarter, sums: tuple[int, int, int]
-) -> None:
-    n, t, d = sums
-    if kind == totals.FIELD:
-        table.fields[item][quarter] = totals.FieldSum(numbers=n, total=t)
-    else:
-        table.pairs[item][quarter] = totals.PairSum(reports=n, numerator=t, denominator=d)

@@ -97,16 +97,25 @@ class Table:
     def figures(self, indicator: Indicator, window: Iterable[Quarter] | None = None) -> Figures:
         """The indicator over the given quarters (all read quarters when None)."""
         keep = None if window is None else set(window)
-        time_kind = indicator.numerator.time_kind
         if indicator.denominator_id is None:
-            sums = _within(self.fields.get(indicator.numerator_id, {}), keep)
-            total = field_total(sums, time_kind)
-            value = Decimal(total.value) if total.value is not None else None
-            return Figures(total.value, None, value, total.quarter, total.numbers)
-        pairs = _within(self.pairs.get(indicator.pk, {}), keep)
-        ratio, quarter = ratio_total(pairs, time_kind)
-        value = ar.display_value(ratio.value, indicator.display)
-        return Figures(ratio.numerator, ratio.denominator, value, quarter, ratio.reports)
+            return field_figures(
+                indicator, _within(self.fields.get(indicator.numerator_id, {}), keep)
+            )
+        return pair_figures(indicator, _within(self.pairs.get(indicator.pk, {}), keep))
+
+
+def field_figures(indicator: Indicator, sums: dict[Quarter, FieldSum]) -> Figures:
+    """A count's figures from its field's sums by quarter (`Table.figures`)."""
+    total = field_total(sums, indicator.numerator.time_kind)
+    value = Decimal(total.value) if total.value is not None else None
+    return Figures(total.value, None, value, total.quarter, total.numbers)
+
+
+def pair_figures(indicator: Indicator, pairs: dict[Quarter, PairSum]) -> Figures:
+    """A ratio's figures from its paired sums by quarter (`Table.figures`)."""
+    ratio, quarter = ratio_total(pairs, indicator.numerator.time_kind)
+    value = ar.display_value(ratio.value, indicator.display)
+    return Figures(ratio.numerator, ratio.denominator, value, quarter, ratio.reports)
 
 
 def _within(by_quarter: dict[Quarter, S], keep: set[Quarter] | None) -> dict[Quarter, S]:
