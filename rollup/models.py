@@ -56,9 +56,15 @@ class RollupTotal(Sums):
                 name="rollup_rolluptotal_kind_valid",
             ),
         ]
-        # The breakdown by reporting unit reads one item of a quarter across all units.
+        # The breakdown by reporting unit reads one item of a quarter across all units: with
+        # the sums in the index (PostgreSQL), a national root's 12,000 rows are read from it
+        # alone instead of from 3,400 pages of the table.
         indexes = [
-            models.Index(fields=["period", "kind", "item"], name="rollup_rolluptotal_item"),
+            models.Index(
+                fields=["period", "kind", "item"],
+                include=["ancestor", "numbers", "total", "denominator"],
+                name="rollup_rolluptotal_item",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -114,8 +120,12 @@ class TodayTotal(Sums):
                 fields=["ancestor", "period", "kind", "item"], name="rollup_todaytotal_unique"
             ),
         ]
-        indexes = [
-            models.Index(fields=["period", "kind", "item"], name="rollup_todaytotal_item"),
+        indexes = [  # as `RollupTotal`'s
+            models.Index(
+                fields=["period", "kind", "item"],
+                include=["ancestor", "numbers", "total", "denominator"],
+                name="rollup_todaytotal_item",
+            ),
         ]
 
     def __str__(self) -> str:
