@@ -27,6 +27,7 @@ from reports.models import (
 from targets.models import Indicator, Programme, Target
 from unions.models import Unit, UnitClosure
 
+from . import arithmetic as ar
 from . import engine as rollup
 from . import totals
 from .expected import expected_read
@@ -306,7 +307,7 @@ def tables_read(
     )
     any_quarter = (0, 0)  # a flow's figures do not depend on which quarter they sit in
     for ancestor, kind, item, n, t, d in summed:
-        tables[ancestor].rows.append((kind, item, any_quarter, n, t, d))
+        tables[ancestor].append((kind, item, any_quarter, n, t, d))
     latest = (
         base.filter(stocks)
         .annotate(
@@ -322,8 +323,10 @@ def tables_read(
             "total", "denominator",
         )
     )  # fmt: skip
+    quarters: dict[ar.Quarter, ar.Quarter] = {}  # one tuple for each quarter, not each row
     for ancestor, kind, item, year, quarter, n, t, d in latest:
-        tables[ancestor].rows.append((kind, item, (year, quarter), n, t, d))
+        at = quarters.setdefault((year, quarter), (year, quarter))
+        tables[ancestor].append((kind, item, at, n, t, d))
     return tables
 
 

@@ -25,22 +25,20 @@ from .totals import (
 Row = tuple[str, int, Quarter, int, int, int]  # kind, item, quarter, numbers, total, denominator
 
 
-class Reduced:
-    """One unit's reduced totals: its rows (kind, item, quarter, numbers, total, denominator)."""
+class Reduced(list[Row]):
+    """One unit's reduced totals: its rows (kind, item, quarter, numbers, total, denominator),
+    the list itself (one object a unit less for the collector than a list inside an object)."""
 
-    __slots__ = ("rows",)
-
-    def __init__(self) -> None:
-        self.rows: list[Row] = []
+    __slots__ = ()
 
     def figures(self, indicator: Indicator) -> Figures:
         """As `Table.figures` over every quarter read, from the indicator's one row."""
         if indicator.denominator_id is None:
-            for kind, item, quarter, n, t, _d in self.rows:
+            for kind, item, quarter, n, t, _d in self:
                 if kind == FIELD and item == indicator.numerator_id:
                     return field_figures(indicator, {quarter: FieldSum(numbers=n, total=t)})
             return field_figures(indicator, {})
-        for kind, item, quarter, n, t, d in self.rows:
+        for kind, item, quarter, n, t, d in self:
             if kind == PAIR and item == indicator.pk:
                 return pair_figures(indicator, {quarter: PairSum(n, t, d)})
         return pair_figures(indicator, {})
@@ -48,7 +46,7 @@ class Reduced:
     def table(self) -> Table:
         """The same sums as a `Table`, which the roll-up reads for a row's full result."""
         table = Table()
-        for kind, item, quarter, n, t, d in self.rows:
+        for kind, item, quarter, n, t, d in self:
             if kind == FIELD:
                 table.fields[item][quarter] = FieldSum(numbers=n, total=t)
             else:

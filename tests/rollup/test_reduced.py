@@ -49,7 +49,7 @@ def test_reduced_figures_are_the_tables(
     indicator = _indicator(time_kind, display, ratio)
     reduced = Reduced()
     for (kind, item), quarter, (n, t, d) in rows:
-        reduced.rows.append((kind, item, quarter, n, t, d))
+        reduced.append((kind, item, quarter, n, t, d))
     assert reduced.figures(indicator) == reduced.table().figures(indicator)
     assert as_table(reduced).figures(indicator) == reduced.table().figures(indicator)
 
