@@ -48,6 +48,6 @@ class JoinedIds(Aggregate):
         )
 
 
-def split_ids(joined: str | None) -> list[int]:
+def split_ids(joined: str | None) -> set[int]:
     """The ids of a `JoinedIds` text."""
-    return list(map(int, joined.split(","))) if joined else []
+    return set(map(int, joined.split(","))) if joined else set()

@@ -48,7 +48,7 @@ def _found(by_period: dict[int, QuarterUnits]) -> Iterator[tuple[int, set[int], 
     for unit_id, period_id in held.order_by().values_list("unit_id", "period_id"):
         elsewhere[period_id].add(unit_id)
     for period_id, status, in_force, day, joined in _groups(list(by_period)):
-        ids = set(split_ids(joined))
+        ids = split_ids(joined)
         if in_force:
             yield period_id, ids, Found(0, status, True, day, False)
             continue

@@ -104,7 +104,7 @@ def working_revisions(
     review it) while the quarter still counts as covered; a reopened draft leaves the quarter
     approved. Lateness is the quarter's first sending (every revision keeps it): a correction
     sent months later does not make an on-time report late. `unit_ids`: those units' only."""
-    reports = Report.objects.filter(period__in=periods)
+    reports = Report.objects.filter(period__in=periods).order_by()
     if unit_ids is not None:
         reports = reports.filter(unit_id__in=list(unit_ids))
     rows = (
@@ -130,8 +130,8 @@ def working_revisions(
 
 def first_day() -> TruncDate:
     """The quarter's first sending as a calendar day in Vietnam (`local_day`), read by the
-    database: a status filter reads every revision of 4 national quarters, and two time stamps
-    each cost Python more than the rest of the row."""
+    database: two time stamps cost Python more than the rest of the row, and the status
+    filter (`tracking_filter`) groups every working revision of 4 national quarters by it."""
     first = Coalesce("first_submitted_at", "submitted_at")
     return TruncDate(first, tzinfo=timezone.get_current_timezone())
 
