@@ -4,15 +4,17 @@ A cell's state depends only on its quarter, whether its unit is expected there, 
 working revision's status, whether an approved revision is in force and the day of the
 quarter's first sending. The database groups the working revisions of every unit by these
 (a few hundred groups instead of 17,000 rows of 4 national quarters), each group's units
-in one text, and the few approved revisions in force beside another working one apart;
-the grid's rules (`tracking_grid.cell_state`, `matches`) weigh each group once, expected
-or not, and the cells without a report once per quarter, expected or not.
+in one text, the few approved revisions in force beside another working one in groups of
+their own. The grid's rules (`tracking_grid.cell_state`, `matches`) weigh each group once,
+expected or not, and the cells without a report once per quarter, expected or not.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
+
+from django.db.models import Q
 
 from lib.sql import JoinedIds, split_ids
 
@@ -40,34 +42,33 @@ def units_matching(
 
 def _found(by_period: dict[int, QuarterUnits]) -> Iterator[tuple[int, set[int], Found]]:
     """The working revisions of the quarters as (period, units, revision) where the units'
-    cells have one state, as `working_revisions` reads them: two queries."""
-    # An approved revision in force while another is the working one (reopened, corrected):
-    # a few (unit, period), read apart (cheaper than asking it of every working revision).
+    cells have one state, as `working_revisions` reads them: one query."""
+    groups = _groups(list(by_period))
+    # An approved revision in force while another is the working one (reopened, corrected).
     elsewhere: dict[int, set[int]] = {pk: set() for pk in by_period}
-    held = Report.objects.filter(period_id__in=list(by_period), in_force=True, is_latest=False)
-    for unit_id, period_id in held.order_by().values_list("unit_id", "period_id"):
-        elsewhere[period_id].add(unit_id)
-    for period_id, status, in_force, day, joined in _groups(list(by_period)):
-        ids = split_ids(joined)
-        if in_force:
-            yield period_id, ids, Found(0, status, True, day, False)
+    for period_id, _status, _in_force, is_latest, _day, joined in groups:
+        if not is_latest:
+            elsewhere[period_id] |= split_ids(joined)
+    for period_id, status, in_force, is_latest, day, joined in groups:
+        if not is_latest:
             continue
-        also = ids & elsewhere[period_id]
-        yield period_id, ids - also, Found(0, status, False, day, False)
+        ids = split_ids(joined)
+        also = set() if in_force else ids & elsewhere[period_id]
+        yield period_id, ids - also, Found(0, status, in_force, day, False)
         if also:
             yield period_id, also, Found(0, status, True, day, False)
 
 
-def _groups(periods: list[int]) -> list[tuple[int, str, bool, dt.date | None, str]]:
-    """The working revisions of `periods` grouped by what their cells' state depends on,
-    their units' ids joined: one query."""
+def _groups(periods: list[int]) -> list[tuple[int, str, bool, bool, dt.date | None, str]]:
+    """The working revisions of `periods` and the approved ones in force, grouped by what
+    their cells' state depends on, their units' ids joined."""
     rows = (
-        Report.objects.filter(period_id__in=periods, is_latest=True)
+        Report.objects.filter(Q(is_latest=True) | Q(in_force=True), period_id__in=periods)
         .annotate(day=first_day())
         .order_by()
-        .values("period_id", "status", "in_force", "day")
+        .values("period_id", "status", "in_force", "is_latest", "day")
         .annotate(ids=JoinedIds("unit_id"))
-        .values_list("period_id", "status", "in_force", "day", "ids")
+        .values_list("period_id", "status", "in_force", "is_latest", "day", "ids")
     )
     return list(rows)
 
