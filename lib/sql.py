@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
+from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Aggregate, Q, TextField
 from django.db.models.expressions import RawSQL
 
 
@@ -26,3 +27,27 @@ def chunks(ids: Iterable[int], size: int = 2000) -> Iterator[list[int]]:
     ordered = sorted(set(ids))
     for start in range(0, len(ordered), size):
         yield ordered[start : start + size]
+
+
+class JoinedIds(Aggregate):
+    """The group's ids (an integer column) as one text, "3,1,2" in no particular order: a
+    group of thousands of rows crosses from the database as one value (`string_agg` on
+    PostgreSQL, `group_concat` on SQLite). `split_ids` reads it back."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s::text, ',')"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            function="GROUP_CONCAT",
+            template="%(function)s(%(expressions)s, ',')",
+            **extra_context,
+        )
+
+
+def split_ids(joined: str | None) -> set[int]:
+    """The ids of a `JoinedIds` text."""
+    return set(map(int, joined.split(","))) if joined else set()

@@ -104,12 +104,12 @@ def working_revisions(
     review it) while the quarter still counts as covered; a reopened draft leaves the quarter
     approved. Lateness is the quarter's first sending (every revision keeps it): a correction
     sent months later does not make an on-time report late. `unit_ids`: those units' only."""
-    reports = Report.objects.filter(period__in=periods)
+    reports = Report.objects.filter(period__in=periods).order_by()
     if unit_ids is not None:
         reports = reports.filter(unit_id__in=list(unit_ids))
     rows = (
         reports.filter(Q(is_latest=True) | Q(in_force=True))
-        .annotate(day=_first_day(), again=_again())
+        .annotate(day=first_day(), again=_again())
         .values_list(
             "pk", "unit_id", "period_id", "status", "in_force", "is_latest", "day", "again"
         )
@@ -128,17 +128,17 @@ def working_revisions(
     }
 
 
-def _first_day() -> TruncDate:
+def first_day() -> TruncDate:
     """The quarter's first sending as a calendar day in Vietnam (`local_day`), read by the
-    database: a status filter reads every revision of 4 national quarters, and two time stamps
-    each cost Python more than the rest of the row."""
+    database: two time stamps cost Python more than the rest of the row, and the status
+    filter (`tracking_filter`) groups every working revision of 4 national quarters by it."""
     first = Coalesce("first_submitted_at", "submitted_at")
     return TruncDate(first, tzinfo=timezone.get_current_timezone())
 
 
 def _again() -> Case:
     """Whether the revision is other than the quarter's first sending (a draft or a returned
-    revision since, or sent later), read by the database as `_first_day`."""
+    revision since, or sent later), read by the database as `first_day`."""
     return Case(
         When(Q(first_submitted_at__isnull=True, submitted_at__isnull=True), then=Value(False)),
         When(status__in=[ReportStatus.DRAFT, ReportStatus.RETURNED], then=Value(True)),

@@ -4,8 +4,8 @@ Only light rows are read for every unit: the quarters' assignments (without thei
 the units with a report there, and the row units' code, name, kind and lifetime, each by
 one array parameter instead of thousands; each quarter's completeness is counted in the
 database. The page's rows alone are built (`tracking_grid.rows_built`). A filter by status
-decides which rows it keeps from the working revisions of every unit, by the rules every
-cell follows (`tracking_grid.cell_state`).
+decides which rows it keeps from the working revisions of every unit grouped in the
+database, by the rules every cell follows (`tracking_filter`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
@@ -23,21 +23,17 @@ from unions.models import Unit
 
 from .assignments import in_force_q
 from .models import Assignment, Report, ReportingPeriod, ReportStatus
+from .tracking_filter import units_matching
 from .tracking_grid import (
     KIND_ORDER,
     Asked,
     Column,
-    Found,
     Grid,
     QuarterUnits,
     Row,
-    cell_state,
-    matches,
     quarters_of,
     rows_built,
-    working_revisions,
 )
-from .tracking_rules import CellStatus, Timing
 
 LightUnit = tuple[int, str, str, str]  # id, code, name, kind
 
@@ -62,13 +58,11 @@ def tracking_page(
     if ask.text:
         wanted = ask.text.casefold()
         units = [u for u in units if wanted in u[1].casefold() or wanted in u[2].casefold()]
-    found = None
     if ask.status:
-        # The working revisions of every unit, read to filter, serve the page's rows too.
-        found = working_revisions([q.period for q in quarters])
-        units = _matching(quarters, units, ask.status, today, found)
+        kept = units_matching(quarters, [u[0] for u in units], ask.status, today)
+        units = [u for u in units if u[0] in kept]
     shown = Paginator(units, ask.size).get_page(ask.number)
-    rows = rows_built(quarters, list(shown.object_list), today, found)
+    rows = rows_built(quarters, list(shown.object_list), today)
     page = Page(rows, shown.number, cast("Paginator[Row]", shown.paginator))
     return Grid(_columns(quarters), rows), page
 
@@ -132,38 +126,3 @@ def _columns(quarters: list[QuarterUnits]) -> list[Column]:
     return [
         Column(q.period, found.get(f"done{i}", 0), len(q.expected)) for i, q in enumerate(quarters)
     ]
-
-
-def _matching(
-    quarters: list[QuarterUnits],
-    units: list[LightUnit],
-    status: str,
-    today: dt.date,
-    found: dict[tuple[int, int], Found],
-) -> list[LightUnit]:
-    """The units with a cell in `status` ("late": late or overdue), from the working
-    revisions of every unit (`found`)."""
-    # A cell without a report is "not started" (and maybe overdue) or not expected.
-    blank = status in (CellStatus.NOT_STARTED, "late")
-    # Cells alike (quarter, expected or not, the report's status, in force, first sending)
-    # have one state: a national filter weighs 17,000 cells of a few hundred kinds.
-    states: dict[tuple[Any, ...], tuple[CellStatus, Timing]] = {}
-    kept = []
-    for unit in units:
-        cells = []
-        for q in quarters:
-            got = found.get((unit[0], q.period.pk))
-            if got is not None or blank:
-                expected = unit[0] in q.expected
-                alike = (
-                    q.period.pk,
-                    expected,
-                    got and (got.status, got.in_force, got.first_sent_on),
-                )
-                if alike not in states:
-                    state, when, _days = cell_state(expected, q.period, got, today)
-                    states[alike] = (state, when)
-                cells.append(states[alike])
-        if matches(cells, status):
-            kept.append(unit)
-    return kept
