@@ -308,15 +308,14 @@ def tables_read(
     any_quarter = (0, 0)  # a flow's figures do not depend on which quarter they sit in
     for ancestor, kind, item, n, t, d in summed:
         tables[ancestor].append((kind, item, any_quarter, n, t, d))
+    rank = Window(
+        RowNumber(),
+        partition_by=[F("ancestor_id"), F("kind"), F("item")],
+        order_by=[F("period__year").desc(), F("period__quarter").desc()],
+    )
     latest = (
         base.filter(stocks)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("ancestor_id"), F("kind"), F("item")],
-                order_by=[F("period__year").desc(), F("period__quarter").desc()],
-            )
-        )
+        .annotate(rank=rank)
         .filter(rank=1)
         .values_list(
             "ancestor_id", "kind", "item", "period__year", "period__quarter", "numbers",
