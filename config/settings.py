@@ -133,6 +133,11 @@ if env.str("DATABASE_REPLICA_URL", default=""):
 # has replayed its write, if sooner).
 REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=30.0)
 REPLICA_DOWN_SECONDS = env.float("REPLICA_DOWN_SECONDS", default=30.0)
+# A worker keeps the rows of breakdowns of at least this many rows (a national indicator
+# page's 4,240), up to this many rows in all, while the figures stay the same
+# (`rollup.figures_cache`; 0 keeps none).
+BREAKDOWN_KEPT_MIN_ROWS = env.int("BREAKDOWN_KEPT_MIN_ROWS", default=1000)
+BREAKDOWN_KEPT_MAX_ROWS = env.int("BREAKDOWN_KEPT_MAX_ROWS", default=20000)
 REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=300)
 # Keep a worker's connection between requests (opening one costs several milliseconds on
 # PostgreSQL, a third of a light page); checked before reuse. 0 closes after every request,

@@ -21,6 +21,7 @@ from unions.models import Unit
 
 from . import engine as rollup
 from . import totals
+from .breakdown_laid import laid_rows
 from .breakdown_today import from_kept
 from .breakdown_totals import Asked, complete, from_totals
 from .breakdown_values import from_values
@@ -114,9 +115,9 @@ def _figured(
     if not asked.periods:
         return {i.code: [] for i in asked.indicators}
     if trusted and tree == AS_WAS:
-        return from_totals(asked, targets, kept=kept)
+        return laid_rows(asked, targets, (AS_WAS, kept), lambda: from_totals(asked, kept=kept))
     if trusted:
-        return from_kept(asked, targets)
+        return laid_rows(asked, targets, (tree,), lambda: (from_kept(asked), None))
     how = (tree, asked.provisional, asked.today)
     return {
         i.code: from_values(asked.programme, i, asked.spec, asked.root, asked.periods, how)

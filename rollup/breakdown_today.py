@@ -10,14 +10,13 @@ from __future__ import annotations
 from django.db.models import OuterRef, Q, Subquery
 
 from reports.models import Assignment, AssignmentScope
-from targets.models import Target
 from unions.models import Unit, UnitClosure, active_on_q
 
-from .breakdown_totals import Asked, Read, Sums, correct, figured, rows_among, tables_read
+from .breakdown_totals import Asked, Read, Sums, correct, rows_among, tables_read
 from .expected import expected_read
 from .models import TodayTotal
 from .provisional import below_kept
-from .rows import BreakdownRow, Pending, UnitRow, shown_units, sorted_rows
+from .rows import Pending, UnitRow, shown_units
 
 
 def _reporters(asked: Asked) -> list[UnitRow]:
@@ -39,8 +38,9 @@ def _reporters(asked: Asked) -> list[UnitRow]:
     return shown_units(Unit.objects.active_on(day).filter(pk__in=assigned))
 
 
-def from_kept(asked: Asked, targets: list[Target] | None = None) -> dict[str, list[BreakdownRow]]:
-    """The rows of every indicator asked, from the sums kept along today's tree."""
+def from_kept(asked: Asked) -> Read:
+    """What the rows of every indicator asked are figured from: the sums kept along today's
+    tree (every unit read is a row of every indicator)."""
     periods, day = asked.periods, asked.today
     units = {u.id: u for u in _reporters(asked)}
     below = UnitClosure.objects.filter(active_on_q(day), ancestor=asked.root, depth__gt=0)
@@ -53,5 +53,4 @@ def from_kept(asked: Asked, targets: list[Target] | None = None) -> dict[str, li
     # A page's rows read their reports expected when shown (`complete`).
     pending = Pending(periods, kept=True, today=True) if asked.page else None
     expected = {} if pending else expected_read(list(units), periods, TodayTotal)
-    found = Read(units, tables, marks, expected, pending, lazy=asked.page)
-    return {i.code: sorted_rows(rows) for i, rows in figured(asked, found, targets)}
+    return Read(units, tables, marks, expected, pending)

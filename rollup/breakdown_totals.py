@@ -35,7 +35,7 @@ from .models import RollupTotal, TodayTotal
 from .provisional import Place, below_as_was, corrected, correction
 from .reduced import Reduced, as_table
 from .results import Marks, shown_value
-from .rows import BreakdownRow, Light, Pending, UnitRow, reporting_below, shown_units, sorted_rows
+from .rows import BreakdownRow, Light, Pending, UnitRow, reporting_below, shown_units
 from .spec import IndicatorResult, PeriodSpec
 
 Sums = totals.Table | Reduced  # a unit's sums: reduced as read, or corrected quarter by quarter
@@ -55,11 +55,13 @@ class Asked:
     page: bool = False  # only a page of the rows is shown (see `complete`)
 
 
-def from_totals(
-    asked: Asked, targets: list[Target] | None = None, *, kept: bool = True
-) -> dict[str, list[BreakdownRow]]:
-    """The rows of every indicator asked (`kept`: the totals keep the expected counts). With
-    `asked.page`, the rows' reports expected are left to `complete` (for the rows shown)."""
+RowsOf = Callable[[Indicator], set[int]]
+
+
+def from_totals(asked: Asked, *, kept: bool = True) -> tuple[Read, RowsOf]:
+    """What every indicator's rows are figured from, and which units are each one's rows
+    (`kept`: the totals keep the expected counts). With `asked.page`, the rows' reports
+    expected are left to `complete` (for the rows shown)."""
     periods, indicators = asked.periods, asked.indicators
     current = {u.id: u for u in shown_units(reporting_below(asked.root, periods[-1]))}
     reported = _reported_apart(asked, list(current))
@@ -74,7 +76,6 @@ def from_totals(
     pending = Pending(periods, kept) if asked.page else None
     expected = {} if pending else _expected(list(units), periods, kept)
     now = set(current)
-    read = Read(units, tables, marks, expected, pending, now, lazy=asked.page)
 
     def rows_of(indicator: Indicator) -> set[int]:
         """The units expected now, and those that reported the indicator's fields apart."""
@@ -84,10 +85,7 @@ def from_totals(
             | reported.get(indicator.denominator_id or 0, set())
         )
 
-    found: dict[str, list[BreakdownRow]] = {}
-    for indicator, rows in figured(asked, read, targets, rows_of):
-        found[indicator.code] = sorted_rows(rows)
-    return found
+    return Read(units, tables, marks, expected, pending, now), rows_of
 
 
 def rows_among(asked: Asked, below: QuerySet[UnitClosure]) -> Q:
@@ -105,8 +103,7 @@ def rows_among(asked: Asked, below: QuerySet[UnitClosure]) -> Q:
 class Read:
     """What the rows are figured from: the units, their sums and what in them awaits
     approval, their reports expected (or what completing them later needs). `current`: the
-    units expected to report now (None: all of them); `lazy`: only a page of the rows will be
-    shown, so a row's full result is made on first use (see `_row`)."""
+    units expected to report now (None: all of them)."""
 
     units: dict[int, UnitRow]
     tables: dict[int, Sums]
@@ -114,7 +111,6 @@ class Read:
     expected: dict[int, dict[tuple[int, int, bool], int]]
     pending: Pending | None = None
     current: set[int] | None = None
-    lazy: bool = False
 
 
 def figured(
@@ -125,12 +121,10 @@ def figured(
 ) -> Iterator[tuple[Indicator, list[BreakdownRow]]]:
     """Each indicator's row for every unit read (or those `rows_of` gives for it), each as
     `progress()` figures it."""
-    by_indicator: dict[int, list[Target]] = defaultdict(list)
-    for t in Target.objects.filter(indicator__in=asked.indicators) if targets is None else targets:
-        by_indicator[t.indicator_id].append(t)
+    by_indicator = targets_by_indicator(asked, targets)
     for indicator in asked.indicators:
         wanted = rows_of(indicator) if rows_of is not None else None
-        figuring = _Figuring(asked, indicator, by_indicator[indicator.pk], read)
+        figuring = Figuring(asked, indicator, by_indicator[indicator.pk], read)
         yield (
             indicator,
             [
@@ -141,11 +135,18 @@ def figured(
         )
 
 
+def targets_by_indicator(asked: Asked, targets: list[Target] | None) -> dict[int, list[Target]]:
+    by_indicator: dict[int, list[Target]] = defaultdict(list)
+    for t in Target.objects.filter(indicator__in=asked.indicators) if targets is None else targets:
+        by_indicator[t.indicator_id].append(t)
+    return by_indicator
+
+
 @dataclass(frozen=True)
-class _Figuring:
-    """One indicator's rows: each whole; or, when only a page of the rows is shown
-    (`read.lazy`), its numbers now and its result (target, status) when something asks for
-    it: the rows shown, a sort by status, the filter by status."""
+class Figuring:
+    """One indicator's rows, each whole; or, when only a page of the rows is shown
+    (`rollup.breakdown_laid`), the function a row calls for its result (target, status) when
+    something asks for it: the rows shown, a sort by status, the filter by status."""
 
     asked: Asked
     indicator: Indicator
@@ -154,11 +155,7 @@ class _Figuring:
 
     def row(self, unit: UnitRow, sums: Sums | None) -> BreakdownRow:
         current = self.read.current is None or unit.id in self.read.current
-        if not self.read.lazy:
-            return BreakdownRow(unit, self.result(sums, unit.unit()), current)
-        light = _numbers(self.indicator, sums)
-        # The row's result is made by this object, from the unit's sums, when first asked for.
-        return BreakdownRow(unit, self, current, pending=self.read.pending, light=light)
+        return BreakdownRow(unit, self.result(sums, unit.unit()), current)
 
     def __call__(self, unit: Unit) -> IndicatorResult:
         return self.result(self.read.tables.get(unit.pk), unit)
@@ -173,7 +170,7 @@ class _Figuring:
         return rollup.indicator_result(ctx, self.indicator, source)
 
 
-def _numbers(indicator: Indicator, sums: Sums | None) -> Light:
+def numbers_of(indicator: Indicator, sums: Sums | None) -> Light:
     """A row's numbers, as its result would give them (`results.figures_of` from sums)."""
     figures = (sums or Reduced()).figures(indicator)
     shown = shown_value(figures.value, indicator.display)

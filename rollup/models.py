@@ -155,3 +155,17 @@ class TodayTotalsState(Built):
 
     def __str__(self) -> str:
         return f"{self.built_on} @{self.closure_mark}"
+
+
+class FiguresVersion(models.Model):
+    """A number that grows in the transaction of every write a figure can depend on (one
+    row, id 1): the totals and their state, units, the closure, assignments, the calendar,
+    indicators and fields, and reports (and their values) that count or await approval. The
+    database's triggers keep it (migration rollup 0006), so no writer can forget it; a
+    worker's breakdown rows kept for a version (`rollup.figures_cache`) are good while it
+    stays the same."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"v{self.number}"

@@ -29,8 +29,13 @@ def _empty_cache() -> None:
     """Each test starts with an empty cache. Ids repeat between tests on SQLite, so the tree's
     cached counts (keyed by closure version and ids) could otherwise outlive the data they were
     computed from; and an entry cached by an earlier test with a lifetime (the demo banner's
-    check, 300 s) could expire in the middle of a test that counts queries."""
+    check, 300 s) could expire in the middle of a test that counts queries. The same for the
+    breakdowns a worker keeps by figures' version: a rolled-back test gives its versions
+    again."""
+    from rollup.breakdown_laid import KEPT
+
     cache.clear()
+    KEPT.clear()
 
 
 def make_unit(
