@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from bench import cpu
 from bench.client import FormFields, Session
 from bench.options import REQUEST_TIMEOUT, SAVE_SECONDS, SAVERS
 
@@ -76,6 +77,7 @@ def concurrent_saves(
         return {"skipped": "no reporting unit with a valid latest report"}
     reporters = clients[: len(clients) // 2] if readers else clients
     stats = SaveStats()
+    before = cpu.sample()
     started = time.monotonic()
     until = started + SAVE_SECONDS
     threads = [
@@ -92,7 +94,9 @@ def concurrent_saves(
         t.start()
     for t in threads:
         t.join(timeout=SAVE_SECONDS + REQUEST_TIMEOUT + 30)
-    return summary(stats, len(clients), time.monotonic() - started, mixed=bool(readers))
+    found = summary(stats, len(clients), time.monotonic() - started, mixed=bool(readers))
+    found["cpu"] = cpu.spent(before, cpu.sample(), stats.requests)
+    return found
 
 
 def summary(stats: SaveStats, clients: int, elapsed: float, *, mixed: bool) -> dict[str, Any]:

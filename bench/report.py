@@ -79,6 +79,14 @@ def scale_lines(r: dict[str, Any]) -> list[str]:
             f"HTTP requests/s ({m['saves_per_second']} saves/s, {m.get('reads_per_second')} "
             f"reads/s), read p95 {m['read_p95_ms']} ms, {m['errors']} errors"
         )
+        if m.get("cpu"):
+            c = m["cpu"]
+            lines.append(
+                f"{r['scale']}: mixed load CPU per HTTP request: portal "
+                f"{c['portal_ms_per_request']} ms, PostgreSQL {c['postgres_ms_per_request']} ms, "
+                f"the load's client {c['client_ms_per_request']} ms; cores busy "
+                f"{c['machine_busy_percent']}%"
+            )
     for name, reorg in (r.get("reorganisations") or {}).items():
         if isinstance(reorg, dict) and "seconds" in reorg:
             lines.append(f"{r['scale']}: {name} ({reorg['units']} units) "
