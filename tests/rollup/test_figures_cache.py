@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 
 from reports.assignments import assignments_apply_proposal
 from reports.services import report_approve, report_return
-from rollup import totals
+from rollup import figures_cache, totals
 from rollup.breakdown_laid import KEPT
-from rollup.figures_cache import Kept
+from rollup.figures_cache import Kept, earlier
 from tests.conftest import approved, make_unit, make_user
 from unions.models import UnitKind
 from unions.services import unit_dissolve, unit_update
@@ -140,3 +140,29 @@ def test_small_breakdowns_are_not_kept_and_the_rows_kept_are_bounded(
         kept.get_or_make(key, lambda: ("x", 100))
     assert len(kept) == 2  # "a", the least recently used, went
     assert kept.get_or_make("a", lambda: ("made again", 100)) == "made again"
+
+
+def test_an_entry_read_partly_from_a_replica_serves_only_while_both_stand_still(monkeypatch):
+    """The totals are read from the primary, units and reports from a current replica: an
+    entry is keyed by both databases' versions (no database asked: the versions are given)."""
+    now = [(("default", 5), ("replica", 4))]
+    monkeypatch.setattr(figures_cache, "figures_version", lambda: now[0])
+    kept: Kept[str] = Kept()
+    assert kept.get_or_make("a", lambda: ("first", 5000)) == "first"
+    assert kept.get_or_make("a", lambda: ("again", 5000)) == "first"
+    now[0] = (("default", 5), ("replica", 5))  # the replica replayed a rename
+    assert kept.get_or_make("a", lambda: ("second", 5000)) == "second"
+    assert len(kept) == 1  # the earlier state is never asked again
+    now[0] = (("default", 5),)  # the replica skipped: the primary alone is another source
+    assert kept.get_or_make("a", lambda: ("primary", 5000)) == "primary"
+    assert len(kept) == 2
+    now[0] = (("default", 5), ("replica", 4))  # read before the write another has seen
+    assert kept.get_or_make("a", lambda: ("late", 5000)) == "late"
+    assert len(kept) == 2
+
+
+def test_earlier_states_are_of_the_same_databases():
+    assert earlier((("default", 4),), (("default", 5),))
+    assert not earlier((("default", 5),), (("default", 5),))
+    assert not earlier((("default", 5), ("replica", 3)), (("default", 4), ("replica", 4)))
+    assert not earlier((("default", 4),), (("default", 5), ("replica", 5)))
