@@ -145,7 +145,7 @@ def test_small_breakdowns_are_not_kept_and_the_rows_kept_are_bounded(
 def test_an_entry_read_partly_from_a_replica_serves_only_while_both_stand_still(monkeypatch):
     """The totals are read from the primary, units and reports from a current replica: an
     entry is keyed by both databases' versions (no database asked: the versions are given)."""
-    now = [(("default", 5), ("replica", 4))]
+    now: list[figures_cache.Version] = [(("default", 5), ("replica", 4))]
     monkeypatch.setattr(figures_cache, "figures_version", lambda: now[0])
     kept: Kept[str] = Kept()
     assert kept.get_or_make("a", lambda: ("first", 5000)) == "first"
