@@ -14,11 +14,17 @@ PROC = Path("/proc")
 
 @dataclass(frozen=True)
 class Cpu:
-    portal: float  # CPU seconds of every process running the portal under gunicorn
-    postgres: float  # of every PostgreSQL process
+    portal: dict[int, float]  # CPU seconds of each process running the portal under gunicorn
+    postgres: dict[int, float]  # of each PostgreSQL process
     client: float  # of this process (the load's client threads)
     busy: float  # of the machine's cores, all processes
     idle: float  # the cores' idle seconds
+
+
+def _grown(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds the processes alive at the end spent since the start (those started since,
+    all of theirs); a process that ended in between is not counted (its counters are gone)."""
+    return sum(max(0.0, spent - before.get(pid, 0.0)) for pid, spent in after.items())
 
 
 def _ticks(fields: list[str]) -> float:
@@ -29,7 +35,8 @@ def sample() -> Cpu | None:
     """The counters now; None where /proc cannot tell (not Linux)."""
     if not (PROC / "stat").exists():
         return None
-    portal = postgres = 0.0
+    portal: dict[int, float] = {}
+    postgres: dict[int, float] = {}
     for entry in PROC.iterdir():
         if not entry.name.isdigit():
             continue
@@ -41,9 +48,9 @@ def sample() -> Cpu | None:
         name = stat[stat.index("(") + 1 : stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2 :].split()
         if b"gunicorn" in cmdline and b"config.wsgi" in cmdline:
-            portal += _ticks(fields)
-        elif name == "postgres" or name.startswith("postgres"):
-            postgres += _ticks(fields)
+            portal[int(entry.name)] = _ticks(fields)
+        elif name.startswith("postgres"):
+            postgres[int(entry.name)] = _ticks(fields)
     times = os.times()
     line = (PROC / "stat").read_text().splitlines()[0].split()[1:]
     values = [int(v) / os.sysconf("SC_CLK_TCK") for v in line]
@@ -60,8 +67,8 @@ def spent(before: Cpu | None, after: Cpu | None, requests: int) -> dict[str, flo
     busy = after.busy - before.busy
     total = busy + after.idle - before.idle
     return {
-        "portal_ms_per_request": round((after.portal - before.portal) * per, 1),
-        "postgres_ms_per_request": round((after.postgres - before.postgres) * per, 1),
+        "portal_ms_per_request": round(_grown(before.portal, after.portal) * per, 1),
+        "postgres_ms_per_request": round(_grown(before.postgres, after.postgres) * per, 1),
         "client_ms_per_request": round((after.client - before.client) * per, 1),
         "machine_busy_percent": round(100 * busy / total, 1) if total else 0.0,
     }

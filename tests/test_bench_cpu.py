@@ -27,7 +27,18 @@ def test_the_clients_own_work_is_counted_and_shared_over_the_requests():
     assert 0 < spent["machine_busy_percent"] <= 100
 
 
+def test_a_process_that_ended_or_started_never_makes_a_negative_share():
+    before = cpu.Cpu(portal={1: 5.0}, postgres={7: 9.0, 8: 1.0}, client=0, busy=10, idle=10)
+    # postgres 7 (an autovacuum worker, say) ended; 9 started; 8 spent 0.5 s more
+    after = cpu.Cpu(portal={1: 6.0}, postgres={8: 1.5, 9: 0.25}, client=0, busy=20, idle=10)
+    spent = cpu.spent(before, after, requests=10)
+    assert spent is not None
+    assert spent["portal_ms_per_request"] == 100.0
+    assert spent["postgres_ms_per_request"] == 75.0
+    assert spent["machine_busy_percent"] == 100.0
+
+
 def test_nothing_is_said_without_requests_or_counters():
-    now = cpu.Cpu(portal=1, postgres=1, client=1, busy=1, idle=1)
+    now = cpu.Cpu(portal={1: 1.0}, postgres={}, client=1, busy=1, idle=1)
     assert cpu.spent(now, now, requests=0) is None
     assert cpu.spent(None, now, requests=5) is None
