@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from targets.models import Target
-from unions.models import vi_sort_key
 
 from .breakdown_totals import (
     Asked,
@@ -28,7 +27,7 @@ from .breakdown_totals import (
     targets_by_indicator,
 )
 from .figures_cache import Kept
-from .rows import BreakdownRow, Light, UnitRow, sorted_rows
+from .rows import BreakdownRow, Light, UnitRow, row_order, sorted_rows
 
 Laid = dict[int, list[tuple[UnitRow, Light, bool]]]  # indicator → (unit, numbers, expected now)
 KEPT: Kept[tuple[Read, Laid]] = Kept()
@@ -68,14 +67,10 @@ def _laid(asked: Asked, read: Read, rows_of: RowsOf | None) -> tuple[tuple[Read,
     for indicator in asked.indicators:
         wanted = rows_of(indicator) if rows_of is not None else None
         rows = [
-            (unit, numbers_of(indicator, read.tables.get(unit_id)), _now(read, unit_id))
+            (unit, numbers_of(indicator, read.tables.get(unit_id)), read.expected_now(unit_id))
             for unit_id, unit in read.units.items()
             if wanted is None or unit_id in wanted
         ]
-        rows.sort(key=lambda r: (not r[2], vi_sort_key(r[0].name)))  # as `sorted_rows`
+        rows.sort(key=lambda r: row_order(r[2], r[0].name))
         laid[indicator.pk] = rows
     return (read, laid), sum(len(rows) for rows in laid.values())
-
-
-def _now(read: Read, unit_id: int) -> bool:
-    return read.current is None or unit_id in read.current

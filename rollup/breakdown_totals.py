@@ -112,6 +112,9 @@ class Read:
     pending: Pending | None = None
     current: set[int] | None = None
 
+    def expected_now(self, unit_id: int) -> bool:
+        return self.current is None or unit_id in self.current
+
 
 def figured(
     asked: Asked,
@@ -154,8 +157,7 @@ class Figuring:
     read: Read
 
     def row(self, unit: UnitRow, sums: Sums | None) -> BreakdownRow:
-        current = self.read.current is None or unit.id in self.read.current
-        return BreakdownRow(unit, self.result(sums, unit.unit()), current)
+        return BreakdownRow(unit, self.result(sums, unit.unit()), self.read.expected_now(unit.id))
 
     def __call__(self, unit: Unit) -> IndicatorResult:
         return self.result(self.read.tables.get(unit.pk), unit)

@@ -199,8 +199,13 @@ def breakdown_sum(rows: Sequence[BreakdownRow], total: IndicatorResult) -> Break
     )
 
 
+def row_order(expected_now: bool, name: str) -> tuple[bool, Any]:
+    """Where a row stands: the units expected now first, then by name in Vietnamese order."""
+    return (not expected_now, vi_sort_key(name))
+
+
 def sorted_rows(rows: list[BreakdownRow]) -> list[BreakdownRow]:
-    return sorted(rows, key=lambda r: (not r.expected_now, vi_sort_key(r.name)))
+    return sorted(rows, key=lambda r: row_order(r.expected_now, r.name))
 
 
 def covers(a: Assignment, period: ReportingPeriod) -> bool:
